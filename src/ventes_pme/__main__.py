@@ -1,0 +1,3 @@
+from ventes_pme.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,159 @@
+"""Run the named SQL analyses and store their results, tied to an analysis run.
+
+Each file of ``sql/analyses`` is one analysis, run in name order inside one transaction;
+results are inserted with the new ``run_id``, so earlier runs stay (history).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from decimal import Decimal
+from importlib import resources
+from typing import Any
+
+from ventes_pme.db import now, split_statements, transaction
+from ventes_pme.sqlfiles import sql
+
+
+def analysis_names() -> list[str]:
+    """The analyses shipped with the package, in the order they run."""
+    folder = resources.files("ventes_pme").joinpath("sql/analyses")
+    return sorted(e.name.removesuffix(".sql") for e in folder.iterdir() if e.name.endswith(".sql"))
+
+
+#: result table -> (JSON key, columns as (table column, JSON key), ORDER BY)
+RESULTS: dict[str, tuple[str, list[tuple[str, str]], str]] = {
+    "result_sales_by_product": (
+        "ventes_par_produit",
+        [("product_id", "produit_id"), ("product_name", "nom"), ("quantity", "quantite"),
+         ("revenue_cents", "chiffre_affaires")],
+        "revenue_cents DESC, product_id",
+    ),
+    "result_sales_by_region": (
+        "ventes_par_region",
+        [("region", "region"), ("quantity", "quantite"), ("revenue_cents", "chiffre_affaires")],
+        "revenue_cents DESC, region",
+    ),
+    "result_sales_by_city": (
+        "ventes_par_ville",
+        [("city", "ville"), ("region", "region"), ("quantity", "quantite"),
+         ("revenue_cents", "chiffre_affaires")],
+        "revenue_cents DESC, city",
+    ),
+    "result_revenue_by_day": (
+        "chiffre_affaires_par_jour",
+        [("day", "jour"), ("sales_count", "nombre_ventes"), ("quantity", "quantite"),
+         ("revenue_cents", "chiffre_affaires")],
+        "day",
+    ),
+    "result_revenue_by_week": (
+        "chiffre_affaires_par_semaine",
+        [("iso_week", "semaine"), ("week_start", "debut_semaine"),
+         ("sales_count", "nombre_ventes"), ("quantity", "quantite"),
+         ("revenue_cents", "chiffre_affaires")],
+        "week_start",
+    ),
+    "result_sales_by_store": (
+        "ventes_par_magasin",
+        [("store_id", "magasin_id"), ("city", "ville"), ("region", "region"),
+         ("employees", "salaries"), ("quantity", "quantite"),
+         ("revenue_cents", "chiffre_affaires"),
+         ("revenue_per_employee_cents", "chiffre_affaires_par_salarie")],
+        "revenue_cents DESC, store_id",
+    ),
+    "result_product_by_region": (
+        "produits_par_region",
+        [("product_id", "produit_id"), ("product_name", "nom"), ("region", "region"),
+         ("quantity", "quantite"), ("revenue_cents", "chiffre_affaires")],
+        "product_id, revenue_cents DESC, region",
+    ),
+}
+
+
+def euros(cents: int | None) -> Decimal | None:
+    """Integer cents -> exact Decimal euros (``526878`` -> ``Decimal('5268.78')``)."""
+    return None if cents is None else Decimal(cents).scaleb(-2)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """The stored results of one analysis run; amounts in integer cents."""
+
+    run_id: int
+    created_at: str
+    sales_count: int
+    last_import_id: int | None
+    period_start: str | None
+    period_end: str | None
+    total_quantity: int
+    total_revenue_cents: int
+    #: JSON key -> rows (column JSON key -> value), amounts in cents
+    tables: dict[str, list[dict[str, Any]]]
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON document of ``ventes analyse --json`` (amounts in euros, 2 decimals)."""
+
+        def convert(row: dict[str, Any]) -> dict[str, Any]:
+            return {
+                key: _number(euros(value)) if key.startswith("chiffre_affaires") else value
+                for key, value in row.items()
+            }
+
+        return {
+            "run_id": self.run_id,
+            "date_analyse": self.created_at,
+            "nombre_ventes": self.sales_count,
+            "periode": {"debut": self.period_start, "fin": self.period_end},
+            "quantite_totale": self.total_quantity,
+            "chiffre_affaires_total": _number(euros(self.total_revenue_cents)),
+            **{key: [convert(row) for row in rows] for key, rows in self.tables.items()},
+        }
+
+
+def _number(value: Decimal | None) -> float | None:
+    # JSON has one number type: a Decimal with 2 places prints exactly as a float here.
+    return None if value is None else float(value)
+
+
+def run_analyses(conn: sqlite3.Connection) -> Analysis:
+    """Run every analysis in one transaction, store the results, return them."""
+    with transaction(conn):
+        run_id = conn.execute(sql("runs/new_analysis_run"), {"created_at": now()}).lastrowid
+        assert run_id is not None
+        for name in analysis_names():
+            for statement in split_statements(sql(f"analyses/{name}")):
+                conn.execute(statement, {"run_id": run_id} if ":run_id" in statement else {})
+        conn.execute("DROP TABLE IF EXISTS temp.daily_sales")
+        conn.execute("DROP TABLE IF EXISTS temp.store_regions")
+    return read_analysis(conn, run_id)
+
+
+def latest_run_id(conn: sqlite3.Connection) -> int | None:
+    value = conn.execute("SELECT max(run_id) FROM analysis_runs").fetchone()[0]
+    return None if value is None else int(value)
+
+
+def read_analysis(conn: sqlite3.Connection, run_id: int) -> Analysis:
+    """The stored results of analysis run ``run_id``."""
+    run = conn.execute(
+        "SELECT created_at, sales_count, last_import_id, period_start, period_end "
+        "FROM analysis_runs WHERE run_id = ?",
+        (run_id,),
+    ).fetchone()
+    if run is None:
+        raise KeyError(run_id)
+    quantity, revenue = conn.execute(
+        "SELECT quantity, revenue_cents FROM result_total_revenue WHERE run_id = ?", (run_id,)
+    ).fetchone()
+    tables = {}
+    for table, (key, columns, order) in RESULTS.items():
+        names = ", ".join(column for column, _ in columns)
+        cursor = conn.execute(
+            f"SELECT {names} FROM {table} WHERE run_id = ? ORDER BY {order}", (run_id,)
+        )
+        tables[key] = [
+            {json_key: value for (_, json_key), value in zip(columns, row, strict=True)}
+            for row in cursor
+        ]
+    return Analysis(run_id, *run, quantity, revenue, tables)

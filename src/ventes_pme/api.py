@@ -1,0 +1,122 @@
+"""The Python API of ventes-pme: what the ``ventes`` command calls, and tests too.
+
+>>> from ventes_pme import api
+>>> from ventes_pme.config import Settings
+>>> settings = Settings.load({"db_path": "data/ventes.db"})     # doctest: +SKIP
+>>> report = api.run(settings)                                  # doctest: +SKIP
+>>> report.analysis.total_revenue_cents                         # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from ventes_pme import collect, db, validate
+from ventes_pme.analyse import Analysis, latest_run_id, read_analysis, run_analyses
+from ventes_pme.config import SOURCES, Settings
+from ventes_pme.errors import DatabaseError
+from ventes_pme.load import ImportReport, load
+from ventes_pme.progress import ProgressLine
+
+
+@dataclass(frozen=True)
+class InitReport:
+    db_path: Path
+    schema_version: int
+    applied: list[str]
+
+
+@dataclass(frozen=True)
+class RunReport:
+    init: InitReport
+    imported: ImportReport
+    analysis: Analysis
+
+
+@contextmanager
+def connection(settings: Settings, *, create: bool = True) -> Iterator[sqlite3.Connection]:
+    """An open, migrated connection to the database of ``settings``."""
+    if create:
+        conn = db.open_db(settings.db_path, lock_timeout=settings.lock_timeout)
+    else:
+        conn = db.connect(settings.db_path, lock_timeout=settings.lock_timeout)
+        if db.schema_version(conn) < db.latest_version():
+            conn.close()
+            raise DatabaseError(
+                f"La base « {settings.db_path} » n'est pas à jour : lancez « ventes init »."
+            )
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def init(settings: Settings) -> InitReport:
+    """Create the database if needed and apply the pending migrations (idempotent)."""
+    conn = db.connect(settings.db_path, lock_timeout=settings.lock_timeout, create=True)
+    try:
+        applied = db.migrate(conn)
+        return InitReport(
+            settings.db_path, db.schema_version(conn), [f"{m.version:04d}_{m.name}" for m in applied]
+        )
+    finally:
+        conn.close()
+
+
+def import_data(settings: Settings, progress: ProgressLine | None = None) -> ImportReport:
+    """Collect the three files, check them, load them in one transaction.
+
+    Every file is fetched and its format checked before the database is opened: a
+    file-level problem stops the import with the database untouched.
+    """
+    with tempfile.TemporaryDirectory(prefix="ventes-") as tmp:
+        fetched = {}
+        for source in SOURCES:
+            fetched[source] = collect.fetch(
+                source,
+                settings.url(source),
+                Path(tmp) / f"{source}.csv",
+                settings,
+                progress=(lambda done, total, s=source: progress.download(s, done, total))
+                if progress
+                else None,
+            )
+        if progress:
+            progress.done()
+        layouts = {source: validate.sniff(source, fetched[source].path) for source in SOURCES}
+        with connection(settings) as conn:
+            report = load(
+                conn,
+                fetched,
+                layouts,
+                regions_path=settings.regions_path,
+                progress=progress.load if progress else None,
+            )
+        if progress:
+            progress.done()
+        return report
+
+
+def analyse(settings: Settings) -> Analysis:
+    """Run every analysis on the stored sales and store the results (a new run)."""
+    with connection(settings, create=False) as conn:
+        return run_analyses(conn)
+
+
+def latest_analysis(settings: Settings) -> Analysis | None:
+    """The results of the latest analysis run, or None if there is none."""
+    with connection(settings, create=False) as conn:
+        run_id = latest_run_id(conn)
+        return None if run_id is None else read_analysis(conn, run_id)
+
+
+def run(settings: Settings, progress: ProgressLine | None = None) -> RunReport:
+    """The main job: init, import, analyse."""
+    initialised = init(settings)
+    imported = import_data(settings, progress)
+    return RunReport(initialised, imported, analyse(settings))

@@ -1,0 +1,270 @@
+"""The ``ventes`` command: a thin French layer over :mod:`ventes_pme.api`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from ventes_pme import __version__, api, fmt
+from ventes_pme.analyse import Analysis
+from ventes_pme.config import Settings
+from ventes_pme.errors import VentesError
+from ventes_pme.load import ImportReport
+from ventes_pme.progress import ProgressLine
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, prefix or "Utilisation : ")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse speaking French: titles, help option and error messages."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "arguments"
+        self._optionals.title = "options"
+        self.add_argument(
+            "-h", "--help", action="help", default=argparse.SUPPRESS,
+            help="afficher cette aide et quitter",
+        )
+
+    def error(self, message: str) -> NoReturn:
+        translated = (
+            message.replace("the following arguments are required", "arguments obligatoires")
+            .replace("unrecognized arguments", "arguments inconnus")
+            .replace("invalid choice", "choix invalide")
+            .replace("choose from", "choisir parmi")
+            .replace("expected one argument", "une valeur est attendue")
+            .replace("argument ", "argument ")
+            .replace("invalid float value", "nombre invalide")
+            .replace("invalid int value", "nombre entier invalide")
+        )
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog} : erreur : {translated}\n")
+
+
+def _common(parser: argparse.ArgumentParser, *, urls: bool = False) -> None:
+    group = parser.add_argument_group("configuration (option > variable d'environnement > défaut)")
+    group.add_argument(
+        "--db", metavar="CHEMIN", type=Path, dest="db_path",
+        help="fichier de la base SQLite (VENTES_DB, défaut : data/ventes.db)",
+    )
+    if urls:
+        for source in ("produits", "magasins", "ventes"):
+            group.add_argument(
+                f"--url-{source}", metavar="URL", dest=f"url_{source}",
+                help=f"adresse du fichier {source} : http(s), file:// ou chemin local "
+                f"(VENTES_URL_{source.upper()}, défaut : la feuille publiée du client)",
+            )
+        group.add_argument(
+            "--progression", action=argparse.BooleanOptionalAction, dest="progress",
+            help="afficher la progression (défaut : seulement dans un terminal)",
+        )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="ventes",
+        description=(
+            "Analyse des ventes d'une PME : collecte des fichiers produits, magasins et ventes,\n"
+            "base SQLite fidèle à la source, analyses SQL enregistrées dans la base."
+        ),
+        epilog=(
+            "Exemples :\n"
+            "  ventes run                     # tout : init, import, analyse\n"
+            "  ventes import --db /tmp/v.db   # importer dans une autre base\n"
+            "  ventes analyse --json          # résultats au format JSON\n"
+            "Aide d'une commande : ventes COMMANDE --help"
+        ),
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"ventes-pme {__version__}",
+        help="afficher la version et quitter",
+    )
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMANDE", title="commandes", parser_class=_Parser
+    )
+    p = commands.add_parser(
+        "init", help="créer la base et appliquer les migrations (sans effet si déjà fait)",
+        description="Crée la base SQLite et toutes ses tables, applique les migrations en "
+        "attente et enregistre la version du schéma. Sans effet sur une base à jour.",
+    )
+    _common(p)
+    p = commands.add_parser(
+        "import", help="télécharger les trois fichiers et importer les nouvelles ventes",
+        description="Télécharge produits, magasins et ventes, vérifie chaque ligne, met à jour "
+        "produits et magasins et n'ajoute que les ventes absentes de la base. Un import est une "
+        "transaction : en cas d'erreur la base reste telle qu'elle était.",
+    )
+    _common(p, urls=True)
+    p = commands.add_parser(
+        "analyse", help="calculer les analyses et enregistrer leurs résultats",
+        description="Calcule chiffre d'affaires total, ventes par produit, par région, par ville, "
+        "par jour, par semaine, par magasin et produit × région, et enregistre les résultats "
+        "dans la base (une nouvelle exécution à chaque fois, l'historique est conservé).",
+    )
+    _common(p)
+    p.add_argument("--json", action="store_true", help="afficher les résultats en JSON")
+    p = commands.add_parser(
+        "run", help="tout enchaîner : init, import puis analyse (la tâche principale)",
+        description="La tâche principale : init, import puis analyse.",
+    )
+    _common(p, urls=True)
+    p.add_argument("--json", action="store_true", help="afficher les résultats en JSON")
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    names = ("db_path", "url_produits", "url_magasins", "url_ventes", "progress")
+    return Settings.load({name: getattr(args, name, None) for name in names})
+
+
+def _progress(settings: Settings) -> ProgressLine | None:
+    enabled = settings.progress if settings.progress is not None else sys.stderr.isatty()
+    return ProgressLine() if enabled else None
+
+
+def print_import(report: ImportReport) -> None:
+    print(f"Import n° {report.import_id} terminé ({report.finished_at}).")
+    headers = ["fichier", "lues", "insérées", "mises à jour", "déjà présentes", "rejetées"]
+    rows = []
+    for f in report.files.values():
+        name = f.source + (" (ajouts seuls)" if f.incremental else "")
+        rows.append(
+            [name, *(fmt.integer(n) for n in
+                     (f.rows_read, f.inserted, f.updated, f.already_present, f.rejected))]
+        )
+    print(fmt.table(headers, rows, right={1, 2, 3, 4, 5}))
+    added = report.sales_after - report.sales_before
+    print(f"Ventes en base : {fmt.integer(report.sales_after)} (+{fmt.integer(added)}).")
+    rejected = sum(f.rejected for f in report.files.values())
+    if rejected:
+        print(f"{fmt.integer(rejected)} ligne(s) rejetée(s) : voir la table « rejects ».")
+    for warning in report.warnings:
+        print(f"Attention : {warning}", file=sys.stderr)
+
+
+def print_analysis(analysis: Analysis) -> None:
+    e = fmt.euros
+    print(
+        f"Analyse n° {analysis.run_id} : {fmt.integer(analysis.sales_count)} ventes"
+        + (f" du {analysis.period_start} au {analysis.period_end}" if analysis.period_start else "")
+    )
+    print(f"\nChiffre d'affaires total : {e(analysis.total_revenue_cents)}")
+    sections: list[tuple[str, str, list[tuple[str, str]]]] = [
+        ("Ventes par produit", "ventes_par_produit",
+         [("produit_id", "produit"), ("nom", "nom"), ("quantite", "quantité"),
+          ("chiffre_affaires", "chiffre d'affaires")]),
+        ("Ventes par région", "ventes_par_region",
+         [("region", "région"), ("quantite", "quantité"), ("chiffre_affaires", "chiffre d'affaires")]),
+        ("Ventes par ville", "ventes_par_ville",
+         [("ville", "ville"), ("region", "région"), ("quantite", "quantité"),
+          ("chiffre_affaires", "chiffre d'affaires")]),
+        ("Ventes par magasin", "ventes_par_magasin",
+         [("magasin_id", "magasin"), ("ville", "ville"), ("salaries", "salariés"),
+          ("chiffre_affaires", "chiffre d'affaires"),
+          ("chiffre_affaires_par_salarie", "par salarié")]),
+        ("Chiffre d'affaires par semaine", "chiffre_affaires_par_semaine",
+         [("semaine", "semaine"), ("debut_semaine", "lundi"), ("nombre_ventes", "ventes"),
+          ("chiffre_affaires", "chiffre d'affaires")]),
+    ]
+    for title, key, columns in sections:
+        rows = analysis.tables[key]
+        print(f"\n{title}")
+        cells = [[_cell(k, row[k]) for k, _ in columns] for row in rows]
+        right = {i for i, (k, _) in enumerate(columns) if k not in ("nom", "ville", "region")}
+        print(fmt.table([h for _, h in columns], cells, right=right))
+    print("\nDétail par jour et par produit × région : ventes analyse --json, ou les tables result_*.")
+
+
+def _cell(key: str, value: Any) -> str:
+    if key.startswith("chiffre_affaires"):
+        return fmt.euros(value)
+    if isinstance(value, int):
+        return fmt.integer(value)
+    return str(value)
+
+
+def _json(analysis: Analysis) -> None:
+    print(json.dumps(analysis.to_json(), ensure_ascii=False, indent=2))
+
+
+def _cmd_init(args: argparse.Namespace, settings: Settings) -> int:
+    report = api.init(settings)
+    if report.applied:
+        print(f"Base « {report.db_path} » prête : migration(s) appliquée(s) : "
+              f"{', '.join(report.applied)}.")
+    else:
+        print(f"Base « {report.db_path} » déjà à jour (schéma version {report.schema_version}).")
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    print_import(api.import_data(settings, _progress(settings)))
+    return 0
+
+
+def _cmd_analyse(args: argparse.Namespace, settings: Settings) -> int:
+    analysis = api.analyse(settings)
+    _json(analysis) if args.json else print_analysis(analysis)
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    report = api.run(settings, _progress(settings))
+    if args.json:
+        _json(report.analysis)
+        return 0
+    if report.init.applied:
+        print(f"Base « {report.init.db_path} » créée (schéma version {report.init.schema_version}).")
+    print_import(report.imported)
+    print()
+    print_analysis(report.analysis)
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "init": _cmd_init,
+    "import": _cmd_import,
+    "analyse": _cmd_analyse,
+    "run": _cmd_run,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        settings = settings_from(args)
+        if getattr(args, "json", False):
+            # JSON on stdout must stay parseable: messages go to stderr.
+            pass
+        return COMMANDS[args.command](args, settings)
+    except VentesError as exc:
+        print(f"ventes : erreur : {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("\nventes : interrompu : la transaction en cours est annulée.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: say so plainly, details on demand
+        print(
+            f"ventes : erreur inattendue ({exc.__class__.__name__} : {exc}). "
+            "Relancez avec VENTES_DEBUG=1 pour le détail.",
+            file=sys.stderr,
+        )
+        if os.environ.get("VENTES_DEBUG"):
+            traceback.print_exc()
+        return 70

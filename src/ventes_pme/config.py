@@ -1,0 +1,120 @@
+"""All configuration in one place: a CLI option wins over an environment variable,
+which wins over the default."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+from ventes_pme.errors import ConfigError
+
+GOOGLE_BASE = (
+    "https://docs.google.com/spreadsheets/d/e/"
+    "2PACX-1vSawI56WBC64foMT9pKCiY594fBZk9Lyj8_bxfgmq-8ck_jw1Z49qDeMatCWqBxehEVoM6U1zdYx73V/pub"
+)
+DEFAULT_URLS = {
+    "produits": f"{GOOGLE_BASE}?gid=0&single=true&output=csv",
+    "magasins": f"{GOOGLE_BASE}?gid=714623615&single=true&output=csv",
+    "ventes": f"{GOOGLE_BASE}?gid=760830694&single=true&output=csv",
+}
+SOURCES = ("produits", "magasins", "ventes")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of the pipeline. Build it with :meth:`Settings.load`."""
+
+    db_path: Path = Path("data/ventes.db")
+    url_produits: str = DEFAULT_URLS["produits"]
+    url_magasins: str = DEFAULT_URLS["magasins"]
+    url_ventes: str = DEFAULT_URLS["ventes"]
+    #: seconds to wait for a connection, then for each read
+    timeout: float = 30.0
+    #: attempts for a download (connection errors and HTTP 5xx are retried)
+    attempts: int = 3
+    #: first pause between attempts, doubled each time (seconds)
+    backoff: float = 0.5
+    #: a download taking longer than this is abandoned (seconds)
+    max_duration: float = 600.0
+    #: a download larger than this is refused (bytes)
+    max_bytes: int = 2 * 1024**3
+    #: URL schemes a source may use
+    allowed_schemes: tuple[str, ...] = ("https", "http", "file")
+    #: how long an import waits for another one holding the database (seconds)
+    lock_timeout: float = 600.0
+    #: city -> region CSV replacing the one shipped with the package
+    regions_path: Path | None = None
+    #: show a progress display on standard error (None: only on a terminal)
+    progress: bool | None = None
+
+    def url(self, source: str) -> str:
+        return str(getattr(self, f"url_{source}"))
+
+    @classmethod
+    def load(
+        cls, overrides: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None
+    ) -> Settings:
+        """Resolve the settings: ``overrides`` (CLI options, None = not given), then the
+        ``VENTES_*`` environment variables, then the defaults."""
+        env = os.environ if env is None else env
+        values: dict[str, Any] = {}
+        for name, (var, convert) in ENV_VARS.items():
+            raw = env.get(var)
+            if raw is not None and raw.strip() != "":
+                try:
+                    values[name] = convert(raw.strip())
+                except ValueError as exc:
+                    raise ConfigError(f"Valeur invalide pour {var} : {raw!r} ({exc}).") from exc
+        for name, value in (overrides or {}).items():
+            if value is not None:
+                values[name] = value
+        settings = replace(cls(), **values)
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        if self.timeout <= 0:
+            raise ConfigError("Le délai d'attente doit être positif.")
+        if self.attempts < 1:
+            raise ConfigError("Le nombre de tentatives doit être au moins 1.")
+        if self.max_duration <= 0:
+            raise ConfigError("La durée maximale d'un téléchargement doit être positive.")
+        if self.max_bytes < 1:
+            raise ConfigError("La taille maximale doit être positive.")
+
+
+def _schemes(raw: str) -> tuple[str, ...]:
+    schemes = tuple(s.strip().lower() for s in raw.split(",") if s.strip())
+    unknown = set(schemes) - {"http", "https", "file"}
+    if unknown:
+        raise ValueError(f"schémas inconnus : {', '.join(sorted(unknown))}")
+    return schemes
+
+
+def _bool(raw: str) -> bool:
+    if raw.lower() in {"1", "oui", "true", "yes", "on"}:
+        return True
+    if raw.lower() in {"0", "non", "false", "no", "off"}:
+        return False
+    raise ValueError("attendu : oui ou non")
+
+
+ENV_VARS: dict[str, tuple[str, Any]] = {
+    "db_path": ("VENTES_DB", Path),
+    "url_produits": ("VENTES_URL_PRODUITS", str),
+    "url_magasins": ("VENTES_URL_MAGASINS", str),
+    "url_ventes": ("VENTES_URL_VENTES", str),
+    "timeout": ("VENTES_TIMEOUT", float),
+    "attempts": ("VENTES_TENTATIVES", int),
+    "backoff": ("VENTES_PAUSE", float),
+    "max_bytes": ("VENTES_TAILLE_MAX", int),
+    "max_duration": ("VENTES_DUREE_MAX", float),
+    "allowed_schemes": ("VENTES_SCHEMAS", _schemes),
+    "lock_timeout": ("VENTES_ATTENTE_VERROU", float),
+    "regions_path": ("VENTES_REGIONS", Path),
+    "progress": ("VENTES_PROGRESSION", _bool),
+}
+assert set(ENV_VARS) <= {f.name for f in fields(Settings)}

@@ -1,0 +1,200 @@
+"""The SQLite database: opening it safely, recognising it, migrating it."""
+
+from __future__ import annotations
+
+import os
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+from ventes_pme.errors import DatabaseError
+
+#: PRAGMA application_id of a ventes-pme database ("VENT" in ASCII).
+APPLICATION_ID = 0x56454E54
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def migrations() -> list[Migration]:
+    """The numbered migration files shipped in ``ventes_pme/sql/migrations``."""
+    found = []
+    for entry in resources.files("ventes_pme").joinpath("sql/migrations").iterdir():
+        match = re.fullmatch(r"(\d{4})_(\w+)\.sql", entry.name)
+        if match:
+            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    assert [m.version for m in found] == list(range(1, len(found) + 1)), "gap in migrations"
+    return found
+
+
+def latest_version() -> int:
+    return len(migrations())
+
+
+def now() -> str:
+    """The current UTC time, ISO 8601, to the second."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def _check_file(path: Path) -> None:
+    """Refuse a file that is not an SQLite database, before SQLite touches it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    if path.is_dir():
+        raise DatabaseError(f"« {path} » est un dossier, pas une base de données.")
+    with path.open("rb") as handle:
+        header = handle.read(len(SQLITE_MAGIC))
+    if header != SQLITE_MAGIC:
+        raise DatabaseError(
+            f"« {path} » n'est pas une base SQLite : ce fichier n'est pas modifié. "
+            "Choisissez un autre chemin (option --db ou VENTES_DB)."
+        )
+
+
+def _create_private(path: Path) -> None:
+    """Create the database file readable and writable by its owner only."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+
+
+def connect(path: Path, *, lock_timeout: float = 600.0, create: bool = False) -> sqlite3.Connection:
+    """Open the database in autocommit mode (transactions are explicit: BEGIN ... COMMIT).
+
+    A file that is not SQLite, or the SQLite file of another application, or a schema newer
+    than this program, raises :class:`DatabaseError` and is left untouched.
+    """
+    _check_file(path)
+    if not path.exists():
+        if not create:
+            raise DatabaseError(
+                f"La base « {path} » n'existe pas encore : lancez d'abord « ventes init »."
+            )
+        _create_private(path)
+    try:
+        conn = sqlite3.connect(path, timeout=lock_timeout, isolation_level=None)
+        _check_owner(conn, path)
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA busy_timeout = {int(lock_timeout * 1000)}")
+        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA cache_size = -65536")
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"Impossible d'ouvrir la base « {path} » : {exc}.") from exc
+    return conn
+
+
+def _check_owner(conn: sqlite3.Connection, path: Path) -> None:
+    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if app_id == 0:
+        has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if has_tables:
+            conn.close()
+            raise DatabaseError(
+                f"« {path} » est la base SQLite d'une autre application : elle n'est pas "
+                "modifiée. Choisissez un autre chemin (option --db ou VENTES_DB)."
+            )
+    elif app_id != APPLICATION_ID:
+        conn.close()
+        raise DatabaseError(
+            f"« {path} » est la base SQLite d'une autre application (application_id "
+            f"{app_id}) : elle n'est pas modifiée."
+        )
+    if version > latest_version():
+        conn.close()
+        raise DatabaseError(
+            f"La base « {path} » a un schéma plus récent (version {version}) que ce programme "
+            f"(version {latest_version()}) : mettez à jour ventes-pme. La base n'est pas modifiée."
+        )
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> list[Migration]:
+    """Apply the pending migrations, each in its own transaction. Returns those applied."""
+    applied = []
+    for migration in migrations():
+        if migration.version <= schema_version(conn):
+            continue
+        with transaction(conn):
+            # executescript would commit first: run the statements one by one instead.
+            for statement in split_statements(migration.sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            conn.execute(f"PRAGMA user_version = {migration.version}")
+            conn.execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                (migration.version, migration.name, now()),
+            )
+        applied.append(migration)
+    return applied
+
+
+def split_statements(script: str) -> Iterator[str]:
+    """Split an SQL script into complete statements (SQLite decides where one ends)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statement = buffer.strip()
+            buffer = ""
+            if statement.strip(" ;\n") and not _only_comments(statement):
+                yield statement
+    if buffer.strip() and not _only_comments(buffer):
+        raise ValueError(f"incomplete SQL statement: {buffer.strip()[:80]}")
+
+
+def _only_comments(sql: str) -> bool:
+    return all(not line.strip() or line.strip().startswith("--") for line in sql.splitlines())
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``, or ``ROLLBACK`` on any exception.
+
+    IMMEDIATE takes the write lock at once: a second import waits for the first
+    (up to the busy timeout) instead of interleaving with it.
+    """
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise DatabaseError(
+                "La base est occupée par un autre import depuis trop longtemps : "
+                "réessayez plus tard."
+            ) from exc
+        raise
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    else:
+        conn.execute("COMMIT")
+
+
+def open_db(path: Path, *, lock_timeout: float = 600.0) -> sqlite3.Connection:
+    """Open (creating it if needed) and migrate the database: what ``ventes init`` does."""
+    conn = connect(path, lock_timeout=lock_timeout, create=True)
+    try:
+        migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn

@@ -1,0 +1,64 @@
+"""French formatting of numbers and amounts, for the terminal and the reports."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+#: narrow no-break space: the French thousands separator
+THOUSANDS = "\u202f"
+#: no-break space, between a number and its unit
+NBSP = "\u00a0"
+
+
+def integer(value: int) -> str:
+    """``1234567`` -> ``"1 234 567"`` (narrow no-break spaces)."""
+    return f"{value:,}".replace(",", THOUSANDS)
+
+
+def euros(cents: int | None, *, symbol: bool = True) -> str:
+    """Integer cents -> ``"5 268,78 €"``; None -> ``"—"``."""
+    if cents is None:
+        return "—"
+    sign = "-" if cents < 0 else ""
+    whole, rest = divmod(abs(cents), 100)
+    text = f"{sign}{integer(whole)},{rest:02d}"
+    return f"{text}{NBSP}€" if symbol else text
+
+
+def decimal(value: Decimal | float, places: int = 1) -> str:
+    """``12.345`` -> ``"12,3"`` (rounded half up)."""
+    quantum = Decimal(1).scaleb(-places)
+    rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    whole, _, fraction = f"{abs(rounded):f}".partition(".")
+    sign = "-" if rounded < 0 else ""
+    text = sign + integer(int(whole))
+    return f"{text},{fraction}" if fraction else text
+
+
+def percent(part: int, whole: int, places: int = 1) -> str:
+    """``(1, 3)`` -> ``"33,3 %"``."""
+    if whole == 0:
+        return "—"
+    return f"{decimal(Decimal(part) * 100 / Decimal(whole), places)}{NBSP}%"
+
+
+def size(n: int) -> str:
+    """Bytes -> ``"12,3 Mo"``."""
+    for unit, factor in (("Go", 1 << 30), ("Mo", 1 << 20), ("ko", 1 << 10)):
+        if n >= factor:
+            return f"{decimal(Decimal(n) / factor)}{NBSP}{unit}"
+    return f"{n}{NBSP}o"
+
+
+def table(headers: list[str], rows: list[list[str]], right: set[int] | None = None) -> str:
+    """A plain-text table; columns in ``right`` (indexes) are right-aligned."""
+    right = right or set()
+    widths = [max(len(str(c)) for c in col) for col in zip(headers, *rows, strict=True)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(
+            str(c).rjust(w) if i in right else str(c).ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=True))
+        ).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])

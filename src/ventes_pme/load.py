@@ -1,0 +1,390 @@
+"""Load the fetched files into the database, as one transaction.
+
+Products and stores are upserted; sales are inserted only when the database does not hold
+them yet (see ``sql/load/insert_new_sales.sql``); invalid rows go to ``rejects``; the run
+and each file are recorded in ``import_runs`` / ``import_files``. Any exception rolls the
+whole import back: the database is then exactly as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ventes_pme import validate
+from ventes_pme.collect import Fetched
+from ventes_pme.db import now, transaction
+from ventes_pme.regions import UNKNOWN_REGION, city_key, load_reference
+from ventes_pme.sqlfiles import sql
+from ventes_pme.validate import CsvLayout, RowError
+
+Progress = Callable[[str, int, int], None]
+"""Called while loading with (source, bytes read, total bytes)."""
+
+
+@dataclass
+class FileReport:
+    """What an import did with one file (the counts of the audit trail)."""
+
+    source: str
+    url: str
+    http_status: int | None
+    bytes: int
+    sha256: str
+    etag: str | None
+    last_modified: str | None
+    encoding: str
+    delimiter: str
+    rows_read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    already_present: int = 0
+    rejected: int = 0
+    vanished: int = 0
+    end_line: int = 0
+    pending_references: int = 0
+    incremental: bool = False
+    ignored_columns: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportReport:
+    import_id: int
+    started_at: str
+    finished_at: str
+    sales_before: int
+    sales_after: int
+    files: dict[str, FileReport]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        """Whether the import changed any product, store or sale."""
+        return any(f.inserted or f.updated for f in self.files.values())
+
+
+class _Rejects:
+    """Buffers rejected rows and writes them in batches (a bad file may have millions)."""
+
+    def __init__(self, conn: sqlite3.Connection, import_id: int) -> None:
+        self.conn = conn
+        self.import_id = import_id
+        self.buffer: list[dict[str, object]] = []
+        self.source = ""
+        self.count = 0
+        self.references = 0
+
+    def start(self, source: str) -> None:
+        self.flush()
+        self.source, self.count, self.references = source, 0, 0
+
+    def __call__(self, line: int, raw: str, code: str, reason: str) -> None:
+        self.count += 1
+        if code in validate.REFERENCE_CODES:
+            self.references += 1
+        self.buffer.append(
+            {"source": self.source, "line_number": line, "raw": raw, "code": code,
+             "reason": reason, "import_id": self.import_id}
+        )
+        if len(self.buffer) >= 10_000:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.buffer:
+            self.conn.executemany(sql("load/record_reject"), self.buffer)
+            self.buffer.clear()
+
+
+def load(
+    conn: sqlite3.Connection,
+    fetched: dict[str, Fetched],
+    layouts: dict[str, CsvLayout],
+    *,
+    regions_path: Path | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import the three fetched files in one transaction and return what was done."""
+    with transaction(conn):
+        started = now()
+        sales_before = _count(conn, "sales")
+        import_id = conn.execute(
+            "INSERT INTO import_runs (started_at, finished_at, sales_before, sales_after) "
+            "VALUES (?, ?, ?, ?)",
+            (started, started, sales_before, sales_before),
+        ).lastrowid
+        assert import_id is not None
+        reports = {
+            source: _file_report(fetched[source], layouts[source])
+            for source in ("produits", "magasins", "ventes")
+        }
+        rejects = _Rejects(conn, import_id)
+        load_reference(conn, regions_path)
+        warnings: list[str] = []
+
+        rejects.start("produits")
+        _load_products(conn, reports["produits"], layouts["produits"], fetched, import_id, rejects)
+        rejects.start("magasins")
+        _load_stores(conn, reports["magasins"], layouts["magasins"], fetched, import_id, rejects)
+        warnings += _unknown_cities(conn)
+        rejects.start("ventes")
+        _load_sales(conn, reports, layouts["ventes"], fetched, import_id, rejects, progress)
+        rejects.flush()
+
+        for report in reports.values():
+            values = asdict(report)
+            del values["ignored_columns"]
+            conn.execute(sql("load/record_file"), {**values, "import_id": import_id})
+            if report.ignored_columns:
+                warnings.append(
+                    f"Colonnes ignorées dans « {report.source} » : "
+                    f"{', '.join(report.ignored_columns)}."
+                )
+        if reports["ventes"].vanished:
+            warnings.append(
+                f"{reports['ventes'].vanished} vente(s) de la base ne figurent plus dans le "
+                "fichier des ventes : elles sont conservées (aucune suppression silencieuse)."
+            )
+        sales_after = _count(conn, "sales")
+        finished = now()
+        conn.execute(
+            "UPDATE import_runs SET finished_at = ?, sales_after = ? WHERE import_id = ?",
+            (finished, sales_after, import_id),
+        )
+    return ImportReport(import_id, started, finished, sales_before, sales_after, reports, warnings)
+
+
+def _count(conn: sqlite3.Connection, table: str) -> int:
+    return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+def _file_report(fetched: Fetched, layout: CsvLayout) -> FileReport:
+    return FileReport(
+        source=fetched.source,
+        url=fetched.url,
+        http_status=fetched.http_status,
+        bytes=fetched.size,
+        sha256=fetched.sha256,
+        etag=fetched.etag,
+        last_modified=fetched.last_modified,
+        encoding=layout.encoding,
+        delimiter=layout.delimiter,
+        ignored_columns=layout.ignored,
+    )
+
+
+def _load_products(
+    conn: sqlite3.Connection,
+    report: FileReport,
+    layout: CsvLayout,
+    fetched: dict[str, Fetched],
+    import_id: int,
+    rejects: _Rejects,
+) -> None:
+    existing = {
+        row[0]: tuple(row[1:])
+        for row in conn.execute("SELECT product_id, name, price_cents, stock FROM products")
+    }
+    seen: set[str] = set()
+    rows = validate.rows(layout, fetched["produits"].path)
+    for line, fields in rows:
+        report.rows_read += 1
+        try:
+            product = validate.parse_product(layout, fields)
+            if product.product_id in seen:
+                raise RowError(
+                    "duplicate_product",
+                    f"référence « {product.product_id} » déjà présente plus haut dans le fichier",
+                )
+        except RowError as err:
+            rejects(line, layout.delimiter.join(fields), err.code, err.reason)
+            continue
+        seen.add(product.product_id)
+        old = existing.get(product.product_id)
+        new = (product.name, product.price_cents, product.stock)
+        if old == new:
+            report.already_present += 1
+            continue
+        if old is None:
+            report.inserted += 1
+        else:
+            report.updated += 1
+        conn.execute(sql("load/upsert_product"), {**asdict(product), "import_id": import_id})
+    report.rejected = rejects.count
+    report.end_line = rows.end_line
+
+
+def _load_stores(
+    conn: sqlite3.Connection,
+    report: FileReport,
+    layout: CsvLayout,
+    fetched: dict[str, Fetched],
+    import_id: int,
+    rejects: _Rejects,
+) -> None:
+    existing = {
+        row[0]: tuple(row[1:]) for row in conn.execute("SELECT store_id, city, employees FROM stores")
+    }
+    seen: set[int] = set()
+    rows = validate.rows(layout, fetched["magasins"].path)
+    for line, fields in rows:
+        report.rows_read += 1
+        try:
+            store = validate.parse_store(layout, fields)
+            if store.store_id in seen:
+                raise RowError(
+                    "duplicate_store",
+                    f"magasin « {store.store_id} » déjà présent plus haut dans le fichier",
+                )
+        except RowError as err:
+            rejects(line, layout.delimiter.join(fields), err.code, err.reason)
+            continue
+        seen.add(store.store_id)
+        old = existing.get(store.store_id)
+        if old == (store.city, store.employees):
+            report.already_present += 1
+            continue
+        if old is None:
+            report.inserted += 1
+        else:
+            report.updated += 1
+        conn.execute(
+            sql("load/upsert_store"),
+            {**asdict(store), "city_key": city_key(store.city), "import_id": import_id},
+        )
+    report.rejected = rejects.count
+    report.end_line = rows.end_line
+
+
+def _unknown_cities(conn: sqlite3.Connection) -> list[str]:
+    rows = conn.execute(
+        "SELECT s.store_id, s.city FROM stores AS s "
+        "LEFT JOIN city_regions AS r ON r.city_key = s.city_key "
+        "WHERE r.city_key IS NULL ORDER BY s.store_id"
+    ).fetchall()
+    return [
+        f"Ville « {city} » (magasin {store_id}) absente de la table des régions : ses ventes "
+        f"sont comptées sous « {UNKNOWN_REGION} »."
+        for store_id, city in rows
+    ]
+
+
+@dataclass(frozen=True)
+class _Resume:
+    start: int
+    first_line: int
+    vanished: int
+    pending_references: int
+
+
+def _resume_point(
+    conn: sqlite3.Connection, fetched: dict[str, Fetched], layout: CsvLayout
+) -> _Resume | None:
+    """Where an append-only sales file can be read from, or None to read it whole.
+
+    Safe only when the file starts with exactly the bytes of the previous import, when
+    that import mirrored its file (nothing vanished), and when no line rejected for an
+    unknown product or store could have become valid since.
+    """
+    prev = conn.execute(sql("load/previous_sales_file")).fetchone()
+    if prev is None:
+        return None
+    (_, size, sha, encoding, delimiter, end_line, vanished, pending, prod_sha, mag_sha) = prev
+    current = fetched["ventes"]
+    if vanished or encoding != layout.encoding or delimiter != layout.delimiter:
+        return None
+    if current.size < size or size <= layout.data_offset:
+        return None
+    if pending and (
+        prod_sha != fetched["produits"].sha256 or mag_sha != fetched["magasins"].sha256
+    ):
+        return None
+    if current.sha256 != sha and _prefix_sha256(current.path, size) != sha:
+        return None
+    with current.path.open("rb") as handle:
+        handle.seek(size - 1)
+        if handle.read(1) != b"\n":
+            return None
+    return _Resume(size, end_line + 1, vanished, pending)
+
+
+def _prefix_sha256(path: Path, size: int) -> str:
+    digest = hashlib.sha256()
+    remaining = size
+    with path.open("rb") as handle:
+        while remaining > 0:
+            chunk = handle.read(min(1 << 20, remaining))
+            if not chunk:
+                break
+            digest.update(chunk)
+            remaining -= len(chunk)
+    return digest.hexdigest()
+
+
+def _load_sales(
+    conn: sqlite3.Connection,
+    reports: dict[str, FileReport],
+    layout: CsvLayout,
+    fetched: dict[str, Fetched],
+    import_id: int,
+    rejects: _Rejects,
+    progress: Progress | None,
+) -> None:
+    report = reports["ventes"]
+    resume = _resume_point(conn, fetched, layout)
+    if resume is None:
+        rows = validate.rows(layout, fetched["ventes"].path)
+    else:
+        rows = validate.rows(
+            layout, fetched["ventes"].path, start=resume.start, first_line=resume.first_line
+        )
+        report.incremental = True
+    products = {row[0] for row in conn.execute("SELECT product_id FROM products")}
+    stores = {row[0] for row in conn.execute("SELECT store_id FROM stores")}
+    sales_before = _count(conn, "sales")
+
+    conn.execute(sql("load/stage_sales"))
+    conn.execute("DELETE FROM stage_sales")
+    counted = _counting(rows, report)
+    if progress is not None:
+        counted = _reporting(counted, rows, fetched["ventes"].size, progress)
+    valid = validate.sales(counted, layout, products, stores, rejects)
+    staged = conn.executemany("INSERT INTO stage_sales VALUES (?, ?, ?, ?, ?)", valid).rowcount
+    report.inserted = conn.execute(
+        sql("load/insert_new_sales"),
+        {"incremental": int(report.incremental), "import_id": import_id},
+    ).rowcount
+    conn.execute("DELETE FROM stage_sales")
+
+    report.already_present = staged - report.inserted
+    report.rejected = rejects.count
+    report.end_line = rows.end_line
+    if resume is None:
+        report.vanished = sales_before - report.already_present
+        report.pending_references = rejects.references
+    else:
+        report.vanished = resume.vanished
+        report.pending_references = resume.pending_references + rejects.references
+
+
+def _counting(
+    rows: validate.Rows, report: FileReport
+) -> Iterator[tuple[int, list[str]]]:
+    for item in rows:
+        report.rows_read += 1
+        yield item
+
+
+def _reporting(
+    items: Iterator[tuple[int, list[str]]],
+    rows: validate.Rows,
+    total: int,
+    progress: Progress,
+) -> Iterator[tuple[int, list[str]]]:
+    for n, item in enumerate(items):
+        if n % 65536 == 0:
+            progress("ventes", rows.position, total)
+        yield item
+    progress("ventes", total, total)

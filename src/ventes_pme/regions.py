@@ -1,0 +1,64 @@
+"""Cities to French administrative regions: name matching and the reference table."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import sqlite3
+import unicodedata
+from importlib import resources
+from pathlib import Path
+
+from ventes_pme.errors import FileFormatError
+
+UNKNOWN_REGION = "Région inconnue"
+
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "sts": "saints", "stes": "saintes"}
+_SEPARATORS = re.compile(r"[\s\-‐‑–—_'’.,/]+")
+
+
+def city_key(name: str) -> str:
+    """The matching key of a city name: case, accents, hyphens and "St"/"Saint" ignored.
+
+    >>> city_key("  SAINT-ÉTIENNE ") == city_key("St Etienne") == "saint etienne"
+    True
+    """
+    text = unicodedata.normalize("NFKD", name.replace("œ", "oe").replace("Œ", "OE"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    words = [_ABBREVIATIONS.get(word, word) for word in _SEPARATORS.split(text) if word]
+    return " ".join(words)
+
+
+def reference_text(path: Path | None = None) -> str:
+    """The city -> region CSV: ``path`` if given, else the table shipped with the package."""
+    if path is not None:
+        return path.read_text(encoding="utf-8-sig")
+    return (
+        resources.files("ventes_pme").joinpath("data/villes_regions.csv").read_text("utf-8")
+    )
+
+
+def load_reference(conn: sqlite3.Connection, path: Path | None = None) -> int:
+    """Upsert the reference CSV (``ville,region[,departement]``) into ``city_regions``.
+
+    Rows added by hand in the database for other cities are kept. Returns the row count.
+    """
+    reader = csv.DictReader(io.StringIO(reference_text(path)))
+    if reader.fieldnames is None or not {"ville", "region"} <= set(reader.fieldnames):
+        raise FileFormatError(
+            "La table des régions doit avoir les colonnes « ville » et « region »."
+        )
+    rows = [
+        (city_key(row["ville"]), row["ville"].strip(), row["region"].strip(),
+         (row.get("departement") or "").strip() or None)
+        for row in reader
+        if row["ville"] and row["region"]
+    ]
+    conn.executemany(
+        "INSERT INTO city_regions (city_key, city, region, department) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (city_key) DO UPDATE SET city = excluded.city, "
+        "region = excluded.region, department = excluded.department",
+        rows,
+    )
+    return len(rows)

@@ -1,0 +1,52 @@
+-- Insert the staged sales the database does not hold yet.
+--
+-- The source has no sale identifier, so a sale is its content plus its rank
+-- among identical lines ("occurrence"): the k-th identical line of the file is
+-- occurrence k. Lines already imported hit the primary key and are skipped, so
+-- the table holds exactly the multiset of lines of the file.
+--
+-- :incremental = 1 when only the lines appended since the previous import are
+-- staged: their rank then continues after the identical lines already stored.
+-- The unit price is the product's price now, when the sale is first imported.
+INSERT INTO sales (
+    sale_date, product_id, store_id, quantity, occurrence, unit_price_cents, import_id
+)
+SELECT
+    ranked.sale_date,
+    ranked.product_id,
+    ranked.store_id,
+    ranked.quantity,
+    ranked.rank_in_file + (
+        CASE
+            WHEN :incremental = 1 THEN (
+                SELECT count(*) FROM sales AS stored
+                WHERE
+                    stored.sale_date = ranked.sale_date
+                    AND stored.product_id = ranked.product_id
+                    AND stored.store_id = ranked.store_id
+                    AND stored.quantity = ranked.quantity
+            )
+            ELSE 0
+        END
+    ) AS occurrence,
+    products.price_cents,
+    :import_id AS import_id
+FROM (
+    SELECT
+        stage_sales.sale_date,
+        stage_sales.product_id,
+        stage_sales.store_id,
+        stage_sales.quantity,
+        row_number() OVER (
+            PARTITION BY
+                stage_sales.sale_date,
+                stage_sales.product_id,
+                stage_sales.store_id,
+                stage_sales.quantity
+            ORDER BY stage_sales.line
+        ) AS rank_in_file
+    FROM stage_sales
+) AS ranked
+INNER JOIN products ON ranked.product_id = products.product_id
+WHERE TRUE
+ON CONFLICT DO NOTHING;

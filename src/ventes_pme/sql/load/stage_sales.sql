@@ -1,0 +1,8 @@
+-- The valid lines of the sales file being imported, in file order.
+CREATE TEMP TABLE IF NOT EXISTS stage_sales (
+    line INTEGER PRIMARY KEY,
+    sale_date TEXT NOT NULL,
+    product_id TEXT NOT NULL,
+    store_id INTEGER NOT NULL,
+    quantity INTEGER NOT NULL
+);

@@ -1,0 +1,82 @@
+"""Shared fixtures: a real HTTP server on 127.0.0.1, the client's files, fresh settings."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.httpserver import FileServer
+from ventes_pme.config import Settings
+
+ROOT = Path(__file__).resolve().parents[1]
+CLIENT_DATA = Path(os.environ.get("VENTES_CLIENT_DATA", ROOT.parent / "shared" / "client-data"))
+
+PRODUITS = (
+    "Nom,ID Référence produit,Prix,Stock\n"
+    "Produit A,REF001,49.99,100\n"
+    "Produit B,REF002,19.99,50\n"
+)
+MAGASINS = "ID Magasin,Ville,Nombre de salariés\n1,Paris,10\n2,Marseille,5\n"
+VENTES_HEADER = "Date,ID Référence produit,Quantité,ID Magasin\n"
+
+
+@pytest.fixture
+def server() -> Iterator[FileServer]:
+    srv = FileServer().start()
+    try:
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture
+def client_files() -> dict[str, bytes]:
+    """The client's real files, read from ../shared/client-data (skipped when absent)."""
+    if not CLIENT_DATA.is_dir():
+        pytest.skip(f"données du client absentes ({CLIENT_DATA})")
+    return {n: (CLIENT_DATA / f"{n}.csv").read_bytes() for n in ("produits", "magasins", "ventes")}
+
+
+def make_settings(server: FileServer, db: Path, **overrides: object) -> Settings:
+    """Settings pointing at ``server``'s produits/magasins/ventes, fast retries."""
+    values: dict[str, object] = {
+        "db_path": db,
+        "url_produits": server.url("produits"),
+        "url_magasins": server.url("magasins"),
+        "url_ventes": server.url("ventes"),
+        "timeout": 5.0,
+        "backoff": 0.01,
+        "progress": False,
+    }
+    values.update(overrides)
+    return Settings.load(values, env={})
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "ventes.db"
+
+
+def publish(server: FileServer, produits: str = PRODUITS, magasins: str = MAGASINS,
+            ventes: str = VENTES_HEADER) -> None:
+    server.files.update(
+        produits=produits.encode(), magasins=magasins.encode(), ventes=ventes.encode()
+    )
+
+
+def dump(db: Path) -> list[tuple[object, ...]]:
+    """Every row of every table, to compare a database before and after."""
+    conn = sqlite3.connect(db)
+    try:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        rows: list[tuple[object, ...]] = []
+        for table in tables:
+            rows += [(table, *r) for r in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2")]
+        return rows
+    finally:
+        conn.close()
