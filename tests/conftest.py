@@ -16,9 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CLIENT_DATA = Path(os.environ.get("VENTES_CLIENT_DATA", ROOT.parent / "shared" / "client-data"))
 
 PRODUITS = (
-    "Nom,ID Référence produit,Prix,Stock\n"
-    "Produit A,REF001,49.99,100\n"
-    "Produit B,REF002,19.99,50\n"
+    "Nom,ID Référence produit,Prix,Stock\nProduit A,REF001,49.99,100\nProduit B,REF002,19.99,50\n"
 )
 MAGASINS = "ID Magasin,Ville,Nombre de salariés\n1,Paris,10\n2,Marseille,5\n"
 VENTES_HEADER = "Date,ID Référence produit,Quantité,ID Magasin\n"
@@ -61,8 +59,12 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "ventes.db"
 
 
-def publish(server: FileServer, produits: str = PRODUITS, magasins: str = MAGASINS,
-            ventes: str = VENTES_HEADER) -> None:
+def publish(
+    server: FileServer,
+    produits: str = PRODUITS,
+    magasins: str = MAGASINS,
+    ventes: str = VENTES_HEADER,
+) -> None:
     server.files.update(
         produits=produits.encode(), magasins=magasins.encode(), ventes=ventes.encode()
     )
@@ -72,8 +74,12 @@ def dump(db: Path) -> list[tuple[object, ...]]:
     """Every row of every table, to compare a database before and after."""
     conn = sqlite3.connect(db)
     try:
-        tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
         rows: list[tuple[object, ...]] = []
         for table in tables:
             rows += [(table, *r) for r in conn.execute(f"SELECT * FROM {table} ORDER BY 1, 2")]

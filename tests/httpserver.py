@@ -67,8 +67,8 @@ class FileServer:
 
     @property
     def base(self) -> str:
-        host, port = self.httpd.server_address[:2]
-        return f"http://{host}:{port}"
+        port = self.httpd.server_address[1]
+        return f"http://127.0.0.1:{port}"
 
     def url(self, name: str) -> str:
         return f"{self.base}/{name}"

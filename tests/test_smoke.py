@@ -19,17 +19,20 @@ def _expected_revenue(files: dict[str, bytes]) -> Decimal:
     """Recompute the total revenue from the raw files, independently of the pipeline."""
     prices = {}
     for line in files["produits"].decode("utf-8-sig").splitlines()[1:]:
-        name, ref, price, stock = line.split(",")
+        _name, ref, price, _stock = line.split(",")
         prices[ref] = Decimal(price)
     total = Decimal(0)
     for line in files["ventes"].decode("utf-8-sig").splitlines()[1:]:
-        day, ref, qty, store = line.split(",")
+        _day, ref, qty, _store = line.split(",")
         total += prices[ref] * int(qty)
     return total
 
 
 def test_run_on_client_files(
-    server: FileServer, client_files: dict[str, bytes], db_path: Path, capsys: pytest.CaptureFixture[str]
+    server: FileServer,
+    client_files: dict[str, bytes],
+    db_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     server.files.update(client_files)
     settings = make_settings(server, db_path)
@@ -50,7 +53,9 @@ def test_run_on_client_files(
     assert Decimal(str(doc["chiffre_affaires_total"])) == expected
     for key in ("run_id", "ventes_par_produit", "ventes_par_region", "ventes_par_ville"):
         assert key in doc
-    assert {"produit_id", "nom", "quantite", "chiffre_affaires"} <= set(doc["ventes_par_produit"][0])
+    assert {"produit_id", "nom", "quantite", "chiffre_affaires"} <= set(
+        doc["ventes_par_produit"][0]
+    )
     regions = {r["region"] for r in doc["ventes_par_region"]}
     assert "Île-de-France" in regions and "Région inconnue" not in regions
 

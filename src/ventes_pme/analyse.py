@@ -26,8 +26,12 @@ def analysis_names() -> list[str]:
 RESULTS: dict[str, tuple[str, list[tuple[str, str]], str]] = {
     "result_sales_by_product": (
         "ventes_par_produit",
-        [("product_id", "produit_id"), ("product_name", "nom"), ("quantity", "quantite"),
-         ("revenue_cents", "chiffre_affaires")],
+        [
+            ("product_id", "produit_id"),
+            ("product_name", "nom"),
+            ("quantity", "quantite"),
+            ("revenue_cents", "chiffre_affaires"),
+        ],
         "revenue_cents DESC, product_id",
     ),
     "result_sales_by_region": (
@@ -37,35 +41,57 @@ RESULTS: dict[str, tuple[str, list[tuple[str, str]], str]] = {
     ),
     "result_sales_by_city": (
         "ventes_par_ville",
-        [("city", "ville"), ("region", "region"), ("quantity", "quantite"),
-         ("revenue_cents", "chiffre_affaires")],
+        [
+            ("city", "ville"),
+            ("region", "region"),
+            ("quantity", "quantite"),
+            ("revenue_cents", "chiffre_affaires"),
+        ],
         "revenue_cents DESC, city",
     ),
     "result_revenue_by_day": (
         "chiffre_affaires_par_jour",
-        [("day", "jour"), ("sales_count", "nombre_ventes"), ("quantity", "quantite"),
-         ("revenue_cents", "chiffre_affaires")],
+        [
+            ("day", "jour"),
+            ("sales_count", "nombre_ventes"),
+            ("quantity", "quantite"),
+            ("revenue_cents", "chiffre_affaires"),
+        ],
         "day",
     ),
     "result_revenue_by_week": (
         "chiffre_affaires_par_semaine",
-        [("iso_week", "semaine"), ("week_start", "debut_semaine"),
-         ("sales_count", "nombre_ventes"), ("quantity", "quantite"),
-         ("revenue_cents", "chiffre_affaires")],
+        [
+            ("iso_week", "semaine"),
+            ("week_start", "debut_semaine"),
+            ("sales_count", "nombre_ventes"),
+            ("quantity", "quantite"),
+            ("revenue_cents", "chiffre_affaires"),
+        ],
         "week_start",
     ),
     "result_sales_by_store": (
         "ventes_par_magasin",
-        [("store_id", "magasin_id"), ("city", "ville"), ("region", "region"),
-         ("employees", "salaries"), ("quantity", "quantite"),
-         ("revenue_cents", "chiffre_affaires"),
-         ("revenue_per_employee_cents", "chiffre_affaires_par_salarie")],
+        [
+            ("store_id", "magasin_id"),
+            ("city", "ville"),
+            ("region", "region"),
+            ("employees", "salaries"),
+            ("quantity", "quantite"),
+            ("revenue_cents", "chiffre_affaires"),
+            ("revenue_per_employee_cents", "chiffre_affaires_par_salarie"),
+        ],
         "revenue_cents DESC, store_id",
     ),
     "result_product_by_region": (
         "produits_par_region",
-        [("product_id", "produit_id"), ("product_name", "nom"), ("region", "region"),
-         ("quantity", "quantite"), ("revenue_cents", "chiffre_affaires")],
+        [
+            ("product_id", "produit_id"),
+            ("product_name", "nom"),
+            ("region", "region"),
+            ("quantity", "quantite"),
+            ("revenue_cents", "chiffre_affaires"),
+        ],
         "product_id, revenue_cents DESC, region",
     ),
 }
@@ -156,4 +182,15 @@ def read_analysis(conn: sqlite3.Connection, run_id: int) -> Analysis:
             {json_key: value for (_, json_key), value in zip(columns, row, strict=True)}
             for row in cursor
         ]
-    return Analysis(run_id, *run, quantity, revenue, tables)
+    created_at, sales_count, last_import_id, period_start, period_end = run
+    return Analysis(
+        run_id=run_id,
+        created_at=created_at,
+        sales_count=sales_count,
+        last_import_id=last_import_id,
+        period_start=period_start,
+        period_end=period_end,
+        total_quantity=quantity,
+        total_revenue_cents=revenue,
+        tables=tables,
+    )

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -62,7 +63,9 @@ def init(settings: Settings) -> InitReport:
     try:
         applied = db.migrate(conn)
         return InitReport(
-            settings.db_path, db.schema_version(conn), [f"{m.version:04d}_{m.name}" for m in applied]
+            settings.db_path,
+            db.schema_version(conn),
+            [f"{m.version:04d}_{m.name}" for m in applied],
         )
     finally:
         conn.close()
@@ -77,14 +80,15 @@ def import_data(settings: Settings, progress: ProgressLine | None = None) -> Imp
     with tempfile.TemporaryDirectory(prefix="ventes-") as tmp:
         fetched = {}
         for source in SOURCES:
+            on_bytes = None
+            if progress is not None:
+                on_bytes = functools.partial(progress.download, source)
             fetched[source] = collect.fetch(
                 source,
                 settings.url(source),
                 Path(tmp) / f"{source}.csv",
                 settings,
-                progress=(lambda done, total, s=source: progress.download(s, done, total))
-                if progress
-                else None,
+                progress=on_bytes,
             )
         if progress:
             progress.done()

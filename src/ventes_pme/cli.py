@@ -34,7 +34,10 @@ class _Parser(argparse.ArgumentParser):
         self._positionals.title = "arguments"
         self._optionals.title = "options"
         self.add_argument(
-            "-h", "--help", action="help", default=argparse.SUPPRESS,
+            "-h",
+            "--help",
+            action="help",
+            default=argparse.SUPPRESS,
             help="afficher cette aide et quitter",
         )
 
@@ -56,18 +59,25 @@ class _Parser(argparse.ArgumentParser):
 def _common(parser: argparse.ArgumentParser, *, urls: bool = False) -> None:
     group = parser.add_argument_group("configuration (option > variable d'environnement > défaut)")
     group.add_argument(
-        "--db", metavar="CHEMIN", type=Path, dest="db_path",
+        "--db",
+        metavar="CHEMIN",
+        type=Path,
+        dest="db_path",
         help="fichier de la base SQLite (VENTES_DB, défaut : data/ventes.db)",
     )
     if urls:
         for source in ("produits", "magasins", "ventes"):
             group.add_argument(
-                f"--url-{source}", metavar="URL", dest=f"url_{source}",
+                f"--url-{source}",
+                metavar="URL",
+                dest=f"url_{source}",
                 help=f"adresse du fichier {source} : http(s), file:// ou chemin local "
                 f"(VENTES_URL_{source.upper()}, défaut : la feuille publiée du client)",
             )
         group.add_argument(
-            "--progression", action=argparse.BooleanOptionalAction, dest="progress",
+            "--progression",
+            action=argparse.BooleanOptionalAction,
+            dest="progress",
             help="afficher la progression (défaut : seulement dans un terminal)",
         )
 
@@ -88,27 +98,32 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument(
-        "--version", action="version", version=f"ventes-pme {__version__}",
+        "--version",
+        action="version",
+        version=f"ventes-pme {__version__}",
         help="afficher la version et quitter",
     )
     commands = parser.add_subparsers(
         dest="command", metavar="COMMANDE", title="commandes", parser_class=_Parser
     )
     p = commands.add_parser(
-        "init", help="créer la base et appliquer les migrations (sans effet si déjà fait)",
+        "init",
+        help="créer la base et appliquer les migrations (sans effet si déjà fait)",
         description="Crée la base SQLite et toutes ses tables, applique les migrations en "
         "attente et enregistre la version du schéma. Sans effet sur une base à jour.",
     )
     _common(p)
     p = commands.add_parser(
-        "import", help="télécharger les trois fichiers et importer les nouvelles ventes",
+        "import",
+        help="télécharger les trois fichiers et importer les nouvelles ventes",
         description="Télécharge produits, magasins et ventes, vérifie chaque ligne, met à jour "
         "produits et magasins et n'ajoute que les ventes absentes de la base. Un import est une "
         "transaction : en cas d'erreur la base reste telle qu'elle était.",
     )
     _common(p, urls=True)
     p = commands.add_parser(
-        "analyse", help="calculer les analyses et enregistrer leurs résultats",
+        "analyse",
+        help="calculer les analyses et enregistrer leurs résultats",
         description="Calcule chiffre d'affaires total, ventes par produit, par région, par ville, "
         "par jour, par semaine, par magasin et produit × région, et enregistre les résultats "
         "dans la base (une nouvelle exécution à chaque fois, l'historique est conservé).",
@@ -116,7 +131,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
     p.add_argument("--json", action="store_true", help="afficher les résultats en JSON")
     p = commands.add_parser(
-        "run", help="tout enchaîner : init, import puis analyse (la tâche principale)",
+        "run",
+        help="tout enchaîner : init, import puis analyse (la tâche principale)",
         description="La tâche principale : init, import puis analyse.",
     )
     _common(p, urls=True)
@@ -141,8 +157,13 @@ def print_import(report: ImportReport) -> None:
     for f in report.files.values():
         name = f.source + (" (ajouts seuls)" if f.incremental else "")
         rows.append(
-            [name, *(fmt.integer(n) for n in
-                     (f.rows_read, f.inserted, f.updated, f.already_present, f.rejected))]
+            [
+                name,
+                *(
+                    fmt.integer(n)
+                    for n in (f.rows_read, f.inserted, f.updated, f.already_present, f.rejected)
+                ),
+            ]
         )
     print(fmt.table(headers, rows, right={1, 2, 3, 4, 5}))
     added = report.sales_after - report.sales_before
@@ -162,21 +183,56 @@ def print_analysis(analysis: Analysis) -> None:
     )
     print(f"\nChiffre d'affaires total : {e(analysis.total_revenue_cents)}")
     sections: list[tuple[str, str, list[tuple[str, str]]]] = [
-        ("Ventes par produit", "ventes_par_produit",
-         [("produit_id", "produit"), ("nom", "nom"), ("quantite", "quantité"),
-          ("chiffre_affaires", "chiffre d'affaires")]),
-        ("Ventes par région", "ventes_par_region",
-         [("region", "région"), ("quantite", "quantité"), ("chiffre_affaires", "chiffre d'affaires")]),
-        ("Ventes par ville", "ventes_par_ville",
-         [("ville", "ville"), ("region", "région"), ("quantite", "quantité"),
-          ("chiffre_affaires", "chiffre d'affaires")]),
-        ("Ventes par magasin", "ventes_par_magasin",
-         [("magasin_id", "magasin"), ("ville", "ville"), ("salaries", "salariés"),
-          ("chiffre_affaires", "chiffre d'affaires"),
-          ("chiffre_affaires_par_salarie", "par salarié")]),
-        ("Chiffre d'affaires par semaine", "chiffre_affaires_par_semaine",
-         [("semaine", "semaine"), ("debut_semaine", "lundi"), ("nombre_ventes", "ventes"),
-          ("chiffre_affaires", "chiffre d'affaires")]),
+        (
+            "Ventes par produit",
+            "ventes_par_produit",
+            [
+                ("produit_id", "produit"),
+                ("nom", "nom"),
+                ("quantite", "quantité"),
+                ("chiffre_affaires", "chiffre d'affaires"),
+            ],
+        ),
+        (
+            "Ventes par région",
+            "ventes_par_region",
+            [
+                ("region", "région"),
+                ("quantite", "quantité"),
+                ("chiffre_affaires", "chiffre d'affaires"),
+            ],
+        ),
+        (
+            "Ventes par ville",
+            "ventes_par_ville",
+            [
+                ("ville", "ville"),
+                ("region", "région"),
+                ("quantite", "quantité"),
+                ("chiffre_affaires", "chiffre d'affaires"),
+            ],
+        ),
+        (
+            "Ventes par magasin",
+            "ventes_par_magasin",
+            [
+                ("magasin_id", "magasin"),
+                ("ville", "ville"),
+                ("salaries", "salariés"),
+                ("chiffre_affaires", "chiffre d'affaires"),
+                ("chiffre_affaires_par_salarie", "par salarié"),
+            ],
+        ),
+        (
+            "Chiffre d'affaires par semaine",
+            "chiffre_affaires_par_semaine",
+            [
+                ("semaine", "semaine"),
+                ("debut_semaine", "lundi"),
+                ("nombre_ventes", "ventes"),
+                ("chiffre_affaires", "chiffre d'affaires"),
+            ],
+        ),
     ]
     for title, key, columns in sections:
         rows = analysis.tables[key]
@@ -184,7 +240,9 @@ def print_analysis(analysis: Analysis) -> None:
         cells = [[_cell(k, row[k]) for k, _ in columns] for row in rows]
         right = {i for i, (k, _) in enumerate(columns) if k not in ("nom", "ville", "region")}
         print(fmt.table([h for _, h in columns], cells, right=right))
-    print("\nDétail par jour et par produit × région : ventes analyse --json, ou les tables result_*.")
+    print(
+        "\nDétail par jour et par produit × région : ventes analyse --json, ou les tables result_*."
+    )
 
 
 def _cell(key: str, value: Any) -> str:
@@ -202,8 +260,10 @@ def _json(analysis: Analysis) -> None:
 def _cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     report = api.init(settings)
     if report.applied:
-        print(f"Base « {report.db_path} » prête : migration(s) appliquée(s) : "
-              f"{', '.join(report.applied)}.")
+        print(
+            f"Base « {report.db_path} » prête : migration(s) appliquée(s) : "
+            f"{', '.join(report.applied)}."
+        )
     else:
         print(f"Base « {report.db_path} » déjà à jour (schéma version {report.schema_version}).")
     return 0
@@ -226,7 +286,9 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         _json(report.analysis)
         return 0
     if report.init.applied:
-        print(f"Base « {report.init.db_path} » créée (schéma version {report.init.schema_version}).")
+        print(
+            f"Base « {report.init.db_path} » créée (schéma version {report.init.schema_version})."
+        )
     print_import(report.imported)
     print()
     print_analysis(report.analysis)

@@ -163,15 +163,19 @@ def _download_once(
         exc.close()
         if exc.code == 304:
             return Fetched(
-                source, url, dest, 0, "", 304,
+                source,
+                url,
+                dest,
+                0,
+                "",
+                304,
                 validators.etag if validators else None,
                 validators.last_modified if validators else None,
                 not_modified=True,
             )
         if exc.code in (301, 302, 303, 307, 308):
             raise CollectError(
-                f"Trop de redirections pour « {source} » (boucle de redirection ?). "
-                f"Adresse : {url}"
+                f"Trop de redirections pour « {source} » (boucle de redirection ?). Adresse : {url}"
             ) from None
         if exc.code >= 500 or exc.code == 429:
             raise _Retry(f"erreur HTTP {exc.code} du serveur") from None
@@ -182,11 +186,13 @@ def _download_once(
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, ssl.SSLError):
-            raise CollectError(f"Connexion sécurisée impossible pour « {source} » : {reason}.")
+            raise CollectError(
+                f"Connexion sécurisée impossible pour « {source} » : {reason}."
+            ) from None
         if isinstance(reason, socket.gaierror):
             raise _Retry(f"serveur introuvable ({reason})") from None
         raise _Retry(f"connexion impossible ({reason})") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise _Retry(f"pas de réponse en {settings.timeout:g} s") from None
     except (ConnectionError, http.client.HTTPException) as exc:
         raise _Retry(f"connexion interrompue ({exc.__class__.__name__})") from None
@@ -216,7 +222,7 @@ def _download_once(
                     out.write(chunk)
                     if progress:
                         progress(size, expected)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise _Retry(f"le serveur ne répond plus (après {size} octets)") from None
         except (ConnectionError, http.client.HTTPException) as exc:
             raise _Retry(f"téléchargement interrompu après {size} octets ({exc})") from None

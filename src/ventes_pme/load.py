@@ -86,8 +86,14 @@ class _Rejects:
         if code in validate.REFERENCE_CODES:
             self.references += 1
         self.buffer.append(
-            {"source": self.source, "line_number": line, "raw": raw, "code": code,
-             "reason": reason, "import_id": self.import_id}
+            {
+                "source": self.source,
+                "line_number": line,
+                "raw": raw,
+                "code": code,
+                "reason": reason,
+                "import_id": self.import_id,
+            }
         )
         if len(self.buffer) >= 10_000:
             self.flush()
@@ -225,7 +231,8 @@ def _load_stores(
     rejects: _Rejects,
 ) -> None:
     existing = {
-        row[0]: tuple(row[1:]) for row in conn.execute("SELECT store_id, city, employees FROM stores")
+        row[0]: tuple(row[1:])
+        for row in conn.execute("SELECT store_id, city, employees FROM stores")
     }
     seen: set[int] = set()
     rows = validate.rows(layout, fetched["magasins"].path)
@@ -369,9 +376,7 @@ def _load_sales(
         report.pending_references = resume.pending_references + rejects.references
 
 
-def _counting(
-    rows: validate.Rows, report: FileReport
-) -> Iterator[tuple[int, list[str]]]:
+def _counting(rows: validate.Rows, report: FileReport) -> Iterator[tuple[int, list[str]]]:
     for item in rows:
         report.rows_read += 1
         yield item

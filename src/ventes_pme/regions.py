@@ -34,9 +34,7 @@ def reference_text(path: Path | None = None) -> str:
     """The city -> region CSV: ``path`` if given, else the table shipped with the package."""
     if path is not None:
         return path.read_text(encoding="utf-8-sig")
-    return (
-        resources.files("ventes_pme").joinpath("data/villes_regions.csv").read_text("utf-8")
-    )
+    return resources.files("ventes_pme").joinpath("data/villes_regions.csv").read_text("utf-8")
 
 
 def load_reference(conn: sqlite3.Connection, path: Path | None = None) -> int:
@@ -50,8 +48,12 @@ def load_reference(conn: sqlite3.Connection, path: Path | None = None) -> int:
             "La table des régions doit avoir les colonnes « ville » et « region »."
         )
     rows = [
-        (city_key(row["ville"]), row["ville"].strip(), row["region"].strip(),
-         (row.get("departement") or "").strip() or None)
+        (
+            city_key(row["ville"]),
+            row["ville"].strip(),
+            row["region"].strip(),
+            (row.get("departement") or "").strip() or None,
+        )
         for row in reader
         if row["ville"] and row["region"]
     ]

@@ -314,8 +314,7 @@ def _fields(layout: CsvLayout, fields: list[str]) -> list[str]:
     if len(fields) != layout.width:
         raise RowError(
             "bad_width",
-            f"{len(fields)} champ(s) au lieu de {layout.width} "
-            f"(séparateur « {layout.delimiter} »)",
+            f"{len(fields)} champ(s) au lieu de {layout.width} (séparateur « {layout.delimiter} »)",
         )
     return fields
 
@@ -385,9 +384,7 @@ def sales(
             store = parse_count(raw_store, "store", minimum=1, maximum=2**53)
             if store not in stores:
                 raise RowError("unknown_store", f"magasin inconnu « {_short(raw_store.strip())} »")
-            quantity = parse_count(
-                fields[i_quantity], "quantity", minimum=1, maximum=MAX_QUANTITY
-            )
+            quantity = parse_count(fields[i_quantity], "quantity", minimum=1, maximum=MAX_QUANTITY)
         except RowError as err:
             reject(line, sep.join(fields), err.code, err.reason)
             continue
