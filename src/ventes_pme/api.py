@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ventes_pme import collect, db, validate
 from ventes_pme.analyse import Analysis, latest_run_id, read_analysis, run_analyses
@@ -124,3 +125,13 @@ def run(settings: Settings, progress: ProgressLine | None = None) -> RunReport:
     initialised = init(settings)
     imported = import_data(settings, progress)
     return RunReport(initialised, imported, analyse(settings))
+
+
+def watch(settings: Settings, *, cycles: int | None = None) -> list[Any]:
+    """Import every ``settings.watch_interval`` seconds until SIGINT/SIGTERM (``ventes watch``).
+
+    See :mod:`ventes_pme.watch`; returns the :class:`~ventes_pme.watch.CycleResult` list.
+    """
+    from ventes_pme import watch as watcher  # watch builds on this module
+
+    return list(watcher.watch(settings, settings.watch_interval, cycles=cycles))

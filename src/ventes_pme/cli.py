@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 from ventes_pme import __version__, api, fmt
 from ventes_pme.analyse import Analysis
 from ventes_pme.config import Settings
-from ventes_pme.errors import VentesError
+from ventes_pme.errors import ConfigError, VentesError
 from ventes_pme.load import ImportReport
 from ventes_pme.progress import ProgressLine
 
@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  ventes run                     # tout : init, import, analyse\n"
             "  ventes import --db /tmp/v.db   # importer dans une autre base\n"
             "  ventes analyse --json          # résultats au format JSON\n"
+            "  ventes watch --interval 600    # importer toutes les 10 minutes\n"
             "Aide d'une commande : ventes COMMANDE --help"
         ),
     )
@@ -137,11 +138,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(p, urls=True)
     p.add_argument("--json", action="store_true", help="afficher les résultats en JSON")
+    p = commands.add_parser(
+        "watch",
+        help="surveiller la source : importer périodiquement, analyser quand elle change",
+        description="Importe à intervalle régulier : à chaque cycle, demande au serveur si les "
+        "fichiers ont changé (ETag / Last-Modified) ; sinon, l'import est sauté. Les analyses "
+        "sont relancées quand l'import a changé quelque chose. Une ligne datée par cycle. "
+        "Ctrl+C ou SIGTERM arrête proprement à la fin du cycle en cours (un second signal "
+        "annule l'import en cours : la base reste telle qu'elle était).",
+    )
+    _common(p, urls=True)
+    p.add_argument(
+        "--interval",
+        metavar="SECONDES",
+        type=float,
+        dest="watch_interval",
+        help="durée entre le début de deux cycles (VENTES_INTERVALLE, défaut : 300)",
+    )
+    p.add_argument(
+        "--cycles",
+        metavar="N",
+        type=int,
+        help="s'arrêter après N cycles (défaut : sans fin)",
+    )
     return parser
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    names = ("db_path", "url_produits", "url_magasins", "url_ventes", "progress")
+    names = ("db_path", "url_produits", "url_magasins", "url_ventes", "progress", "watch_interval")
     return Settings.load({name: getattr(args, name, None) for name in names})
 
 
@@ -295,11 +319,19 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.cycles is not None and args.cycles < 1:
+        raise ConfigError("--cycles doit être au moins 1.")
+    api.watch(settings, cycles=args.cycles)
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "init": _cmd_init,
     "import": _cmd_import,
     "analyse": _cmd_analyse,
     "run": _cmd_run,
+    "watch": _cmd_watch,
 }
 
 
