@@ -230,7 +230,7 @@ def _download_once(
         try:
             with dest.open("wb") as out:
                 while True:
-                    chunk = response.read(CHUNK)
+                    chunk = response.read1(CHUNK)  # what has arrived: the deadline is checked often
                     if not chunk:
                         break
                     size += len(chunk)
