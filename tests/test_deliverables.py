@@ -216,3 +216,14 @@ def test_french_amounts_in_the_charts() -> None:
     assert report._nice_max(526878) == 1_000_000
     assert report._nice_max(199) == 200
     assert Decimal(report._nice_max(1)) == 1
+
+
+def test_report_of_a_database_without_sales(
+    server: FileServer, db_path: Path, tmp_path: Path
+) -> None:
+    publish(server)  # products and stores, no sale
+    analysis = api.run(make_settings(server, db_path)).analysis
+    note, page = report.write(analysis, tmp_path)
+    text = note.read_text("utf-8")
+    assert "aucune vente" in text and "**0,00\u00a0€**" in text
+    assert page.read_text("utf-8").count("<svg") == 5
