@@ -572,7 +572,7 @@ h2 { font-size: 1.2rem; margin: 0.3em 0 0.6em; color: var(--accent); }
 .grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; align-items: start; }
 .grid2 > div { min-width: 0; }
 @media (max-width: 760px) { .grid2 { grid-template-columns: 1fr; } main { padding: 8px; }
-  section { padding: 10px; } table { font-size: 0.85rem; } th, td { padding: 3px 5px; } }
+  section { padding: 10px; } }
 svg.chart { width: 100%; max-width: 560px; height: auto; display: block; margin: 0 auto 8px; }
 svg.map { max-width: 560px; }
 svg .lbl { font-size: 14px; fill: var(--ink); }
@@ -590,6 +590,7 @@ th { color: var(--muted); font-weight: 600; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 ul.reading li { margin: 0.3em 0; }
 footer { color: var(--muted); font-size: 0.85rem; padding: 8px 0 24px; }
+@media (max-width: 760px) { table { font-size: 0.8rem; } th, td { padding: 3px 4px; } }
 """
 
 
