@@ -376,6 +376,7 @@ _SQL_FOLDERS = {
     "analyses": "les analyses, une par fichier, exécutées dans l'ordre de leur nom",
     "load": "l'import : tables de transit, règle anti-doublon, mises à jour, journal",
     "runs": "les exécutions d'analyse",
+    "watch": "la surveillance périodique (ventes watch)",
 }
 
 
@@ -394,8 +395,8 @@ def sql_index() -> str:
                 "",
             )
             link = f"[`{path.name}`](../src/ventes_pme/sql/{folder}/{path.name})"
-            role = _SQL_FOLDERS.get(folder, "")
-            lines.append(f"| `{folder}/` ({role}) | {link} | {first} |")
+            role = f" ({_SQL_FOLDERS[folder]})" if folder in _SQL_FOLDERS else ""
+            lines.append(f"| `{folder}/`{role} | {link} | {first} |")
     return "\n".join(lines) + "\n"
 
 
