@@ -219,8 +219,10 @@ def test_compose_stack_end_to_end(
     ]
     etl_starts = [e["timeNano"] for e in events if e["id"] == etl and e["Action"] == "start"]
     db_starts = [e["timeNano"] for e in events if e["id"] == db and e["Action"] == "start"]
-    assert healthy and etl_starts and db_starts, events
-    assert db_starts[0] < healthy[0] < etl_starts[0]
+    assert db_starts and etl_starts, events
+    first_healthy = min(healthy, default=None)
+    assert first_healthy is not None, f"db never reported healthy: {events}"
+    assert db_starts[0] < first_healthy < etl_starts[0], "etl started before db was healthy"
 
     # the results, read with the sqlite3 shell of the db container
     total = stack.sql("SELECT sales_count, revenue_euros FROM latest_total_revenue")
