@@ -1,6 +1,6 @@
--- The files of the latest import, with what a conditional request needs
--- (ETag, Last-Modified) and the SHA-256 of their content: what `ventes watch`
--- compares the source with before deciding to import again.
+-- The files of the latest import: what `ventes watch` compares the source with.
+-- ETag and Last-Modified make the next requests conditional (HTTP 304 when
+-- unchanged); the SHA-256 recognises the same content from a server without them.
 SELECT
     f.source,
     f.url,
