@@ -5,10 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any, NoReturn
 
 from ventes_pme import __version__, api, fmt
@@ -400,6 +404,24 @@ COMMANDS["schema"] = _cmd_schema
 COMMANDS["rapport"] = _cmd_rapport
 
 
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (``docker stop``, ``kill``) interrupts like Ctrl+C: the transaction in flight
+    is rolled back and the temporary files are removed. ``ventes watch`` sets its own."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -411,7 +433,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "json", False):
             # JSON on stdout must stay parseable: messages go to stderr.
             pass
-        return COMMANDS[args.command](args, settings)
+        with _sigterm_interrupts():
+            return COMMANDS[args.command](args, settings)
     except VentesError as exc:
         print(f"ventes : erreur : {exc.message}", file=sys.stderr)
         return exc.exit_code
