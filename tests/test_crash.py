@@ -169,3 +169,32 @@ def test_a_watcher_interrupted_twice_during_the_load_rolls_back(
         assert "Arrêt demandé (SIGTERM)" in out
         assert dump(db) == before
     _consistent(db)
+
+
+@pytest.mark.parametrize("phase", ["download", "load"])
+def test_sigterm_rolls_back_and_removes_the_temporary_files(
+    server: FileServer, tmp_path: Path, phase: str
+) -> None:
+    """``docker stop`` / ``kill``: SIGTERM interrupts like Ctrl+C (exit 130), nothing left."""
+    db = tmp_path / "term.db"
+    env, _ = _prepare(server, db, "first")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env["TMPDIR"] = str(temp)
+    before = dump(db)
+    if phase == "download":
+        server.behaviours["ventes"] = slow(FULL, delay=0.05, chunk=4096)
+    mark = len(server.requests)
+    proc = start(ventes("import"), env)
+    if phase == "download":
+        assert wait_for(lambda: any(p == "/ventes" for _m, p, _h in server.requests[mark:]))
+        time.sleep(0.2)
+    else:
+        assert wait_for(lambda: lock_held(db), timeout=60)
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "interrompu : la transaction en cours est annulée" in err
+    assert dump(db) == before
+    _consistent(db)
+    assert list(temp.iterdir()) == []  # the downloaded files are gone
