@@ -42,10 +42,12 @@ HALF = b"".join(FULL.splitlines(keepends=True)[: N_SALES // 2 + 1])
 KILL_DELAYS = (0.0, 0.15, 0.4)
 
 
-def _kill(proc: subprocess.Popen[str]) -> None:
+def _kill(proc: subprocess.Popen[str]) -> bool:
+    """SIGKILL ``proc``; False if it had finished on its own just before."""
     proc.send_signal(signal.SIGKILL)
     proc.communicate(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
+    assert proc.returncode in (0, -signal.SIGKILL)
+    return proc.returncode == -signal.SIGKILL
 
 
 def _consistent(db: Path) -> None:
@@ -198,3 +200,25 @@ def test_sigterm_rolls_back_and_removes_the_temporary_files(
     assert dump(db) == before
     _consistent(db)
     assert list(temp.iterdir()) == []  # the downloaded files are gone
+
+
+def test_kill_during_the_analyses(server: FileServer, tmp_path: Path) -> None:
+    db = tmp_path / "analyse.db"
+    publish(server, ventes=FULL.decode())
+    env = environment(server, db)
+    assert run(ventes("run"), env).returncode == 0
+    before = dump(db)
+    proc = start(ventes("analyse"), env)
+    assert wait_for(lambda: lock_held(db) or proc.poll() is not None, timeout=60)
+    killed_inside = False
+    if proc.poll() is None:
+        killed_inside = _kill(proc)
+    else:
+        proc.communicate()
+    _consistent(db)
+    if killed_inside:
+        assert dump(db) == before  # no partial analysis run
+    result = run(ventes("analyse", "--json"), env)
+    assert result.returncode == 0, result.stderr
+    _consistent(db)
+    print(f"analyses: killed inside the transaction: {killed_inside}")

@@ -301,6 +301,29 @@ def test_binary_file(base: Pipeline) -> None:
     base.refused(4, "binaire")
 
 
+def test_utf16_file(base: Pipeline) -> None:
+    """Excel's "Unicode text" export: UTF-16, full of NUL bytes."""
+    base.server.files["ventes"] = SALES.encode("utf-16")
+    base.refused(4, "« ventes » est binaire, pas un CSV")
+
+
+def test_gzip_body_not_asked_for(base: Pipeline) -> None:
+    import gzip
+
+    body = gzip.compress(SALES.encode())
+
+    def answer(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "text/csv")
+        h.send_header("Content-Encoding", "gzip")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    base.server.behaviours["ventes"] = answer
+    base.refused(4, "binaire")
+
+
 def test_missing_column(base: Pipeline) -> None:
     publish(base.server, ventes="Date,ID Référence produit,ID Magasin\n2023-05-01,REF001,1\n")
     base.refused(4, "Manquantes : Quantité")
@@ -448,6 +471,14 @@ def test_quoted_fields_with_commas_and_newlines(pipe: Pipeline) -> None:
     assert pipe.sales_count() == GOOD_SALES
 
 
+def test_spaces_around_values(pipe: Pipeline) -> None:
+    publish(pipe.server, ventes=VENTES_HEADER + " 2023-05-01 , REF001 ,\t2 , 1 \n")
+    pipe.accepted()
+    assert pipe.query("SELECT sale_date, product_id, quantity, store_id FROM sales") == [
+        ("2023-05-01", "REF001", 2, 1)
+    ]
+
+
 def test_blank_lines_are_skipped(pipe: Pipeline) -> None:
     publish(pipe.server, ventes=SALES.replace("\n", "\n\n", 2))
     pipe.accepted()
@@ -494,6 +525,8 @@ def test_bad_quantity(pipe: Pipeline, line: str, code: str) -> None:
         pytest.param("0001-01-01,REF001,1,1", "impossible_date", id="year-1"),
         pytest.param("hier,REF001,1,1", "bad_date", id="words"),
         pytest.param(",REF001,1,1", "missing_date", id="empty"),
+        pytest.param("2023-5-1,REF001,1,1", "bad_date", id="no-leading-zeros"),
+        pytest.param("2023-05-01T10:00,REF001,1,1", "bad_date", id="with-time"),
     ],
 )
 def test_bad_date(pipe: Pipeline, line: str, code: str) -> None:
@@ -515,6 +548,8 @@ def test_valid_dates_in_both_formats(pipe: Pipeline) -> None:
         pytest.param("2023-05-03,REF999,1,1", "unknown_product", id="unknown-product"),
         pytest.param("2023-05-03,REF001,1,42", "unknown_store", id="unknown-store"),
         pytest.param("2023-05-03,REF001,1,abc", "bad_store", id="store-not-a-number"),
+        pytest.param("2023-05-03,REF001,1,1.0", "bad_store", id="store-decimal"),
+        pytest.param("2023-05-03,ref001,1,1", "unknown_product", id="product-other-case"),
         pytest.param("2023-05-03,,1,1", "missing_product", id="no-product"),
         pytest.param("2023-05-03,REF001,1", "bad_width", id="too-few-fields"),
         pytest.param("2023-05-03,REF001,1,1,1", "bad_width", id="too-many-fields"),
