@@ -207,7 +207,9 @@ def _download_once(
         try:
             with dest.open("wb") as out:
                 while True:
-                    chunk = response.read(CHUNK)
+                    # read1: at most one receive, so the deadline is checked even when
+                    # the server trickles (read() would wait for a full 64 KiB chunk)
+                    chunk = response.read1(CHUNK)
                     if not chunk:
                         break
                     size += len(chunk)
