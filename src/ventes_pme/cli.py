@@ -283,6 +283,8 @@ def _cmd_analyse(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     report = api.run(settings, _progress(settings))
     if args.json:
+        for warning in report.imported.warnings:  # stdout is the JSON: warnings on stderr
+            print(f"Attention : {warning}", file=sys.stderr)
         _json(report.analysis)
         return 0
     if report.init.applied:
