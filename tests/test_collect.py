@@ -239,3 +239,12 @@ def test_audit_row_for_each_file(server: FileServer, db_path: Path) -> None:
         )
     assert rows == expected
     assert stored_sales(db_path).total() == 2
+
+
+def test_redirect_to_a_refused_scheme_is_not_followed(server: FileServer, tmp_path: Path) -> None:
+    # VENTES_SCHEMAS must hold for the address a redirect leads to, not only the first one
+    server.behaviours["ventes"] = redirect("ftp://127.0.0.1:9/ventes.csv")
+    with pytest.raises(CollectError) as info:
+        _fetch(server, tmp_path, allowed_schemes=("http",), attempts=2)
+    assert "« ftp »" in info.value.message and "VENTES_SCHEMAS" in info.value.message
+    assert len(server.requests) == 1  # refused at once, not retried

@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from ventes_pme import __version__
 from ventes_pme.config import Settings
@@ -135,10 +136,32 @@ def _download(
 class _NoRedirectLoop(urllib.request.HTTPRedirectHandler):
     max_redirections = 10
 
+    def __init__(self, source: str, allowed_schemes: tuple[str, ...]) -> None:
+        self.source = source
+        self.allowed_schemes = allowed_schemes
 
-def _opener() -> urllib.request.OpenerDirector:
+    def redirect_request(
+        self,
+        req: urllib.request.Request,
+        fp: IO[bytes],
+        code: int,
+        msg: str,
+        headers: http.client.HTTPMessage,
+        newurl: str,
+    ) -> urllib.request.Request | None:
+        # VENTES_SCHEMAS also holds for where a redirect leads (no https -> http downgrade)
+        scheme = urllib.parse.urlsplit(newurl).scheme.lower()
+        if scheme not in self.allowed_schemes or scheme == "file":
+            raise CollectError(
+                f"« {self.source} » redirige vers une adresse au schéma « {scheme} », qui "
+                f"n'est pas autorisé (voir VENTES_SCHEMAS) : {newurl}"
+            )
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+def _opener(source: str, settings: Settings) -> urllib.request.OpenerDirector:
     # No proxy handler from the environment is needed, but keep the defaults otherwise.
-    return urllib.request.build_opener(_NoRedirectLoop())
+    return urllib.request.build_opener(_NoRedirectLoop(source, settings.allowed_schemes))
 
 
 def _download_once(
@@ -158,7 +181,7 @@ def _download_once(
     started = time.monotonic()
     deadline = started + settings.max_duration
     try:
-        response = _opener().open(request, timeout=settings.timeout)
+        response = _opener(source, settings).open(request, timeout=settings.timeout)
     except urllib.error.HTTPError as exc:
         exc.close()
         if exc.code == 304:
