@@ -316,13 +316,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "json", False):
             # JSON on stdout must stay parseable: messages go to stderr.
             pass
-        return COMMANDS[args.command](args, settings)
+        code = COMMANDS[args.command](args, settings)
+        sys.stdout.flush()  # a reader gone early shows here, not in the exit flush
+        return code
     except VentesError as exc:
         print(f"ventes : erreur : {exc.message}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("\nventes : interrompu : la transaction en cours est annulée.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader of our output left (ventes analyse | head): not an error of ours;
+        # point stdout at /dev/null so the final flush does not fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except Exception as exc:  # a bug: say so plainly, details on demand
         print(
             f"ventes : erreur inattendue ({exc.__class__.__name__} : {exc}). "
