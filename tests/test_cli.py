@@ -272,6 +272,30 @@ def test_ventes_command_as_a_subprocess(server: FileServer, tmp_path: Path) -> N
     assert query(path, "SELECT count(*) FROM import_runs") == [(1,)]
 
 
+@pytest.mark.parametrize("command", ["analyse", "init"])  # long output, then short output
+def test_output_closed_early_is_not_an_unexpected_error(
+    server: FileServer, tmp_path: Path, command: str
+) -> None:
+    """`ventes analyse | head -1`: the reader leaves early; no traceback, no 'erreur inattendue'."""
+    publish(server, ventes=VENTES)
+    path = tmp_path / "v.db"
+    assert main(["import", "--db", str(path), *_urls(server)]) == 0
+    proc = subprocess.Popen(
+        [str(VENTES_BIN), command, "--db", str(path)],
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the command writes anything
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141  # 128 + SIGPIPE, like other commands
+    assert err == ""
+    # the work itself was done and stored
+    runs = 1 if command == "analyse" else 0
+    assert query(path, "SELECT count(*) FROM analysis_runs") == [(runs,)]
+
+
 def test_python_m_ventes_pme(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-m", "ventes_pme", "--version"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 import urllib.parse
@@ -248,3 +249,18 @@ def test_redirect_to_a_refused_scheme_is_not_followed(server: FileServer, tmp_pa
         _fetch(server, tmp_path, allowed_schemes=("http",), attempts=2)
     assert "« ftp »" in info.value.message and "VENTES_SCHEMAS" in info.value.message
     assert len(server.requests) == 1  # refused at once, not retried
+
+
+def test_server_that_does_not_answer_times_out(server: FileServer, tmp_path: Path) -> None:
+    def silent(h: BaseHTTPRequestHandler) -> None:
+        time.sleep(0.6)
+        with contextlib.suppress(OSError):  # the client is gone
+            status(200, VENTES.encode())(h)
+
+    server.behaviours["ventes"] = silent
+    started = time.monotonic()
+    with pytest.raises(CollectError) as info:
+        _fetch(server, tmp_path, timeout=0.15, attempts=2)
+    assert time.monotonic() - started < 0.6
+    assert "après 2 tentative(s) : pas de réponse en 0.15 s" in info.value.message
+    assert len(server.requests) == 2
