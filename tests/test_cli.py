@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import publish
-from tests.httpserver import FileServer
+from tests.conftest import dump, publish
+from tests.httpserver import FileServer, slow
 from tests.support import query, stored_sales, ventes_csv
 from ventes_pme import db
 from ventes_pme.cli import main
@@ -294,6 +296,46 @@ def test_output_closed_early_is_not_an_unexpected_error(
     # the work itself was done and stored
     runs = 1 if command == "analyse" else 0
     assert query(path, "SELECT count(*) FROM analysis_runs") == [(runs,)]
+
+
+def test_interrupted_import_exits_130_and_changes_nothing(
+    server: FileServer, tmp_path: Path
+) -> None:
+    publish(server, ventes=VENTES)
+    path = tmp_path / "v.db"
+    assert main(["import", "--db", str(path), *_urls(server)]) == 0
+    before = dump(path)
+    server.behaviours["ventes"] = slow(VENTES.encode() * 50, delay=0.05, chunk=8)
+    server.requests.clear()
+    proc = subprocess.Popen(
+        [str(VENTES_BIN), "import", "--db", str(path), *_urls(server)],
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not any(p == "/ventes" for _m, p, _h in server.requests):
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert "Import n°" not in out
+    assert proc.returncode == 130, err
+    assert "interrompu" in err and "Traceback" not in err
+    assert dump(path) == before
+
+
+def test_progress_display_on_request(
+    server: FileServer, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    publish(server, ventes=VENTES)
+    assert main(["import", "--progression", "--db", str(db_path), *_urls(server)]) == 0
+    err = capsys.readouterr().err
+    assert "Téléchargement de produits" in err
+    assert err.endswith("\r\033[K")  # the progress line is erased at the end
+    assert main(["import", "--no-progression", "--db", str(db_path), *_urls(server)]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_python_m_ventes_pme(tmp_path: Path) -> None:
