@@ -147,6 +147,22 @@ def test_init_is_idempotent_and_records_the_schema_version(
     }
 
 
+def test_database_is_private_and_a_newer_schema_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "v.db"
+    assert main(["init", "--db", str(path)]) == 0
+    assert path.stat().st_mode & 0o777 == 0o600
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    capsys.readouterr()
+    before = dump(path)
+    assert main(["init", "--db", str(path)]) == 5
+    assert "a un schéma plus récent (version 99)" in capsys.readouterr().err
+    assert dump(path) == before
+
+
 def test_analyse_before_init_is_a_clear_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -355,3 +355,13 @@ def test_file_level_problem_on_first_import_creates_no_data(
     with pytest.raises(FileFormatError):
         api.import_data(make_settings(server, db_path))
     assert not db_path.exists()  # files are checked before the database is opened
+
+
+def test_semicolon_reference_files_with_decimal_comma(server: FileServer, db_path: Path) -> None:
+    produits = "Nom;ID Référence produit;Prix;Stock\r\nProduit A;REF001;49,99;100\r\n"
+    magasins = "ID Magasin;Ville;Nombre de salariés\r\n1;Saint-Étienne;4\r\n"
+    ventes = "Date;ID Référence produit;Quantité;ID Magasin\r\n27/05/2023;REF001;2;1\r\n"
+    report = import_files(server, db_path, ventes=ventes, produits=produits, magasins=magasins)
+    assert all(f.delimiter == ";" and f.rejected == 0 for f in report.files.values())
+    assert query(db_path, "SELECT price_cents FROM products") == [(4999,)]
+    assert stored_sales(db_path) == Counter([("2023-05-27", "REF001", 1, 2)])
