@@ -21,7 +21,7 @@ from ventes_pme.progress import ProgressLine
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, prefix or "Utilisation : ")
+        super().add_usage(usage, actions, groups, "Utilisation : " if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -137,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(p, urls=True)
     p.add_argument("--json", action="store_true", help="afficher les résultats en JSON")
+    _deliverables_parsers(commands)
     return parser
 
 
@@ -303,6 +304,70 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "analyse": _cmd_analyse,
     "run": _cmd_run,
 }
+
+
+# --- deliverables: ventes schema, ventes rapport -------------------------------------------
+
+
+def _deliverables_parsers(commands: Any) -> None:
+    p = commands.add_parser(
+        "schema",
+        help="afficher le schéma physique de la base (diagramme Mermaid ou Graphviz)",
+        description="Crée une base en mémoire, y applique toutes les migrations, lit ses tables, "
+        "colonnes, clés et relations (sqlite_master, PRAGMA table_info, foreign_key_list) et "
+        "affiche le diagramme : il ne peut donc pas s'écarter du vrai schéma.",
+    )
+    form = p.add_mutually_exclusive_group()
+    form.add_argument(
+        "--mermaid",
+        action="store_const",
+        const="mermaid",
+        dest="format",
+        help="diagramme Mermaid erDiagram (défaut)",
+    )
+    form.add_argument(
+        "--dot", action="store_const", const="dot", dest="format", help="graphe Graphviz (dot)"
+    )
+    p = commands.add_parser(
+        "rapport",
+        help="écrire la note de résultats (Markdown) et le rapport HTML avec graphiques",
+        description="Lit les résultats de la dernière analyse enregistrée dans la base et écrit "
+        "dans DOSSIER la note de résultats resultats.md et le rapport rapport.html (un seul "
+        "fichier, sans ressource externe, lisible sur téléphone comme sur ordinateur).",
+    )
+    _common(p)
+    p.add_argument(
+        "--sortie",
+        metavar="DOSSIER",
+        type=Path,
+        default=Path("rapport"),
+        help="dossier où écrire resultats.md et rapport.html (défaut : rapport/)",
+    )
+
+
+def _cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from ventes_pme import schema
+
+    print(schema.dot() if args.format == "dot" else schema.mermaid(), end="")
+    return 0
+
+
+def _cmd_rapport(args: argparse.Namespace, settings: Settings) -> int:
+    from ventes_pme import report
+    from ventes_pme.errors import DatabaseError
+
+    analysis = api.latest_analysis(settings)
+    if analysis is None:
+        raise DatabaseError(
+            f"La base « {settings.db_path} » n'a encore aucune analyse : lancez « ventes analyse »."
+        )
+    for path in report.write(analysis, args.sortie):
+        print(f"Écrit : {path}")
+    return 0
+
+
+COMMANDS["schema"] = _cmd_schema
+COMMANDS["rapport"] = _cmd_rapport
 
 
 def main(argv: Sequence[str] | None = None) -> int:

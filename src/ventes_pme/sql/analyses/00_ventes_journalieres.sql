@@ -1,7 +1,7 @@
 -- Base of every analysis: the sales of each day, product and store, in one
 -- pass over the sales table (its primary key is already in that order).
 -- Revenue uses the unit price stored with each sale, in integer cents.
-DROP TABLE IF EXISTS temp.daily_sales;
+DROP TABLE IF EXISTS "temp".daily_sales;
 
 CREATE TEMP TABLE daily_sales AS
 SELECT
@@ -16,7 +16,7 @@ GROUP BY sales.sale_date, sales.product_id, sales.store_id;
 
 -- Each store with its region ("Région inconnue" when its city is not in the
 -- reference table: such sales are shown, never dropped).
-DROP TABLE IF EXISTS temp.store_regions;
+DROP TABLE IF EXISTS "temp".store_regions;
 
 CREATE TEMP TABLE store_regions AS
 SELECT
