@@ -17,7 +17,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
+from typing import Any
 
 from ventes_pme import __version__
 from ventes_pme.config import Settings
@@ -133,35 +133,35 @@ def _download(
     )
 
 
-class _NoRedirectLoop(urllib.request.HTTPRedirectHandler):
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """At most 10 redirections, each to an http(s) address whose scheme is allowed."""
+
     max_redirections = 10
 
-    def __init__(self, source: str, allowed_schemes: tuple[str, ...]) -> None:
+    def __init__(self, source: str, allowed: tuple[str, ...]) -> None:
         self.source = source
-        self.allowed_schemes = allowed_schemes
+        self.allowed = {"http", "https"} & set(allowed)
 
-    def redirect_request(
-        self,
-        req: urllib.request.Request,
-        fp: IO[bytes],
-        code: int,
-        msg: str,
-        headers: http.client.HTTPMessage,
-        newurl: str,
-    ) -> urllib.request.Request | None:
-        # VENTES_SCHEMAS also holds for where a redirect leads (no https -> http downgrade)
-        scheme = urllib.parse.urlsplit(newurl).scheme.lower()
-        if scheme not in self.allowed_schemes or scheme == "file":
-            raise CollectError(
-                f"« {self.source} » redirige vers une adresse au schéma « {scheme} », qui "
-                f"n'est pas autorisé (voir VENTES_SCHEMAS) : {newurl}"
-            )
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+    def http_error_302(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
+        location = headers.get("location") or headers.get("uri")
+        if location:
+            target = urllib.parse.urljoin(req.full_url, location)
+            scheme = urllib.parse.urlsplit(target).scheme.lower()
+            if scheme not in self.allowed:
+                fp.close()
+                raise CollectError(
+                    f"Redirection refusée pour « {self.source} » : le serveur renvoie vers une "
+                    f"adresse « {scheme} » (autorisés : {', '.join(sorted(self.allowed))} ; "
+                    f"voir VENTES_SCHEMAS). Adresse : {target}"
+                )
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
 def _opener(source: str, settings: Settings) -> urllib.request.OpenerDirector:
     # No proxy handler from the environment is needed, but keep the defaults otherwise.
-    return urllib.request.build_opener(_NoRedirectLoop(source, settings.allowed_schemes))
+    return urllib.request.build_opener(_Redirects(source, settings.allowed_schemes))
 
 
 def _download_once(
@@ -230,9 +230,7 @@ def _download_once(
         try:
             with dest.open("wb") as out:
                 while True:
-                    # read1: at most one receive, so the deadline is checked even when
-                    # the server trickles (read() would wait for a full 64 KiB chunk)
-                    chunk = response.read1(CHUNK)
+                    chunk = response.read1(CHUNK)  # what has arrived: the deadline is checked often
                     if not chunk:
                         break
                     size += len(chunk)
