@@ -312,6 +312,8 @@ def _cmd_analyse(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     report = api.run(settings, _progress(settings))
     if args.json:
+        for warning in report.imported.warnings:  # stdout is the JSON: warnings on stderr
+            print(f"Attention : {warning}", file=sys.stderr)
         _json(report.analysis)
         return 0
     if report.init.applied:
@@ -434,13 +436,21 @@ def main(argv: Sequence[str] | None = None) -> int:
             # JSON on stdout must stay parseable: messages go to stderr.
             pass
         with _sigterm_interrupts():
-            return COMMANDS[args.command](args, settings)
+            code = COMMANDS[args.command](args, settings)
+            sys.stdout.flush()  # a reader gone early shows here, not in the exit flush
+        return code
     except VentesError as exc:
         print(f"ventes : erreur : {exc.message}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("\nventes : interrompu : la transaction en cours est annulée.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader of our output left (ventes analyse | head): not an error of ours;
+        # point stdout at /dev/null so the final flush does not fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except Exception as exc:  # a bug: say so plainly, details on demand
         print(
             f"ventes : erreur inattendue ({exc.__class__.__name__} : {exc}). "

@@ -392,6 +392,14 @@ def sales(
                 raise RowError("unknown_store", f"magasin inconnu « {_short(raw_store.strip())} »")
             quantity = parse_count(fields[i_quantity], "quantity", minimum=1, maximum=MAX_QUANTITY)
         except RowError as err:
+            if any("\n" in f for f in fields):
+                # A quote never closed swallows the following lines into one field:
+                # rejecting that one "row" would silently drop every sale in it.
+                first = line - sum(f.rstrip("\r\n").count("\n") for f in fields)
+                raise FileFormatError(
+                    f"Le fichier « {layout.source} » est mal formé vers la ligne {first} : "
+                    "un guillemet n'est pas refermé, les lignes suivantes seraient perdues."
+                ) from None
             reject(line, sep.join(fields), err.code, err.reason)
             continue
         yield line, day, product, store, quantity
