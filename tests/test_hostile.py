@@ -264,11 +264,14 @@ def test_very_slow_server(base: Pipeline, monkeypatch: pytest.MonkeyPatch) -> No
     assert time.monotonic() - started < 2.5  # well before the 3+ s the trickle takes
 
 
-def test_unknown_host_name(base: Pipeline) -> None:
+def test_nothing_listening(base: Pipeline) -> None:
+    with socket.socket() as probe:  # a free port on 127.0.0.1, closed again: nobody listens
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     before = dump(base.db)
-    outcome = base.run("--url-ventes", "http://nom-inexistant.invalid/ventes.csv")
+    outcome = base.run("--url-ventes", f"http://127.0.0.1:{port}/ventes")
     assert outcome.code == 3
-    assert "impossible" in outcome.err
+    assert "connexion impossible" in outcome.err
     assert dump(base.db) == before
 
 
