@@ -139,8 +139,8 @@ def test_a_signal_while_waiting_stops_at_once(
     publish(server, ventes=SALES)
     db = tmp_path / "w.db"
     proc = start(ventes("watch", "--interval", "3600"), environment(server, db))
-    assert wait_for(lambda: db.exists() and _imported(db) == 1, timeout=30)
-    time.sleep(0.2)  # now waiting for the next cycle
+    assert wait_for(lambda: db.exists() and _analysed(db) == 1, timeout=30)
+    time.sleep(0.3)  # now waiting for the next cycle
     started = time.monotonic()
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=30)
@@ -149,14 +149,14 @@ def test_a_signal_while_waiting_stops_at_once(
     lines = out.splitlines()
     assert all(STAMP.match(line) for line in lines), lines
     assert "Surveillance démarrée : un cycle toutes les 3600 s" in lines[0]
-    assert "Cycle 1 : import n° 1 : +2 vente(s)" in lines[1]
+    assert any("Cycle 1 : import n° 1 : +2 vente(s)" in line for line in lines)
     assert lines[-1].endswith(f"Surveillance terminée : arrêt demandé ({sig.name}), 1 cycle(s).")
     assert integrity(db) == "ok"
 
 
-def _imported(db: Path) -> int:
+def _analysed(db: Path) -> int:
     try:
-        return _count(db, "import_runs")
+        return _count(db, "analysis_runs")
     except sqlite3.OperationalError:
         return 0
 
