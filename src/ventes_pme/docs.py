@@ -425,11 +425,7 @@ def client_settings(data: Path | dict[str, str], db_path: Path) -> Settings:
 def results(data: Path | dict[str, str]) -> dict[str, str]:
     """The note and the HTML report of a fresh ``ventes run`` on the client's files."""
     with tempfile.TemporaryDirectory(prefix="ventes-docs-") as tmp:
-        analysis = api.run(client_settings(data, Path(tmp) / "ventes.db")).analysis
-        return {
-            report.NOTE_NAME: report.markdown(analysis),
-            report.HTML_NAME: report.html_report(analysis),
-        }
+        return report.render(api.run(client_settings(data, Path(tmp) / "ventes.db")).analysis)
 
 
 # --- everything ----------------------------------------------------------------------------

@@ -164,15 +164,141 @@ def _pivot(analysis: Analysis) -> tuple[list[str], list[tuple[str, list[int | No
     return regions, [(n, [cells.get(n, {}).get(r) for r in regions]) for n in names]
 
 
+# --- tables: each defined once, rendered by the note and by the HTML report ---------------
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the report: the note (Markdown) and the HTML report both render it."""
+
+    headers: list[str]
+    rows: list[list[str]]  # cells already formatted in French
+    right: set[int]  # the numeric columns, aligned right
+    #: the amount (cents) behind each cell, when the HTML report shades cells by value
+    amounts: list[list[int | None]] | None = None
+
+
+def products_table(analysis: Analysis) -> Table:
+    total = analysis.total_revenue_cents
+    return Table(
+        ["produit", "nom", "quantité", "chiffre d'affaires", "part"],
+        [
+            [
+                p["produit_id"],
+                p["nom"],
+                fmt.integer(p["quantite"]),
+                fmt.euros(p["chiffre_affaires"]),
+                fmt.percent(p["chiffre_affaires"], total),
+            ]
+            for p in analysis.tables["ventes_par_produit"]
+        ],
+        {2, 3, 4},
+    )
+
+
+def regions_table(analysis: Analysis) -> Table:
+    total = analysis.total_revenue_cents
+    return Table(
+        ["région", "quantité", "chiffre d'affaires", "part"],
+        [
+            [
+                r["region"],
+                fmt.integer(r["quantite"]),
+                fmt.euros(r["chiffre_affaires"]),
+                fmt.percent(r["chiffre_affaires"], total),
+            ]
+            for r in analysis.tables["ventes_par_region"]
+        ],
+        {1, 2, 3},
+    )
+
+
+def cities_table(analysis: Analysis) -> Table:
+    return Table(
+        ["ville", "région", "quantité", "chiffre d'affaires"],
+        [
+            [c["ville"], c["region"], fmt.integer(c["quantite"]), fmt.euros(c["chiffre_affaires"])]
+            for c in analysis.tables["ventes_par_ville"]
+        ],
+        {2, 3},
+    )
+
+
+def weeks_table(analysis: Analysis) -> Table:
+    return Table(
+        ["semaine", "lundi", "ventes", "quantité", "chiffre d'affaires"],
+        [
+            [
+                w["semaine"],
+                _day(w["debut_semaine"]),
+                fmt.integer(w["nombre_ventes"]),
+                fmt.integer(w["quantite"]),
+                fmt.euros(w["chiffre_affaires"]),
+            ]
+            for w in analysis.tables["chiffre_affaires_par_semaine"]
+        ],
+        {2, 3, 4},
+    )
+
+
+def days_table(analysis: Analysis) -> Table:
+    return Table(
+        ["jour", "ventes", "quantité", "chiffre d'affaires"],
+        [
+            [
+                _day(d["jour"]),
+                fmt.integer(d["nombre_ventes"]),
+                fmt.integer(d["quantite"]),
+                fmt.euros(d["chiffre_affaires"]),
+            ]
+            for d in analysis.tables["chiffre_affaires_par_jour"]
+        ],
+        {1, 2, 3},
+    )
+
+
+def stores_table(analysis: Analysis) -> Table:
+    return Table(
+        ["magasin", "ville", "région", "salariés", "quantité", "chiffre d'affaires", "par salarié"],
+        [
+            [
+                str(s["magasin_id"]),
+                s["ville"],
+                s["region"],
+                fmt.integer(s["salaries"]),
+                fmt.integer(s["quantite"]),
+                fmt.euros(s["chiffre_affaires"]),
+                fmt.euros(s["chiffre_affaires_par_salarie"]),
+            ]
+            for s in analysis.tables["ventes_par_magasin"]
+        ],
+        {0, 3, 4, 5, 6},
+    )
+
+
+def products_regions_table(analysis: Analysis) -> Table:
+    """Product × region revenue, "—" where a product has no sale in a region."""
+    regions, rows = _pivot(analysis)
+    return Table(
+        ["produit", *regions],
+        [[name, *("—" if v is None else fmt.euros(v) for v in values)] for name, values in rows],
+        set(range(1, len(regions) + 1)),
+        amounts=[[None, *values] for _, values in rows],
+    )
+
+
 # --- Markdown ------------------------------------------------------------------------------
 
+#: what every amount is, said at the top of the note and at the bottom of the HTML report
+_BASIS = "montants au prix unitaire du jour de la vente, régions administratives françaises."
 
-def _md_table(headers: list[str], rows: list[list[str]], right: set[int]) -> str:
+
+def _md_table(table: Table) -> str:
     def esc(cell: str) -> str:
         return cell.replace("|", "\\|")
 
-    align = ["---:" if i in right else ":---" for i in range(len(headers))]
-    lines = [headers, align, *rows]
+    align = ["---:" if i in table.right else ":---" for i in range(len(table.headers))]
+    lines = [table.headers, align, *table.rows]
     return "\n".join("| " + " | ".join(esc(c) for c in line) + " |" for line in lines)
 
 
@@ -190,150 +316,62 @@ def _header(analysis: Analysis) -> str:
 
 def markdown(analysis: Analysis) -> str:
     """The French results note."""
-    t = analysis.tables
-    total = analysis.total_revenue_cents
-    e = fmt.euros
-    out = [
-        "# Note de résultats : les ventes de la PME",
-        "",
-        _header(analysis),
-        "",
-        "Calculée à partir des résultats enregistrés dans la base (tables `result_*`) ; "
-        "montants au prix unitaire du jour de la vente, régions administratives françaises.",
-        "",
-        "## En bref",
-        "",
-        *[f"- {s}" for s in reading(analysis)],
-        "",
-        "## 1. Chiffre d'affaires total",
-        "",
-        f"**{e(total)}** pour {fmt.integer(analysis.total_quantity)} unités vendues "
-        f"({fmt.integer(analysis.sales_count)} ventes).",
-        "",
-        "## 2. Ventes par produit",
-        "",
-        _md_table(
-            ["produit", "nom", "quantité", "chiffre d'affaires", "part"],
-            [
-                [
-                    p["produit_id"],
-                    p["nom"],
-                    fmt.integer(p["quantite"]),
-                    e(p["chiffre_affaires"]),
-                    fmt.percent(p["chiffre_affaires"], total),
-                ]
-                for p in t["ventes_par_produit"]
-            ],
-            {2, 3, 4},
-        ),
-        "",
-        "## 3. Ventes par région",
-        "",
-        _md_table(
-            ["région", "quantité", "chiffre d'affaires", "part"],
-            [
-                [
-                    r["region"],
-                    fmt.integer(r["quantite"]),
-                    e(r["chiffre_affaires"]),
-                    fmt.percent(r["chiffre_affaires"], total),
-                ]
-                for r in t["ventes_par_region"]
-            ],
-            {1, 2, 3},
-        ),
-        "",
-        "Par ville :",
-        "",
-        _md_table(
-            ["ville", "région", "quantité", "chiffre d'affaires"],
-            [
-                [c["ville"], c["region"], fmt.integer(c["quantite"]), e(c["chiffre_affaires"])]
-                for c in t["ventes_par_ville"]
-            ],
-            {2, 3},
-        ),
-        "",
-        "## 4. Évolution dans le temps",
-        "",
-        "Par semaine (semaines ISO, du lundi au dimanche) :",
-        "",
-        _md_table(
-            ["semaine", "lundi", "ventes", "quantité", "chiffre d'affaires"],
-            [
-                [
-                    w["semaine"],
-                    _day(w["debut_semaine"]),
-                    fmt.integer(w["nombre_ventes"]),
-                    fmt.integer(w["quantite"]),
-                    e(w["chiffre_affaires"]),
-                ]
-                for w in t["chiffre_affaires_par_semaine"]
-            ],
-            {2, 3, 4},
-        ),
-        "",
-        "Par jour :",
-        "",
-        _md_table(
-            ["jour", "ventes", "quantité", "chiffre d'affaires"],
-            [
-                [
-                    _day(d["jour"]),
-                    fmt.integer(d["nombre_ventes"]),
-                    fmt.integer(d["quantite"]),
-                    e(d["chiffre_affaires"]),
-                ]
-                for d in t["chiffre_affaires_par_jour"]
-            ],
-            {1, 2, 3},
-        ),
-        "",
-        "## 5. Par magasin et par salarié",
-        "",
-        _md_table(
-            [
-                "magasin",
-                "ville",
-                "région",
-                "salariés",
-                "quantité",
-                "chiffre d'affaires",
-                "par salarié",
-            ],
-            [
-                [
-                    str(s["magasin_id"]),
-                    s["ville"],
-                    s["region"],
-                    fmt.integer(s["salaries"]),
-                    fmt.integer(s["quantite"]),
-                    e(s["chiffre_affaires"]),
-                    e(s["chiffre_affaires_par_salarie"]),
-                ]
-                for s in t["ventes_par_magasin"]
-            ],
-            {0, 3, 4, 5, 6},
-        ),
-        "",
-        "## 6. Produits × régions (chiffre d'affaires)",
-        "",
-    ]
-    regions, rows = _pivot(analysis)
-    out += [
-        _md_table(
-            ["produit", *regions],
-            [[name, *(e(v) if v is not None else "—" for v in values)] for name, values in rows],
-            set(range(1, len(regions) + 1)),
-        ),
-        "",
-        "---",
-        "",
-        "Note produite par `ventes rapport` ; le même contenu, avec graphiques, est dans "
-        f"[`{HTML_NAME}`]({HTML_NAME}).",
-        "",
-    ]
-    return "\n".join(out)
+    return "\n".join(
+        [
+            "# Note de résultats : les ventes de la PME",
+            "",
+            _header(analysis),
+            "",
+            "Calculée à partir des résultats enregistrés dans la base (tables `result_*`) ; "
+            + _BASIS,
+            "",
+            "## En bref",
+            "",
+            *[f"- {s}" for s in reading(analysis)],
+            "",
+            "## 1. Chiffre d'affaires total",
+            "",
+            f"**{fmt.euros(analysis.total_revenue_cents)}** pour "
+            f"{fmt.integer(analysis.total_quantity)} unités vendues "
+            f"({fmt.integer(analysis.sales_count)} ventes).",
+            "",
+            "## 2. Ventes par produit",
+            "",
+            _md_table(products_table(analysis)),
+            "",
+            "## 3. Ventes par région",
+            "",
+            _md_table(regions_table(analysis)),
+            "",
+            "Par ville :",
+            "",
+            _md_table(cities_table(analysis)),
+            "",
+            "## 4. Évolution dans le temps",
+            "",
+            "Par semaine (semaines ISO, du lundi au dimanche) :",
+            "",
+            _md_table(weeks_table(analysis)),
+            "",
+            "Par jour :",
+            "",
+            _md_table(days_table(analysis)),
+            "",
+            "## 5. Par magasin et par salarié",
+            "",
+            _md_table(stores_table(analysis)),
+            "",
+            "## 6. Produits × régions (chiffre d'affaires)",
+            "",
+            _md_table(products_regions_table(analysis)),
+            "",
+            "---",
+            "",
+            "Note produite par `ventes rapport` ; le même contenu, avec graphiques, est dans "
+            f"[`{HTML_NAME}`]({HTML_NAME}).",
+            "",
+        ]
+    )
 
 
 # --- SVG charts ----------------------------------------------------------------------------
@@ -356,6 +394,15 @@ def _euros_short(cents: int) -> str:
     return f"{fmt.integer(round(cents / 100))}{fmt.NBSP}€"
 
 
+def _svg_start(chart_id: str, classes: str, width: int, height: int, title: str) -> list[str]:
+    """The opening of an accessible chart: its ``<svg>`` tag and its title."""
+    return [
+        f'<svg id="{chart_id}" class="{classes}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{chart_id}-t" xmlns="http://www.w3.org/2000/svg">',
+        f'<title id="{chart_id}-t">{_E(title)}</title>',
+    ]
+
+
 def bar_chart(title: str, rows: list[tuple[str, int, str]], chart_id: str) -> str:
     """Horizontal bars, each under its label: (label, value in cents, value text).
 
@@ -365,11 +412,7 @@ def bar_chart(title: str, rows: list[tuple[str, int, str]], chart_id: str) -> st
     height = 6 + row_h * max(len(rows), 1)
     top = max((v for _, v, _ in rows), default=0) or 1
     bar_w = width - value_w
-    parts = [
-        f'<svg id="{chart_id}" class="chart bars" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{chart_id}-t" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{chart_id}-t">{_E(title)}</title>',
-    ]
+    parts = _svg_start(chart_id, "chart bars", width, height, title)
     for i, (label, value, text) in enumerate(rows):
         y = 4 + i * row_h
         w = max(bar_w * value / top, 1.0)
@@ -388,11 +431,7 @@ def column_chart(title: str, days: list[tuple[str, int]], chart_id: str) -> str:
     width, height, left, right, top_pad, bottom = 420, 230, 50, 6, 10, 30
     plot_w, plot_h = width - left - right, height - top_pad - bottom
     top = _nice_max(max((v for _, v in days), default=0))
-    parts = [
-        f'<svg id="{chart_id}" class="chart" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{chart_id}-t" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{chart_id}-t">{_E(title)}</title>',
-    ]
+    parts = _svg_start(chart_id, "chart", width, height, title)
     for k in range(5):
         value = top * k // 4
         y = top_pad + plot_h - plot_h * k / 4
@@ -524,12 +563,10 @@ def city_map(title: str, cities: list[dict[str, Any]], chart_id: str) -> tuple[s
     width, height = 560, 540
     outline = " ".join(f"{x:.1f},{y:.1f}" for x, y in (_project(*p) for p in _FRANCE))
     corsica = " ".join(f"{x:.1f},{y:.1f}" for x, y in (_project(*p) for p in _CORSICA))
-    parts = [
-        f'<svg id="{chart_id}" class="chart map" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{chart_id}-t" xmlns="http://www.w3.org/2000/svg">',
-        f'<title id="{chart_id}-t">{_E(title)}</title>',
-        f'<polygon points="{outline}" class="land"/><polygon points="{corsica}" class="land"/>',
-    ]
+    parts = _svg_start(chart_id, "chart map", width, height, title)
+    parts.append(
+        f'<polygon points="{outline}" class="land"/><polygon points="{corsica}" class="land"/>'
+    )
     top = max((c["chiffre_affaires"] for c in cities), default=0) or 1
     missing = []
     for c in sorted(cities, key=lambda c: -c["chiffre_affaires"]):
@@ -594,14 +631,22 @@ footer { color: var(--muted); font-size: 0.85rem; padding: 8px 0 24px; }
 """
 
 
-def _html_table(headers: list[str], rows: list[list[str]], right: set[int]) -> str:
-    def cell(tag: str, i: int, text: str) -> str:
-        cls = ' class="n"' if i in right else ""
+def _html_table(table: Table) -> str:
+    top = max((v or 0 for row in table.amounts or [] for v in row), default=0) or 1
+
+    def cell(tag: str, i: int, text: str, amount: int | None = None) -> str:
+        cls = ' class="n"' if i in table.right else ""
+        if amount is not None:
+            cls += f' style="background:rgba(31,95,153,{0.08 + 0.5 * amount / top:.2f})"'
         return f"<{tag}{cls}>{_E(text)}</{tag}>"
 
-    head = "".join(cell("th", i, h) for i, h in enumerate(headers))
+    head = "".join(cell("th", i, h) for i, h in enumerate(table.headers))
+    amounts = table.amounts or [[None] * len(row) for row in table.rows]
     body = "".join(
-        "<tr>" + "".join(cell("td", i, c) for i, c in enumerate(row)) + "</tr>" for row in rows
+        "<tr>"
+        + "".join(cell("td", i, c, a) for i, (c, a) in enumerate(zip(row, amount, strict=True)))
+        + "</tr>"
+        for row, amount in zip(table.rows, amounts, strict=True)
     )
     return (
         f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
@@ -612,7 +657,6 @@ def _html_table(headers: list[str], rows: list[list[str]], right: set[int]) -> s
 def html_report(analysis: Analysis) -> str:
     """The self-contained HTML report (inline CSS and SVG, no external resource)."""
     t = analysis.tables
-    total = analysis.total_revenue_cents
     e = fmt.euros
     products = t["ventes_par_produit"]
     regions = t["ventes_par_region"]
@@ -650,30 +694,13 @@ def html_report(analysis: Analysis) -> str:
         ],
         "graphique-salaries",
     )
-    pivot_regions, pivot_rows = _pivot(analysis)
-    top_cell = max((v or 0 for _, values in pivot_rows for v in values), default=0) or 1
-    pivot_head = "".join(f'<th class="n">{_E(r)}</th>' for r in pivot_regions)
-    pivot_body = "".join(
-        f"<tr><td>{_E(name)}</td>"
-        + "".join(
-            (
-                f'<td class="n" style="background:rgba(31,95,153,{0.08 + 0.5 * v / top_cell:.2f})">'
-                f"{_E(e(v))}</td>"
-            )
-            if v is not None
-            else '<td class="n">—</td>'
-            for v in values
-        )
-        + "</tr>"
-        for name, values in pivot_rows
-    )
     missing_note = (
         f'<p class="meta">Villes hors carte (pas de coordonnées) : {_E(", ".join(missing))}.</p>'
         if missing
         else ""
     )
     kpis = [
-        (e(total), "chiffre d'affaires total"),
+        (e(analysis.total_revenue_cents), "chiffre d'affaires total"),
         (fmt.integer(analysis.sales_count), "ventes"),
         (fmt.integer(analysis.total_quantity), "unités vendues"),
         (fmt.integer(len(stores)), "magasins"),
@@ -686,87 +713,26 @@ def html_report(analysis: Analysis) -> str:
         + "</ul></section>",
         '<section id="produits"><h2>Ventes par produit</h2>'
         + product_chart
-        + _html_table(
-            ["produit", "nom", "quantité", "chiffre d'affaires", "part"],
-            [
-                [
-                    p["produit_id"],
-                    p["nom"],
-                    fmt.integer(p["quantite"]),
-                    e(p["chiffre_affaires"]),
-                    fmt.percent(p["chiffre_affaires"], total),
-                ]
-                for p in products
-            ],
-            {2, 3, 4},
-        )
+        + _html_table(products_table(analysis))
         + "</section>",
         '<section id="regions"><h2>Ventes par région et par ville</h2><div class="grid2"><div>'
         + region_chart
-        + _html_table(
-            ["région", "quantité", "chiffre d'affaires", "part"],
-            [
-                [
-                    r["region"],
-                    fmt.integer(r["quantite"]),
-                    e(r["chiffre_affaires"]),
-                    fmt.percent(r["chiffre_affaires"], total),
-                ]
-                for r in regions
-            ],
-            {1, 2, 3},
-        )
+        + _html_table(regions_table(analysis))
         + "</div><div>"
         + city_svg
         + missing_note
         + "</div></div></section>",
         '<section id="temps"><h2>Évolution dans le temps</h2>'
         + day_chart
-        + _html_table(
-            ["semaine", "lundi", "ventes", "quantité", "chiffre d'affaires"],
-            [
-                [
-                    w["semaine"],
-                    _day(w["debut_semaine"]),
-                    fmt.integer(w["nombre_ventes"]),
-                    fmt.integer(w["quantite"]),
-                    e(w["chiffre_affaires"]),
-                ]
-                for w in t["chiffre_affaires_par_semaine"]
-            ],
-            {2, 3, 4},
-        )
+        + _html_table(weeks_table(analysis))
         + "</section>",
         '<section id="magasins"><h2>Par magasin et par salarié</h2>'
         + employee_chart
-        + _html_table(
-            [
-                "magasin",
-                "ville",
-                "région",
-                "salariés",
-                "quantité",
-                "chiffre d'affaires",
-                "par salarié",
-            ],
-            [
-                [
-                    str(s["magasin_id"]),
-                    s["ville"],
-                    s["region"],
-                    fmt.integer(s["salaries"]),
-                    fmt.integer(s["quantite"]),
-                    e(s["chiffre_affaires"]),
-                    e(s["chiffre_affaires_par_salarie"]),
-                ]
-                for s in stores
-            ],
-            {0, 3, 4, 5, 6},
-        )
+        + _html_table(stores_table(analysis))
         + "</section>",
         '<section id="produits-regions"><h2>Produits × régions (chiffre d\'affaires)</h2>'
-        f'<div class="scroll"><table><thead><tr><th>produit</th>{pivot_head}</tr></thead>'
-        f"<tbody>{pivot_body}</tbody></table></div></section>",
+        + _html_table(products_regions_table(analysis))
+        + "</section>",
     ]
     return "\n".join(
         [
@@ -783,8 +749,7 @@ def html_report(analysis: Analysis) -> str:
             f'<p class="meta">{_E(_header(analysis))}</p></header>',
             *sections,
             "<footer>Rapport produit par <code>ventes rapport</code> à partir des résultats "
-            "enregistrés dans la base ; montants au prix unitaire du jour de la vente, régions "
-            "administratives françaises.</footer>",
+            f"enregistrés dans la base ; {_BASIS}</footer>",
             "</main></body>",
             "</html>",
             "",
@@ -792,11 +757,16 @@ def html_report(analysis: Analysis) -> str:
     )
 
 
+def render(analysis: Analysis) -> dict[str, str]:
+    """File name -> content: the note and the HTML report."""
+    return {NOTE_NAME: markdown(analysis), HTML_NAME: html_report(analysis)}
+
+
 def write(analysis: Analysis, folder: Path) -> list[Path]:
     """Write the note and the HTML report into ``folder``; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in ((NOTE_NAME, markdown(analysis)), (HTML_NAME, html_report(analysis))):
+    for name, text in render(analysis).items():
         path = folder / name
         path.write_text(text, encoding="utf-8")
         written.append(path)
