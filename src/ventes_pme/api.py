@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,6 +75,55 @@ def init(settings: Settings) -> InitReport:
         conn.close()
 
 
+def fetch_sources(
+    settings: Settings,
+    folder: Path,
+    *,
+    sources: Iterable[str] = SOURCES,
+    validators: Mapping[str, collect.Validators | None] | None = None,
+    progress: ProgressLine | None = None,
+) -> dict[str, collect.Fetched]:
+    """The collect stage: fetch each source into ``folder`` (conditionally when
+    ``validators`` gives the ETag / Last-Modified of a previous download)."""
+    fetched = {}
+    for source in sources:
+        on_bytes = None
+        if progress is not None:
+            on_bytes = functools.partial(progress.download, source)
+        fetched[source] = collect.fetch(
+            source,
+            settings.url(source),
+            folder / f"{source}.csv",
+            settings,
+            validators=(validators or {}).get(source),
+            progress=on_bytes,
+        )
+    if progress:
+        progress.done()
+    return fetched
+
+
+def load_fetched(
+    settings: Settings,
+    fetched: Mapping[str, collect.Fetched],
+    progress: ProgressLine | None = None,
+) -> ImportReport:
+    """The validate and load stages: check each file's format, then load the three files
+    in one transaction. A file-level problem raises before the database is opened."""
+    layouts = {source: validate.sniff(source, fetched[source].path) for source in SOURCES}
+    with connection(settings) as conn:
+        report = load(
+            conn,
+            dict(fetched),
+            layouts,
+            regions_path=settings.regions_path,
+            progress=progress.load if progress else None,
+        )
+    if progress:
+        progress.done()
+    return report
+
+
 def import_data(settings: Settings, progress: ProgressLine | None = None) -> ImportReport:
     """Collect the three files, check them, load them in one transaction.
 
@@ -82,32 +131,8 @@ def import_data(settings: Settings, progress: ProgressLine | None = None) -> Imp
     file-level problem stops the import with the database untouched.
     """
     with tempfile.TemporaryDirectory(prefix="ventes-") as tmp:
-        fetched = {}
-        for source in SOURCES:
-            on_bytes = None
-            if progress is not None:
-                on_bytes = functools.partial(progress.download, source)
-            fetched[source] = collect.fetch(
-                source,
-                settings.url(source),
-                Path(tmp) / f"{source}.csv",
-                settings,
-                progress=on_bytes,
-            )
-        if progress:
-            progress.done()
-        layouts = {source: validate.sniff(source, fetched[source].path) for source in SOURCES}
-        with connection(settings) as conn:
-            report = load(
-                conn,
-                fetched,
-                layouts,
-                regions_path=settings.regions_path,
-                progress=progress.load if progress else None,
-            )
-        if progress:
-            progress.done()
-        return report
+        fetched = fetch_sources(settings, Path(tmp), progress=progress)
+        return load_fetched(settings, fetched, progress)
 
 
 def analyse(settings: Settings) -> Analysis:

@@ -27,11 +27,11 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
-from ventes_pme import api, collect, fmt, validate
+from ventes_pme import api, fmt
 from ventes_pme.collect import Fetched, Validators
 from ventes_pme.config import SOURCES, Settings
 from ventes_pme.errors import CollectError, FileFormatError
-from ventes_pme.load import ImportReport, load
+from ventes_pme.load import ImportReport
 from ventes_pme.sqlfiles import sql
 
 Log = Callable[[str], None]
@@ -120,19 +120,12 @@ def run_cycle(settings: Settings, number: int, log: Log) -> CycleResult:
     """One cycle: fetch (conditionally), import if anything changed, analyse if it did."""
     previous = previous_files(settings)
     with tempfile.TemporaryDirectory(prefix="ventes-watch-") as tmp:
-        fetched: dict[str, Fetched] = {}
-        for source in SOURCES:
-            prev = previous.get(source)
-            validators = None
-            if prev and prev.url == settings.url(source) and (prev.etag or prev.last_modified):
-                validators = Validators(prev.etag, prev.last_modified)
-            fetched[source] = collect.fetch(
-                source,
-                settings.url(source),
-                Path(tmp) / f"{source}.csv",
-                settings,
-                validators=validators,
-            )
+        validators = {
+            source: Validators(prev.etag, prev.last_modified)
+            for source, prev in previous.items()
+            if prev.url == settings.url(source) and (prev.etag or prev.last_modified)
+        }
+        fetched = api.fetch_sources(settings, Path(tmp), validators=validators)
         if all(_unchanged(fetched[s], previous.get(s)) for s in SOURCES):
             how = ", ".join(
                 f"{s} ({'304' if fetched[s].not_modified else 'même empreinte'})" for s in SOURCES
@@ -140,14 +133,9 @@ def run_cycle(settings: Settings, number: int, log: Log) -> CycleResult:
             log(f"Cycle {number} : aucun changement à la source [{how}] : import sauté.")
             return CycleResult(number, skipped=True)
         # Something changed: import the three files together, each fetched in full.
-        for source in SOURCES:
-            if fetched[source].not_modified:
-                fetched[source] = collect.fetch(
-                    source, settings.url(source), Path(tmp) / f"{source}.csv", settings
-                )
-        layouts = {s: validate.sniff(s, fetched[s].path) for s in SOURCES}
-        with api.connection(settings) as conn:
-            report = load(conn, fetched, layouts, regions_path=settings.regions_path)
+        unchanged = [source for source in SOURCES if fetched[source].not_modified]
+        fetched.update(api.fetch_sources(settings, Path(tmp), sources=unchanged))
+        report = api.load_fetched(settings, fetched)
     added = report.sales_after - report.sales_before
     rejected = sum(f.rejected for f in report.files.values())
     summary = (
