@@ -21,7 +21,7 @@ from ventes_pme.progress import ProgressLine
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
-        super().add_usage(usage, actions, groups, prefix or "Utilisation : ")
+        super().add_usage(usage, actions, groups, "Utilisation : " if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
