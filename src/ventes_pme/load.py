@@ -9,8 +9,9 @@ whole import back: the database is then exactly as it was.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,9 @@ from ventes_pme.validate import CsvLayout, RowError
 
 Progress = Callable[[str, int, int], None]
 """Called while loading with (source, bytes read, total bytes)."""
+
+#: Valid sales written per executemany (progress is shown between two batches).
+BATCH = 32_768
 
 
 @dataclass
@@ -348,23 +352,44 @@ def _load_sales(
             layout, fetched["ventes"].path, start=resume.start, first_line=resume.first_line
         )
         report.incremental = True
-    products = {row[0] for row in conn.execute("SELECT product_id FROM products")}
+    prices = dict(conn.execute("SELECT product_id, price_cents FROM products").fetchall())
     stores = {row[0] for row in conn.execute("SELECT store_id FROM stores")}
     sales_before = _count(conn, "sales")
-
-    conn.execute(sql("load/stage_sales"))
-    conn.execute("DELETE FROM stage_sales")
-    counted = _counting(rows, report)
+    valid = validate.sales(rows, layout, prices.keys(), stores, rejects)
+    total = fetched["ventes"].size
+    staged = 0
+    # Every valid line is new by construction when the table is empty or when only the
+    # lines appended since the previous import are read: insert them directly, in file
+    # order (insert_sale.sql). Otherwise the whole file is staged, and only the lines the
+    # database does not hold yet are inserted (insert_new_sales.sql).
+    direct = report.incremental or sales_before == 0
+    if direct:
+        statement = sql("load/insert_sale")
+    else:
+        conn.execute(sql("load/stage_sales"))
+        conn.execute("DELETE FROM stage_sales")
+        statement = "INSERT INTO stage_sales VALUES (?, ?, ?, ?, ?)"
+    # In batches, to show progress between them (a batch is a few MB at most).
+    while batch := list(itertools.islice(valid, BATCH)):
+        staged += len(batch)
+        if direct:
+            report.inserted += conn.executemany(
+                statement, [(d, p, s, q, prices[p], import_id) for _, d, p, s, q in batch]
+            ).rowcount
+        else:
+            conn.executemany(statement, batch)
+        if progress is not None:
+            progress("ventes", rows.position, total)
     if progress is not None:
-        counted = _reporting(counted, rows, fetched["ventes"].size, progress)
-    valid = validate.sales(counted, layout, products, stores, rejects)
-    staged = conn.executemany("INSERT INTO stage_sales VALUES (?, ?, ?, ?, ?)", valid).rowcount
-    report.inserted = conn.execute(
-        sql("load/insert_new_sales"),
-        {"incremental": int(report.incremental), "import_id": import_id},
-    ).rowcount
-    conn.execute("DELETE FROM stage_sales")
+        progress("ventes", total, total)
+    if not direct:
+        report.inserted = conn.execute(
+            sql("load/insert_new_sales"),
+            {"incremental": int(report.incremental), "import_id": import_id},
+        ).rowcount
+        conn.execute("DELETE FROM stage_sales")
 
+    report.rows_read = staged + rejects.count
     report.already_present = staged - report.inserted
     report.rejected = rejects.count
     report.end_line = rows.end_line
@@ -374,22 +399,3 @@ def _load_sales(
     else:
         report.vanished = resume.vanished
         report.pending_references = resume.pending_references + rejects.references
-
-
-def _counting(rows: validate.Rows, report: FileReport) -> Iterator[tuple[int, list[str]]]:
-    for item in rows:
-        report.rows_read += 1
-        yield item
-
-
-def _reporting(
-    items: Iterator[tuple[int, list[str]]],
-    rows: validate.Rows,
-    total: int,
-    progress: Progress,
-) -> Iterator[tuple[int, list[str]]]:
-    for n, item in enumerate(items):
-        if n % 65536 == 0:
-            progress("ventes", rows.position, total)
-        yield item
-    progress("ventes", total, total)
