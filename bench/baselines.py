@@ -14,7 +14,7 @@ import sys
 
 
 def pandas_import(url: str, db: str) -> int:
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
     frame = pd.read_csv(url)
     conn = sqlite3.connect(db)

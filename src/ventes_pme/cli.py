@@ -166,7 +166,11 @@ def _generate_parser(commands: Any) -> None:
         help="part des lignes identiques à une ligne récente (0.02)",
     )
     p.add_argument(
-        "--invalides", type=float, default=0.001, metavar="PART", help="part de lignes invalides"
+        "--invalides",
+        type=float,
+        default=0.001,
+        metavar="PART",
+        help="part de lignes invalides (0.001)",
     )
     p.add_argument(
         "--debut",
