@@ -86,3 +86,16 @@ def dump(db: Path) -> list[tuple[object, ...]]:
         return rows
     finally:
         conn.close()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Print how many hostile-input cases ran (tests marked ``hostile``), even with -q."""
+    outcomes: dict[str, int] = {}
+    for outcome in ("passed", "failed", "skipped", "error"):
+        hostile = [r for r in terminalreporter.stats.get(outcome, []) if "hostile" in r.keywords]
+        if hostile:
+            outcomes[outcome] = len(hostile)
+    if outcomes:
+        total = sum(outcomes.values())
+        detail = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
+        terminalreporter.write_line(f"hostile-input cases tried: {total} ({detail})")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import sqlite3
+from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
@@ -61,3 +64,88 @@ def test_run_on_client_files(
 
     conn = sqlite3.connect(db_path)
     assert conn.execute("SELECT count(*) FROM analysis_runs").fetchone()[0] == 3
+
+
+CLIENT_REGIONS = {  # the client's cities, checked by hand against the official regions
+    "Paris": "Île-de-France",
+    "Marseille": "Provence-Alpes-Côte d'Azur",
+    "Lyon": "Auvergne-Rhône-Alpes",
+    "Bordeaux": "Nouvelle-Aquitaine",
+    "Lille": "Hauts-de-France",
+    "Nantes": "Pays de la Loire",
+    "Strasbourg": "Grand Est",
+}
+
+
+def _independent_figures(files: dict[str, bytes]) -> dict[str, dict[str, Decimal]]:
+    """Revenue by product, region, day and store, from the raw files with the csv module."""
+
+    def table(name: str) -> list[dict[str, str]]:
+        return list(csv.DictReader(io.StringIO(files[name].decode("utf-8-sig"))))
+
+    prices = {r["ID Référence produit"]: Decimal(r["Prix"]) for r in table("produits")}
+    cities = {r["ID Magasin"]: r["Ville"] for r in table("magasins")}
+    figures: dict[str, dict[str, Decimal]] = {
+        k: defaultdict(Decimal) for k in ("produit", "region", "jour", "magasin")
+    }
+    for sale in table("ventes"):
+        amount = prices[sale["ID Référence produit"]] * int(sale["Quantité"])
+        figures["produit"][sale["ID Référence produit"]] += amount
+        figures["region"][CLIENT_REGIONS[cities[sale["ID Magasin"]]]] += amount
+        figures["jour"][sale["Date"]] += amount
+        figures["magasin"][sale["ID Magasin"]] += amount
+    return figures
+
+
+def test_ventes_run_on_client_files_served_over_http(
+    server: FileServer,
+    client_files: dict[str, bytes],
+    db_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`ventes run` (the CLI) on the client's files: right figures, second run adds nothing."""
+    server.files.update(client_files)
+    urls = []
+    for name in ("produits", "magasins", "ventes"):
+        urls += [f"--url-{name}", server.url(name)]
+    assert main(["run", "--json", "--db", str(db_path), *urls]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    expected = _independent_figures(client_files)
+
+    def amounts(key: str, label: str) -> dict[str, Decimal]:
+        return {str(r[label]): Decimal(str(r["chiffre_affaires"])) for r in doc[key]}
+
+    assert amounts("ventes_par_produit", "produit_id") == expected["produit"]
+    assert amounts("ventes_par_region", "region") == expected["region"]
+    assert amounts("chiffre_affaires_par_jour", "jour") == expected["jour"]
+    # every store is listed, with zero when it sold nothing
+    assert amounts("ventes_par_magasin", "magasin_id") == {
+        store: expected["magasin"].get(store, Decimal(0)) for store in _store_ids(client_files)
+    }
+    assert Decimal(str(doc["chiffre_affaires_total"])) == sum(expected["produit"].values())
+    lines = len(client_files["ventes"].decode("utf-8-sig").splitlines()) - 1
+    assert doc["nombre_ventes"] == lines
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("SELECT count(*) FROM rejects").fetchone()[0] == 0
+    finally:
+        conn.close()
+
+    # second run: 0 inserted, the same figures, a second analysis run kept
+    assert main(["run", "--db", str(db_path), *urls]) == 0
+    out = capsys.readouterr().out
+    assert f"Ventes en base : {lines} (+0)." in out
+    ventes_row = next(line for line in out.splitlines() if line.startswith("ventes"))
+    assert ventes_row.split()[-4:] == ["0", "0", "0", "0"]  # inserted, updated, present, rejected
+    conn = sqlite3.connect(db_path)
+    try:
+        assert conn.execute("SELECT count(*) FROM analysis_runs").fetchone()[0] == 2
+        totals = conn.execute("SELECT DISTINCT revenue_cents FROM result_total_revenue").fetchall()
+        assert len(totals) == 1
+    finally:
+        conn.close()
+
+
+def _store_ids(files: dict[str, bytes]) -> list[str]:
+    rows = csv.DictReader(io.StringIO(files["magasins"].decode("utf-8-sig")))
+    return [r["ID Magasin"] for r in rows]

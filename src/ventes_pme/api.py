@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ventes_pme import collect, db, validate
 from ventes_pme.analyse import Analysis, latest_run_id, read_analysis, run_analyses
@@ -23,6 +24,9 @@ from ventes_pme.config import SOURCES, Settings
 from ventes_pme.errors import DatabaseError
 from ventes_pme.load import ImportReport, load
 from ventes_pme.progress import ProgressLine
+
+if TYPE_CHECKING:  # watch builds on this module: no import cycle at run time
+    from ventes_pme.watch import CycleResult
 
 
 @dataclass(frozen=True)
@@ -124,3 +128,13 @@ def run(settings: Settings, progress: ProgressLine | None = None) -> RunReport:
     initialised = init(settings)
     imported = import_data(settings, progress)
     return RunReport(initialised, imported, analyse(settings))
+
+
+def watch(settings: Settings, *, cycles: int | None = None) -> list[CycleResult]:
+    """Import every ``settings.watch_interval`` seconds until SIGINT/SIGTERM (``ventes watch``).
+
+    See :mod:`ventes_pme.watch`; returns the :class:`~ventes_pme.watch.CycleResult` list.
+    """
+    from ventes_pme import watch as watcher  # watch builds on this module
+
+    return watcher.watch(settings, settings.watch_interval, cycles=cycles)

@@ -5,16 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Any, NoReturn
 
 from ventes_pme import __version__, api, fmt
 from ventes_pme.analyse import Analysis
 from ventes_pme.config import Settings
-from ventes_pme.errors import VentesError
+from ventes_pme.errors import ConfigError, VentesError
 from ventes_pme.load import ImportReport
 from ventes_pme.progress import ProgressLine
 
@@ -94,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  ventes run                     # tout : init, import, analyse\n"
             "  ventes import --db /tmp/v.db   # importer dans une autre base\n"
             "  ventes analyse --json          # résultats au format JSON\n"
+            "  ventes watch --interval 600    # importer toutes les 10 minutes\n"
             "Aide d'une commande : ventes COMMANDE --help"
         ),
     )
@@ -137,6 +142,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(p, urls=True)
     p.add_argument("--json", action="store_true", help="afficher les résultats en JSON")
+    p = commands.add_parser(
+        "watch",
+        help="surveiller la source : importer périodiquement, analyser quand elle change",
+        description="Importe à intervalle régulier : à chaque cycle, demande au serveur si les "
+        "fichiers ont changé (ETag / Last-Modified) ; sinon, l'import est sauté. Les analyses "
+        "sont relancées quand l'import a changé quelque chose. Une ligne datée par cycle. "
+        "Ctrl+C ou SIGTERM arrête proprement à la fin du cycle en cours (un second signal "
+        "annule l'import en cours : la base reste telle qu'elle était).",
+    )
+    _common(p, urls=True)
+    p.add_argument(
+        "--interval",
+        metavar="SECONDES",
+        type=float,
+        dest="watch_interval",
+        help="durée entre le début de deux cycles (VENTES_INTERVALLE, défaut : 300)",
+    )
+    p.add_argument(
+        "--cycles",
+        metavar="N",
+        type=int,
+        help="s'arrêter après N cycles (défaut : sans fin)",
+    )
+    _deliverables_parsers(commands)
     _generate_parser(commands)
     return parser
 
@@ -188,7 +217,7 @@ def _generate_parser(commands: Any) -> None:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    names = ("db_path", "url_produits", "url_magasins", "url_ventes", "progress")
+    names = ("db_path", "url_produits", "url_magasins", "url_ventes", "progress", "watch_interval")
     return Settings.load({name: getattr(args, name, None) for name in names})
 
 
@@ -330,6 +359,8 @@ def _cmd_analyse(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     report = api.run(settings, _progress(settings))
     if args.json:
+        for warning in report.imported.warnings:  # stdout is the JSON: warnings on stderr
+            print(f"Attention : {warning}", file=sys.stderr)
         _json(report.analysis)
         return 0
     if report.init.applied:
@@ -345,7 +376,6 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import date
 
-    from ventes_pme.errors import ConfigError
     from ventes_pme.generate import generate
 
     try:
@@ -375,13 +405,103 @@ def _cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.cycles is not None and args.cycles < 1:
+        raise ConfigError("--cycles doit être au moins 1.")
+    api.watch(settings, cycles=args.cycles)
+    return 0
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "init": _cmd_init,
     "import": _cmd_import,
     "analyse": _cmd_analyse,
     "run": _cmd_run,
+    "watch": _cmd_watch,
     "generer": _cmd_generate,
 }
+
+
+# --- deliverables: ventes schema, ventes rapport -------------------------------------------
+
+
+def _deliverables_parsers(commands: Any) -> None:
+    p = commands.add_parser(
+        "schema",
+        help="afficher le schéma physique de la base (diagramme Mermaid ou Graphviz)",
+        description="Crée une base en mémoire, y applique toutes les migrations, lit ses tables, "
+        "colonnes, clés et relations (sqlite_master, PRAGMA table_info, foreign_key_list) et "
+        "affiche le diagramme : il ne peut donc pas s'écarter du vrai schéma.",
+    )
+    form = p.add_mutually_exclusive_group()
+    form.add_argument(
+        "--mermaid",
+        action="store_const",
+        const="mermaid",
+        dest="format",
+        help="diagramme Mermaid erDiagram (défaut)",
+    )
+    form.add_argument(
+        "--dot", action="store_const", const="dot", dest="format", help="graphe Graphviz (dot)"
+    )
+    p = commands.add_parser(
+        "rapport",
+        help="écrire la note de résultats (Markdown) et le rapport HTML avec graphiques",
+        description="Lit les résultats de la dernière analyse enregistrée dans la base et écrit "
+        "dans DOSSIER la note de résultats resultats.md et le rapport rapport.html (un seul "
+        "fichier, sans ressource externe, lisible sur téléphone comme sur ordinateur).",
+    )
+    _common(p)
+    p.add_argument(
+        "--sortie",
+        metavar="DOSSIER",
+        type=Path,
+        default=Path("rapport"),
+        help="dossier où écrire resultats.md et rapport.html (défaut : rapport/)",
+    )
+
+
+def _cmd_schema(args: argparse.Namespace, settings: Settings) -> int:
+    from ventes_pme import schema
+
+    print(schema.dot() if args.format == "dot" else schema.mermaid(), end="")
+    return 0
+
+
+def _cmd_rapport(args: argparse.Namespace, settings: Settings) -> int:
+    from ventes_pme import report
+    from ventes_pme.errors import DatabaseError
+
+    analysis = api.latest_analysis(settings)
+    if analysis is None:
+        raise DatabaseError(
+            f"La base « {settings.db_path} » n'a encore aucune analyse : lancez « ventes analyse »."
+        )
+    for path in report.write(analysis, args.sortie):
+        print(f"Écrit : {path}")
+    return 0
+
+
+COMMANDS["schema"] = _cmd_schema
+COMMANDS["rapport"] = _cmd_rapport
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+@contextmanager
+def _sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (``docker stop``, ``kill``) interrupts like Ctrl+C: the transaction in flight
+    is rolled back and the temporary files are removed. ``ventes watch`` sets its own."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -395,13 +515,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "json", False):
             # JSON on stdout must stay parseable: messages go to stderr.
             pass
-        return COMMANDS[args.command](args, settings)
+        with _sigterm_interrupts():
+            code = COMMANDS[args.command](args, settings)
+            sys.stdout.flush()  # a reader gone early shows here, not in the exit flush
+        return code
     except VentesError as exc:
         print(f"ventes : erreur : {exc.message}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("\nventes : interrompu : la transaction en cours est annulée.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader of our output left (ventes analyse | head): not an error of ours;
+        # point stdout at /dev/null so the final flush does not fail again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except Exception as exc:  # a bug: say so plainly, details on demand
         print(
             f"ventes : erreur inattendue ({exc.__class__.__name__} : {exc}). "

@@ -17,6 +17,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ventes_pme import __version__
 from ventes_pme.config import Settings
@@ -132,13 +133,35 @@ def _download(
     )
 
 
-class _NoRedirectLoop(urllib.request.HTTPRedirectHandler):
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """At most 10 redirections, each to an http(s) address whose scheme is allowed."""
+
     max_redirections = 10
 
+    def __init__(self, source: str, allowed: tuple[str, ...]) -> None:
+        self.source = source
+        self.allowed = {"http", "https"} & set(allowed)
 
-def _opener() -> urllib.request.OpenerDirector:
+    def http_error_302(self, req: Any, fp: Any, code: int, msg: str, headers: Any) -> Any:
+        location = headers.get("location") or headers.get("uri")
+        if location:
+            target = urllib.parse.urljoin(req.full_url, location)
+            scheme = urllib.parse.urlsplit(target).scheme.lower()
+            if scheme not in self.allowed:
+                fp.close()
+                raise CollectError(
+                    f"Redirection refusée pour « {self.source} » : le serveur renvoie vers une "
+                    f"adresse « {scheme} » (autorisés : {', '.join(sorted(self.allowed))} ; "
+                    f"voir VENTES_SCHEMAS). Adresse : {target}"
+                )
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
+def _opener(source: str, settings: Settings) -> urllib.request.OpenerDirector:
     # No proxy handler from the environment is needed, but keep the defaults otherwise.
-    return urllib.request.build_opener(_NoRedirectLoop())
+    return urllib.request.build_opener(_Redirects(source, settings.allowed_schemes))
 
 
 def _download_once(
@@ -158,7 +181,7 @@ def _download_once(
     started = time.monotonic()
     deadline = started + settings.max_duration
     try:
-        response = _opener().open(request, timeout=settings.timeout)
+        response = _opener(source, settings).open(request, timeout=settings.timeout)
     except urllib.error.HTTPError as exc:
         exc.close()
         if exc.code == 304:
@@ -207,7 +230,7 @@ def _download_once(
         try:
             with dest.open("wb") as out:
                 while True:
-                    chunk = response.read(CHUNK)
+                    chunk = response.read1(CHUNK)  # what has arrived: the deadline is checked often
                     if not chunk:
                         break
                     size += len(chunk)

@@ -49,6 +49,8 @@ class Settings:
     regions_path: Path | None = None
     #: show a progress display on standard error (None: only on a terminal)
     progress: bool | None = None
+    #: seconds between two cycles of ``ventes watch``
+    watch_interval: float = 300.0
 
     def url(self, source: str) -> str:
         return str(getattr(self, f"url_{source}"))
@@ -84,6 +86,8 @@ class Settings:
             raise ConfigError("La durée maximale d'un téléchargement doit être positive.")
         if self.max_bytes < 1:
             raise ConfigError("La taille maximale doit être positive.")
+        if self.watch_interval <= 0:
+            raise ConfigError("L'intervalle de surveillance doit être positif.")
 
 
 def _schemes(raw: str) -> tuple[str, ...]:
@@ -116,5 +120,6 @@ ENV_VARS: dict[str, tuple[str, Any]] = {
     "lock_timeout": ("VENTES_ATTENTE_VERROU", float),
     "regions_path": ("VENTES_REGIONS", Path),
     "progress": ("VENTES_PROGRESSION", _bool),
+    "watch_interval": ("VENTES_INTERVALLE", float),
 }
 assert set(ENV_VARS) <= {f.name for f in fields(Settings)}

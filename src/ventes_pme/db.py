@@ -66,7 +66,10 @@ def _create_private(path: Path) -> None:
     """Create the database file readable and writable by its owner only."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return  # created meanwhile by a concurrent run
         os.close(fd)
 
 
@@ -133,6 +136,8 @@ def migrate(conn: sqlite3.Connection) -> list[Migration]:
         if migration.version <= schema_version(conn):
             continue
         with transaction(conn):
+            if migration.version <= schema_version(conn):
+                continue  # another process applied it while this one waited for the lock
             # executescript would commit first: run the statements one by one instead.
             for statement in split_statements(migration.sql):
                 conn.execute(statement)

@@ -253,7 +253,8 @@ def parse_count(text: str, what: str, *, minimum: int, maximum: int) -> int:
         raise RowError(
             f"bad_{what}", f"{LABELS[what]} : « {_short(text)} » n'est pas un nombre entier"
         )
-    value = int(text)
+    # int() of thousands of digits is slow, then refused by Python: out of range anyway
+    value = int(text) if len(digits.lstrip("0")) <= len(str(maximum)) else maximum + 1
     if not minimum <= value <= maximum:
         raise RowError(
             f"bad_{what}",
@@ -262,11 +263,16 @@ def parse_count(text: str, what: str, *, minimum: int, maximum: int) -> int:
     return value
 
 
+_PRICE = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
+
+
 def parse_price(text: str) -> int:
     """``49.99`` (or ``49,99``) euros -> 4999 cents, exactly."""
     text = text.strip().replace("\u00a0", "").replace(" ", "").removesuffix("€")
     if not text:
         raise RowError("missing_price", "prix absent")
+    if not _PRICE.fullmatch(text):  # no exponent, NaN, Infinity: Decimal would take them
+        raise RowError("bad_price", f"prix illisible « {_short(text)} »")
     try:
         value = Decimal(text.replace(",", "."))
     except InvalidOperation:
@@ -411,6 +417,14 @@ def sales(
                     quantities.clear()
                 quantities[raw] = quantity
         except RowError as err:
+            if any("\n" in f for f in fields):
+                # A quote never closed swallows the following lines into one field:
+                # rejecting that one "row" would silently drop every sale in it.
+                first = line - sum(f.rstrip("\r\n").count("\n") for f in fields)
+                raise FileFormatError(
+                    f"Le fichier « {layout.source} » est mal formé vers la ligne {first} : "
+                    "un guillemet n'est pas refermé, les lignes suivantes seraient perdues."
+                ) from None
             reject(line, sep.join(fields), err.code, err.reason)
             continue
         yield line, day, product, store, quantity

@@ -1,7 +1,7 @@
 -- Base of every analysis: the sales of each day, product and store, in one
 -- pass over the sales table (its primary key is already in that order).
 -- Revenue uses the unit price stored with each sale, in integer cents.
-DROP TABLE IF EXISTS temp.daily_sales;
+DROP TABLE IF EXISTS "temp".daily_sales;
 
 CREATE TEMP TABLE daily_sales AS
 SELECT
@@ -16,7 +16,7 @@ GROUP BY sales.sale_date, sales.product_id, sales.store_id;
 
 -- Each store with its region ("Région inconnue" when its city is not in the
 -- reference table: such sales are shown, never dropped).
-DROP TABLE IF EXISTS temp.store_regions;
+DROP TABLE IF EXISTS "temp".store_regions;
 
 CREATE TEMP TABLE store_regions AS
 SELECT
@@ -30,7 +30,7 @@ LEFT JOIN city_regions ON stores.city_key = city_regions.city_key;
 
 -- The two small aggregates every other analysis reads (a few thousand rows
 -- whatever the number of sales): per day and store, per product and store.
-DROP TABLE IF EXISTS temp.store_day_sales;
+DROP TABLE IF EXISTS "temp".store_day_sales;
 
 CREATE TEMP TABLE store_day_sales AS
 SELECT
@@ -42,7 +42,7 @@ SELECT
 FROM daily_sales
 GROUP BY daily_sales.day, daily_sales.store_id;
 
-DROP TABLE IF EXISTS temp.product_store_sales;
+DROP TABLE IF EXISTS "temp".product_store_sales;
 
 CREATE TEMP TABLE product_store_sales AS
 SELECT

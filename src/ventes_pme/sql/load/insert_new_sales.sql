@@ -18,14 +18,15 @@ SELECT
     ranked.quantity,
     ranked.rank_in_file + (
         CASE
-            WHEN :incremental = 1 THEN (
-                SELECT count(*) FROM sales AS stored
-                WHERE
-                    stored.sale_date = ranked.sale_date
-                    AND stored.product_id = ranked.product_id
-                    AND stored.store_id = ranked.store_id
-                    AND stored.quantity = ranked.quantity
-            )
+            WHEN :incremental = 1
+                THEN (
+                    SELECT count(*) FROM sales AS stored
+                    WHERE
+                        stored.sale_date = ranked.sale_date
+                        AND stored.product_id = ranked.product_id
+                        AND stored.store_id = ranked.store_id
+                        AND stored.quantity = ranked.quantity
+                )
             ELSE 0
         END
     ) AS occurrence,

@@ -190,33 +190,40 @@ CREATE TABLE result_product_by_region (
 
 -- Views on the latest analysis run, for the SQLite shell.
 CREATE VIEW latest_analysis_run AS
-SELECT * FROM analysis_runs
-WHERE run_id = (SELECT max(run_id) FROM analysis_runs);
+SELECT
+    analysis_runs.run_id,
+    analysis_runs.created_at,
+    analysis_runs.sales_count,
+    analysis_runs.last_import_id,
+    analysis_runs.period_start,
+    analysis_runs.period_end
+FROM analysis_runs
+WHERE analysis_runs.run_id = (SELECT max(runs.run_id) FROM analysis_runs AS runs);
 
 CREATE VIEW latest_total_revenue AS
 SELECT
-    run_id,
-    sales_count,
-    quantity,
-    revenue_cents / 100.0 AS revenue_euros
+    result_total_revenue.run_id,
+    result_total_revenue.sales_count,
+    result_total_revenue.quantity,
+    result_total_revenue.revenue_cents / 100.0 AS revenue_euros
 FROM result_total_revenue
-WHERE run_id = (SELECT max(run_id) FROM analysis_runs);
+WHERE result_total_revenue.run_id = (SELECT max(runs.run_id) FROM analysis_runs AS runs);
 
 CREATE VIEW latest_sales_by_product AS
 SELECT
-    product_id,
-    product_name,
-    quantity,
-    revenue_cents / 100.0 AS revenue_euros
+    result_sales_by_product.product_id,
+    result_sales_by_product.product_name,
+    result_sales_by_product.quantity,
+    result_sales_by_product.revenue_cents / 100.0 AS revenue_euros
 FROM result_sales_by_product
-WHERE run_id = (SELECT max(run_id) FROM analysis_runs)
-ORDER BY revenue_cents DESC;
+WHERE result_sales_by_product.run_id = (SELECT max(runs.run_id) FROM analysis_runs AS runs)
+ORDER BY result_sales_by_product.revenue_cents DESC;
 
 CREATE VIEW latest_sales_by_region AS
 SELECT
-    region,
-    quantity,
-    revenue_cents / 100.0 AS revenue_euros
+    result_sales_by_region.region,
+    result_sales_by_region.quantity,
+    result_sales_by_region.revenue_cents / 100.0 AS revenue_euros
 FROM result_sales_by_region
-WHERE run_id = (SELECT max(run_id) FROM analysis_runs)
-ORDER BY revenue_cents DESC;
+WHERE result_sales_by_region.run_id = (SELECT max(runs.run_id) FROM analysis_runs AS runs)
+ORDER BY result_sales_by_region.revenue_cents DESC;

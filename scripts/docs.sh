@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Regenerates every deliverable of docs/: architecture and data-model diagrams (Mermaid,
+# Graphviz SVG), physical schema, SQL index, results note, HTML report and its screenshots.
+# Needs graphviz (dot) and chromium for the SVG and PNG files; the client's files in
+# ../shared/client-data for the note and the report. `--verifier` only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [[ ! -x .venv/bin/python ]]; then
+  python3 -m venv .venv
+  .venv/bin/python -m pip install -q -e '.[dev]'
+fi
+exec .venv/bin/python -m ventes_pme.docs "$@"

@@ -1,0 +1,228 @@
+"""Continuous ingestion: ``ventes watch`` imports again every ``interval`` seconds.
+
+Each cycle asks the server whether the three files changed (conditional requests with the
+ETag / Last-Modified of the latest import, when the server gave them). When none changed
+(HTTP 304, or the same SHA-256 as the latest import), the import is skipped. When any
+changed, the three files are fetched in full and imported together, so an import always
+sees a consistent set of files; the analyses run again only when the import changed a
+product, a store or a sale.
+
+SIGINT and SIGTERM stop the watcher cleanly: while it waits, at once; during a cycle, at
+the end of that cycle (its transaction commits). A second signal during a cycle
+interrupts it: the transaction in flight is rolled back and the database stays as it was.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import FrameType
+from typing import TextIO
+
+from ventes_pme import api, collect, fmt, validate
+from ventes_pme.collect import Fetched, Validators
+from ventes_pme.config import SOURCES, Settings
+from ventes_pme.errors import CollectError, FileFormatError
+from ventes_pme.load import ImportReport, load
+from ventes_pme.sqlfiles import sql
+
+Log = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class _Previous:
+    url: str
+    sha256: str
+    etag: str | None
+    last_modified: str | None
+
+
+@dataclass(frozen=True)
+class CycleResult:
+    """What one cycle did."""
+
+    number: int
+    #: the source did not change since the latest import: nothing was imported
+    skipped: bool = False
+    imported: ImportReport | None = None
+    #: the analysis run made because the import changed something
+    analysis_run: int | None = None
+    #: the French message of a failed cycle (the database is then unchanged)
+    error: str | None = None
+
+
+class StopRequest:
+    """Set by SIGINT / SIGTERM. A second signal during a cycle raises KeyboardInterrupt."""
+
+    def __init__(self, log: Log) -> None:
+        self.event = threading.Event()
+        self.busy = False
+        self.signal_name: str | None = None
+        self._log = log
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        name = signal.Signals(signum).name
+        if self.event.is_set() and self.busy:
+            raise KeyboardInterrupt(name)
+        self.signal_name = name
+        self.event.set()
+        if self.busy:
+            self._log(
+                f"Arrêt demandé ({name}) : l'import en cours se termine, puis arrêt "
+                "(un second signal l'annule)."
+            )
+
+    @property
+    def requested(self) -> bool:
+        return self.event.is_set()
+
+    def wait(self, seconds: float) -> bool:
+        """Sleep up to ``seconds``; True when a stop was requested meanwhile."""
+        return self.event.wait(max(0.0, seconds))
+
+
+def timestamped(stream: TextIO | None = None) -> Log:
+    """A logger writing ``<local ISO time> <message>`` lines, flushed at once."""
+
+    def log(message: str) -> None:
+        out = stream or sys.stdout
+        stamp = datetime.now().astimezone().isoformat(timespec="seconds")
+        out.write(f"{stamp} {message}\n")
+        out.flush()
+
+    return log
+
+
+def previous_files(settings: Settings) -> dict[str, _Previous]:
+    """The files of the latest import (empty before the first import)."""
+    with api.connection(settings) as conn:
+        return {
+            source: _Previous(url, sha, etag, last_modified)
+            for source, url, sha, etag, last_modified in conn.execute(sql("watch/previous_files"))
+        }
+
+
+def _unchanged(fetched: Fetched, previous: _Previous | None) -> bool:
+    if previous is None or previous.url != fetched.url:
+        return False
+    return fetched.not_modified or fetched.sha256 == previous.sha256
+
+
+def run_cycle(settings: Settings, number: int, log: Log) -> CycleResult:
+    """One cycle: fetch (conditionally), import if anything changed, analyse if it did."""
+    previous = previous_files(settings)
+    with tempfile.TemporaryDirectory(prefix="ventes-watch-") as tmp:
+        fetched: dict[str, Fetched] = {}
+        for source in SOURCES:
+            prev = previous.get(source)
+            validators = None
+            if prev and prev.url == settings.url(source) and (prev.etag or prev.last_modified):
+                validators = Validators(prev.etag, prev.last_modified)
+            fetched[source] = collect.fetch(
+                source,
+                settings.url(source),
+                Path(tmp) / f"{source}.csv",
+                settings,
+                validators=validators,
+            )
+        if all(_unchanged(fetched[s], previous.get(s)) for s in SOURCES):
+            how = ", ".join(
+                f"{s} ({'304' if fetched[s].not_modified else 'même empreinte'})" for s in SOURCES
+            )
+            log(f"Cycle {number} : aucun changement à la source [{how}] : import sauté.")
+            return CycleResult(number, skipped=True)
+        # Something changed: import the three files together, each fetched in full.
+        for source in SOURCES:
+            if fetched[source].not_modified:
+                fetched[source] = collect.fetch(
+                    source, settings.url(source), Path(tmp) / f"{source}.csv", settings
+                )
+        layouts = {s: validate.sniff(s, fetched[s].path) for s in SOURCES}
+        with api.connection(settings) as conn:
+            report = load(conn, fetched, layouts, regions_path=settings.regions_path)
+    added = report.sales_after - report.sales_before
+    rejected = sum(f.rejected for f in report.files.values())
+    summary = (
+        f"Cycle {number} : import n° {report.import_id} : +{fmt.integer(added)} vente(s) "
+        f"(total {fmt.integer(report.sales_after)}), "
+        f"{fmt.integer(report.files['produits'].inserted + report.files['produits'].updated)} "
+        f"produit(s) et "
+        f"{fmt.integer(report.files['magasins'].inserted + report.files['magasins'].updated)} "
+        f"magasin(s) nouveaux ou modifiés, {fmt.integer(rejected)} ligne(s) rejetée(s)"
+    )
+    for warning in report.warnings:
+        log(f"Cycle {number} : attention : {warning}")
+    if not report.changed and api.latest_analysis(settings) is not None:
+        log(f"{summary} ; rien de changé : analyses non relancées.")
+        return CycleResult(number, imported=report)
+    analysis = api.analyse(settings)
+    log(
+        f"{summary} ; analyse n° {analysis.run_id} enregistrée "
+        f"(chiffre d'affaires total {fmt.euros(analysis.total_revenue_cents)})."
+    )
+    return CycleResult(number, imported=report, analysis_run=analysis.run_id)
+
+
+@contextmanager
+def _signals(stop: StopRequest) -> Iterator[None]:
+    names = (signal.SIGINT, signal.SIGTERM)
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals are only delivered to the main thread: nothing to install
+        return
+    saved = {s: signal.signal(s, stop) for s in names}
+    try:
+        yield
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)
+
+
+def watch(
+    settings: Settings,
+    interval: float,
+    *,
+    cycles: int | None = None,
+    log: Log | None = None,
+    stop: StopRequest | None = None,
+) -> list[CycleResult]:
+    """Import every ``interval`` seconds until stopped (or after ``cycles`` cycles).
+
+    A cycle whose download or file check fails is logged and the next one tries again
+    (the database is unchanged by it); any other error stops the watcher.
+    """
+    log = log or timestamped()
+    stop = stop or StopRequest(log)
+    results: list[CycleResult] = []
+    init = api.init(settings)
+    log(
+        f"Surveillance démarrée : un cycle toutes les {interval:g} s, base « {init.db_path} » "
+        f"(schéma version {init.schema_version}). Arrêt : Ctrl+C ou SIGTERM."
+    )
+    number = 0
+    with _signals(stop):
+        while not stop.requested and (cycles is None or number < cycles):
+            number += 1
+            started = time.monotonic()
+            stop.busy = True
+            try:
+                results.append(run_cycle(settings, number, log))
+            except (CollectError, FileFormatError) as exc:
+                log(f"Cycle {number} : échec, base inchangée : {exc.message}")
+                results.append(CycleResult(number, error=exc.message))
+            finally:
+                stop.busy = False
+            if cycles is not None and number >= cycles:
+                break
+            if stop.wait(interval - (time.monotonic() - started)):
+                break
+    reason = f"arrêt demandé ({stop.signal_name})" if stop.signal_name else "fin des cycles"
+    log(f"Surveillance terminée : {reason}, {number} cycle(s).")
+    return results

@@ -1,0 +1,367 @@
+"""The ``ventes`` command: configuration precedence, French messages, exit codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import dump, publish
+from tests.httpserver import FileServer, slow
+from tests.support import query, stored_sales, ventes_csv
+from ventes_pme import db
+from ventes_pme.cli import main
+from ventes_pme.config import DEFAULT_URLS, Settings
+from ventes_pme.errors import ConfigError
+
+VENTES = ventes_csv([("2023-05-27", "REF001", 1, 5), ("2023-05-28", "REF002", 2, 3)])
+VENTES_BIN = Path(sys.executable).with_name("ventes")
+
+
+def _urls(server: FileServer) -> list[str]:
+    args = []
+    for name in ("produits", "magasins", "ventes"):
+        args += [f"--url-{name}", server.url(name)]
+    return args
+
+
+# --- configuration: option > environment variable > default ---------------------------------
+
+
+def test_settings_defaults() -> None:
+    settings = Settings.load({}, env={})
+    assert settings.db_path == Path("data/ventes.db")
+    assert settings.url_ventes == DEFAULT_URLS["ventes"]
+    assert (settings.timeout, settings.attempts, settings.max_bytes) == (30.0, 3, 2 * 1024**3)
+    assert settings.allowed_schemes == ("https", "http", "file")
+
+
+def test_settings_environment_beats_default_and_option_beats_environment() -> None:
+    env = {
+        "VENTES_DB": "/env/v.db",
+        "VENTES_URL_VENTES": "http://env/ventes",
+        "VENTES_TIMEOUT": "7.5",
+        "VENTES_TENTATIVES": "5",
+        "VENTES_TAILLE_MAX": "1000",
+        "VENTES_SCHEMAS": "HTTPS, file",
+        "VENTES_PROGRESSION": "non",
+        "VENTES_REGIONS": "/env/regions.csv",
+    }
+    from_env = Settings.load({}, env=env)
+    assert from_env.db_path == Path("/env/v.db")
+    assert from_env.url_ventes == "http://env/ventes"
+    assert from_env.url_produits == DEFAULT_URLS["produits"]
+    assert (from_env.timeout, from_env.attempts, from_env.max_bytes) == (7.5, 5, 1000)
+    assert from_env.allowed_schemes == ("https", "file")
+    assert from_env.progress is False
+    assert from_env.regions_path == Path("/env/regions.csv")
+    overridden = Settings.load(
+        {"db_path": Path("/cli/v.db"), "url_ventes": "http://cli/ventes", "progress": None}, env=env
+    )
+    assert overridden.db_path == Path("/cli/v.db")
+    assert overridden.url_ventes == "http://cli/ventes"
+    assert overridden.progress is False  # None means "option not given"
+    # an empty variable counts as unset
+    assert Settings.load({}, env={"VENTES_DB": "  "}).db_path == Path("data/ventes.db")
+
+
+@pytest.mark.parametrize(
+    ("var", "value"),
+    [
+        ("VENTES_TIMEOUT", "vite"),
+        ("VENTES_TIMEOUT", "0"),
+        ("VENTES_TENTATIVES", "0"),
+        ("VENTES_TENTATIVES", "2.5"),
+        ("VENTES_SCHEMAS", "gopher"),
+        ("VENTES_PROGRESSION", "peut-être"),
+        ("VENTES_TAILLE_MAX", "-1"),
+    ],
+)
+def test_invalid_setting_is_a_config_error(var: str, value: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        Settings.load({}, env={var: value})
+    assert info.value.exit_code == 2
+    assert info.value.message.endswith(".")
+
+
+def test_cli_option_beats_environment(
+    server: FileServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    publish(server, ventes=VENTES)
+    env_db, cli_db = tmp_path / "env.db", tmp_path / "cli.db"
+    monkeypatch.setenv("VENTES_DB", str(env_db))
+    for name in ("produits", "magasins", "ventes"):
+        monkeypatch.setenv(f"VENTES_URL_{name.upper()}", server.url(name))
+    monkeypatch.setenv("VENTES_PAUSE", "0.01")
+    # the environment alone
+    assert main(["import"]) == 0
+    assert stored_sales(env_db).total() == 2
+    # the option wins over VENTES_DB
+    assert main(["import", "--db", str(cli_db)]) == 0
+    assert stored_sales(cli_db).total() == 2
+    # the option wins over VENTES_URL_VENTES
+    server.files["autres"] = ventes_csv([("2023-06-01", "REF001", 1, 1)]).encode()
+    assert main(["import", "--db", str(cli_db), "--url-ventes", server.url("autres")]) == 0
+    assert query(cli_db, "SELECT url FROM import_files WHERE source = 'ventes' ORDER BY import_id")[
+        -1
+    ] == (server.url("autres"),)
+    assert stored_sales(env_db).total() == 2  # untouched by the runs with --db
+    capsys.readouterr()
+    monkeypatch.setenv("VENTES_TIMEOUT", "abc")
+    assert main(["import"]) == 2
+    assert "Valeur invalide pour VENTES_TIMEOUT" in capsys.readouterr().err
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+def test_init_is_idempotent_and_records_the_schema_version(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "v.db"
+    assert main(["init", "--db", str(path)]) == 0
+    assert "migration(s) appliquée(s) : 0001_schema" in capsys.readouterr().out
+    migrations = query(path, "SELECT version, name FROM schema_migrations")
+    assert migrations[0] == (1, "schema")
+    assert query(path, "PRAGMA user_version") == [(db.latest_version(),)]
+    assert query(path, "PRAGMA application_id") == [(db.APPLICATION_ID,)]
+    tables = query(path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    assert main(["init", "--db", str(path)]) == 0
+    assert "déjà à jour (schéma version" in capsys.readouterr().out
+    assert query(path, "SELECT version, name FROM schema_migrations") == migrations
+    assert (
+        query(path, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") == tables
+    )
+    assert {"sales", "products", "stores", "rejects", "import_runs", "analysis_runs"} <= {
+        t[0] for t in tables
+    }
+
+
+def test_database_is_private_and_a_newer_schema_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "v.db"
+    assert main(["init", "--db", str(path)]) == 0
+    assert path.stat().st_mode & 0o777 == 0o600
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    capsys.readouterr()
+    before = dump(path)
+    assert main(["init", "--db", str(path)]) == 5
+    assert "a un schéma plus récent (version 99)" in capsys.readouterr().err
+    assert dump(path) == before
+
+
+def test_analyse_before_init_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "absent.db"
+    assert main(["analyse", "--db", str(path)]) == 5
+    assert "lancez d'abord « ventes init »" in capsys.readouterr().err
+    assert not path.exists()
+
+
+def test_not_a_database_is_refused_and_left_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("mes notes\n", encoding="utf-8")
+    assert main(["init", "--db", str(path)]) == 5
+    assert "n'est pas une base SQLite" in capsys.readouterr().err
+    assert path.read_text(encoding="utf-8") == "mes notes\n"
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    assert main(["init", "--db", str(other)]) == 5
+    assert "d'une autre application" in capsys.readouterr().err
+    assert query(other, "SELECT name FROM sqlite_master") == [("t",)]
+
+
+def test_run_prints_the_summary_and_the_results(
+    server: FileServer, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    publish(server, ventes=VENTES)
+    assert main(["run", "--db", str(db_path), *_urls(server)]) == 0
+    out = capsys.readouterr().out
+    assert "Import n° 1 terminé" in out
+    assert "Ventes en base : 2 (+2)." in out
+    assert "Chiffre d'affaires total : 309,92\u00a0€" in out  # 5 × 49.99 + 3 × 19.99
+    assert "Ventes par région" in out and "Île-de-France" in out
+    assert main(["run", "--db", str(db_path), *_urls(server)]) == 0
+    out = capsys.readouterr().out
+    assert "Ventes en base : 2 (+0)." in out
+    assert "ventes (ajouts seuls)" in out  # the fast path, shown in the summary
+
+
+def test_run_json_prints_only_json(
+    server: FileServer, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    publish(server, ventes=VENTES)
+    assert main(["run", "--json", "--db", str(db_path), *_urls(server)]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["chiffre_affaires_total"] == 309.92
+    assert doc["nombre_ventes"] == 2
+
+
+def test_run_json_still_reports_warnings_on_stderr(
+    server: FileServer, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    publish(server, ventes=VENTES)
+    assert main(["run", "--json", "--db", str(db_path), *_urls(server)]) == 0
+    capsys.readouterr()
+    # one sale vanishes from the source: it is kept, and the user must be told
+    server.files["ventes"] = ventes_csv([("2023-05-27", "REF001", 1, 5)]).encode()
+    assert main(["run", "--json", "--db", str(db_path), *_urls(server)]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["nombre_ventes"] == 2
+    assert "1 vente(s) de la base ne figurent plus dans le fichier des ventes" in captured.err
+
+
+def test_usage_errors_are_in_french(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 2
+    assert "commandes" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as info:
+        main(["exporter"])
+    assert info.value.code == 2
+    assert "choix invalide" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["import", "--inconnue"])
+    assert info.value.code == 2
+    assert "arguments inconnus" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    out = capsys.readouterr().out
+    assert "Utilisation : ventes" in out and "afficher cette aide et quitter" in out
+
+
+# --- the real command, as a subprocess ------------------------------------------------------
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VENTES_")}
+    env.update(extra)
+    return env
+
+
+def test_ventes_command_as_a_subprocess(server: FileServer, tmp_path: Path) -> None:
+    assert VENTES_BIN.is_file(), f"{VENTES_BIN} missing: install the project in its venv"
+    publish(server, ventes=VENTES)
+    path = tmp_path / "v.db"
+    env = _env(VENTES_DB=str(path), VENTES_PAUSE="0.01")
+    done = subprocess.run(
+        [str(VENTES_BIN), "run", *_urls(server)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Chiffre d'affaires total : 309,92\u00a0€" in done.stdout
+    assert stored_sales(path).total() == 2
+    # a 404: exit code 3, one French sentence on stderr, nothing on stdout
+    del server.files["magasins"]
+    failed = subprocess.run(
+        [str(VENTES_BIN), "import", *_urls(server)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert failed.returncode == 3
+    assert failed.stdout == ""
+    assert failed.stderr.startswith("ventes : erreur : Le serveur a refusé « magasins » : ")
+    assert "erreur HTTP 404" in failed.stderr
+    assert "Traceback" not in failed.stderr
+    assert query(path, "SELECT count(*) FROM import_runs") == [(1,)]
+
+
+@pytest.mark.parametrize("command", ["analyse", "init"])  # long output, then short output
+def test_output_closed_early_is_not_an_unexpected_error(
+    server: FileServer, tmp_path: Path, command: str
+) -> None:
+    """`ventes analyse | head -1`: the reader leaves early; no traceback, no 'erreur inattendue'."""
+    publish(server, ventes=VENTES)
+    path = tmp_path / "v.db"
+    assert main(["import", "--db", str(path), *_urls(server)]) == 0
+    proc = subprocess.Popen(
+        [str(VENTES_BIN), command, "--db", str(path)],
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # before the command writes anything
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141  # 128 + SIGPIPE, like other commands
+    assert err == ""
+    # the work itself was done and stored
+    runs = 1 if command == "analyse" else 0
+    assert query(path, "SELECT count(*) FROM analysis_runs") == [(runs,)]
+
+
+def test_interrupted_import_exits_130_and_changes_nothing(
+    server: FileServer, tmp_path: Path
+) -> None:
+    publish(server, ventes=VENTES)
+    path = tmp_path / "v.db"
+    assert main(["import", "--db", str(path), *_urls(server)]) == 0
+    before = dump(path)
+    server.behaviours["ventes"] = slow(VENTES.encode() * 50, delay=0.05, chunk=8)
+    server.requests.clear()
+    proc = subprocess.Popen(
+        [str(VENTES_BIN), "import", "--db", str(path), *_urls(server)],
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 30
+    while not any(p == "/ventes" for _m, p, _h in server.requests):
+        assert time.monotonic() < deadline and proc.poll() is None
+        time.sleep(0.02)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert "Import n°" not in out
+    assert proc.returncode == 130, err
+    assert "interrompu" in err and "Traceback" not in err
+    assert dump(path) == before
+
+
+def test_progress_display_on_request(
+    server: FileServer, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    publish(server, ventes=VENTES)
+    assert main(["import", "--progression", "--db", str(db_path), *_urls(server)]) == 0
+    err = capsys.readouterr().err
+    assert "Téléchargement de produits" in err
+    assert err.endswith("\r\033[K")  # the progress line is erased at the end
+    assert main(["import", "--no-progression", "--db", str(db_path), *_urls(server)]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_python_m_ventes_pme(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ventes_pme", "--version"],
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("ventes-pme ")

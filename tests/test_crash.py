@@ -1,0 +1,224 @@
+"""Crash safety: ``ventes`` killed with SIGKILL at several points of an import.
+
+After each kill the database passes ``PRAGMA integrity_check`` and holds either exactly
+what it held before the killed import, or exactly the result of that import (if the kill
+came after its COMMIT); never a part of it. The next run then reaches exactly the
+expected multiset of sales. Kill points: during the download (a slow server), then during
+the load transaction (detected by its write lock) after several delays, for a first
+import and for an append-only one, and at several times of a whole ``ventes run``.
+"""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import dump, publish
+from tests.httpserver import FileServer, slow
+from tests.procs import (
+    Sale,
+    environment,
+    expected_sales,
+    generate_sales,
+    integrity,
+    lock_held,
+    run,
+    start,
+    stored_sales,
+    ventes,
+    wait_for,
+)
+
+#: large enough for the load transaction to last about a second
+N_SALES = 30_000
+FULL = generate_sales(N_SALES, seed=11)
+HALF = b"".join(FULL.splitlines(keepends=True)[: N_SALES // 2 + 1])
+KILL_DELAYS = (0.0, 0.15, 0.4)
+
+
+def _kill(proc: subprocess.Popen[str]) -> bool:
+    """SIGKILL ``proc``; False if it had finished on its own just before."""
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate(timeout=30)
+    assert proc.returncode in (0, -signal.SIGKILL)
+    return proc.returncode == -signal.SIGKILL
+
+
+def _consistent(db: Path) -> None:
+    """Integrity, and every recorded import / analysis complete."""
+    assert integrity(db) == "ok"
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        # an import run always has its three files; an analysis run always its total
+        assert conn.execute(
+            "SELECT count(*) FROM import_runs AS r WHERE "
+            "(SELECT count(*) FROM import_files AS f WHERE f.import_id = r.import_id) != 3"
+        ).fetchone() == (0,)
+        assert conn.execute(
+            "SELECT count(*) FROM analysis_runs AS a WHERE NOT EXISTS "
+            "(SELECT 1 FROM result_total_revenue AS t WHERE t.run_id = a.run_id)"
+        ).fetchone() == (0,)
+        # the audit trail agrees with the table
+        last = conn.execute(
+            "SELECT sales_after FROM import_runs ORDER BY import_id DESC LIMIT 1"
+        ).fetchone()
+        count = conn.execute("SELECT count(*) FROM sales").fetchone()[0]
+        assert last is None or last[0] == count
+    finally:
+        conn.close()
+
+
+def _prepare(server: FileServer, db: Path, mode: str) -> tuple[dict[str, str], Counter[Sale]]:
+    """A database before the import to kill: initialised, or holding the first half."""
+    env = environment(server, db)
+    if mode == "append":
+        publish(server, ventes=HALF.decode())
+        assert run(ventes("import"), env).returncode == 0
+    else:
+        assert run(ventes("init"), env).returncode == 0
+    publish(server, ventes=FULL.decode())
+    return env, stored_sales(db)
+
+
+@pytest.mark.parametrize("mode", ["first", "append"])
+def test_kill_during_the_load_transaction(server: FileServer, tmp_path: Path, mode: str) -> None:
+    """Kill the same import again and again, later each time; then let it run."""
+    db = tmp_path / "kill.db"
+    env, before_sales = _prepare(server, db, mode)
+    before = dump(db)
+    in_flight = 0
+    for delay in KILL_DELAYS:
+        proc = start(ventes("import"), env)
+        assert wait_for(lambda p=proc: lock_held(db) or p.poll() is not None, timeout=60)
+        time.sleep(delay)
+        _kill(proc)
+        _consistent(db)
+        if stored_sales(db) == expected_sales(FULL):
+            break  # this kill came after the COMMIT: the import is complete
+        assert dump(db) == before  # killed inside the transaction: nothing of it remains
+        in_flight += 1
+    assert in_flight >= 1  # at least the kill at the start of the transaction
+    print(f"{mode}: {in_flight} kill(s) inside the load transaction")
+
+    result = run(ventes("import"), env)
+    assert result.returncode == 0, result.stderr
+    assert stored_sales(db) == expected_sales(FULL)
+    assert before_sales != expected_sales(FULL)
+    _consistent(db)
+
+
+def test_kill_during_the_download(server: FileServer, tmp_path: Path) -> None:
+    db = tmp_path / "kill.db"
+    env, _ = _prepare(server, db, "append")
+    before = dump(db)
+    server.behaviours["ventes"] = slow(FULL, delay=0.05, chunk=4096)
+    proc = start(ventes("import"), env)
+    assert wait_for(lambda: sum(p == "/ventes" for _m, p, _h in server.requests) == 2)
+    time.sleep(0.2)
+    _kill(proc)
+    _consistent(db)
+    assert dump(db) == before
+    del server.behaviours["ventes"]
+    assert run(ventes("import"), env).returncode == 0
+    assert stored_sales(db) == expected_sales(FULL)
+
+
+@pytest.mark.parametrize("delay", [0.5, 1.2])
+def test_kill_a_whole_run_at_several_times(
+    server: FileServer, tmp_path: Path, delay: float
+) -> None:
+    """``ventes run`` (init, import, analyse) killed at a given time: all or nothing each."""
+    db = tmp_path / "run.db"
+    publish(server, ventes=FULL.decode())
+    env = environment(server, db)
+    proc = start(ventes("run"), env)
+    time.sleep(delay)
+    _kill(proc) if proc.poll() is None else proc.communicate()
+    if db.exists() and db.stat().st_size:
+        _consistent(db)
+        assert sum(stored_sales(db).values()) in (0, N_SALES)
+    result = run(ventes("run"), env)
+    assert result.returncode == 0, result.stderr
+    assert stored_sales(db) == expected_sales(FULL)
+    _consistent(db)
+
+
+def test_a_watcher_interrupted_twice_during_the_load_rolls_back(
+    server: FileServer, tmp_path: Path
+) -> None:
+    """The graceful path: two SIGTERMs while the transaction is open -> ROLLBACK, exit 130."""
+    db = tmp_path / "watch.db"
+    env, _ = _prepare(server, db, "first")
+    before = dump(db)
+    proc = start(ventes("watch", "--interval", "3600"), env)
+    assert wait_for(lambda: lock_held(db), timeout=60)
+    proc.send_signal(signal.SIGTERM)
+    time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    if proc.returncode == 0:  # the transaction committed before the second signal
+        assert stored_sales(db) == expected_sales(FULL)
+    else:
+        assert proc.returncode == 130, err
+        assert "interrompu : la transaction en cours est annulée" in err
+        assert "Arrêt demandé (SIGTERM)" in out
+        assert dump(db) == before
+    _consistent(db)
+
+
+@pytest.mark.parametrize("phase", ["download", "load"])
+def test_sigterm_rolls_back_and_removes_the_temporary_files(
+    server: FileServer, tmp_path: Path, phase: str
+) -> None:
+    """``docker stop`` / ``kill``: SIGTERM interrupts like Ctrl+C (exit 130), nothing left."""
+    db = tmp_path / "term.db"
+    env, _ = _prepare(server, db, "first")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env["TMPDIR"] = str(temp)
+    before = dump(db)
+    if phase == "download":
+        server.behaviours["ventes"] = slow(FULL, delay=0.05, chunk=4096)
+    mark = len(server.requests)
+    proc = start(ventes("import"), env)
+    if phase == "download":
+        assert wait_for(lambda: any(p == "/ventes" for _m, p, _h in server.requests[mark:]))
+        time.sleep(0.2)
+    else:
+        assert wait_for(lambda: lock_held(db), timeout=60)
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "interrompu : la transaction en cours est annulée" in err
+    assert dump(db) == before
+    _consistent(db)
+    assert list(temp.iterdir()) == []  # the downloaded files are gone
+
+
+def test_kill_during_the_analyses(server: FileServer, tmp_path: Path) -> None:
+    db = tmp_path / "analyse.db"
+    publish(server, ventes=FULL.decode())
+    env = environment(server, db)
+    assert run(ventes("run"), env).returncode == 0
+    before = dump(db)
+    proc = start(ventes("analyse"), env)
+    assert wait_for(lambda: lock_held(db) or proc.poll() is not None, timeout=60)
+    killed_inside = False
+    if proc.poll() is None:
+        killed_inside = _kill(proc)
+    else:
+        proc.communicate()
+    _consistent(db)
+    if killed_inside:
+        assert dump(db) == before  # no partial analysis run
+    result = run(ventes("analyse", "--json"), env)
+    assert result.returncode == 0, result.stderr
+    _consistent(db)
+    print(f"analyses: killed inside the transaction: {killed_inside}")

@@ -1,0 +1,229 @@
+"""The jury's deliverables: diagrams, data model, SQL index, results note and HTML report.
+
+Every committed file under docs/ is regenerated here and compared: a stale one fails.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MAGASINS, PRODUITS, ROOT, VENTES_HEADER, make_settings, publish
+from tests.httpserver import FileServer
+from ventes_pme import api, docs, report, schema
+from ventes_pme.cli import main
+from ventes_pme.config import Settings
+
+DOCS = ROOT / "docs"
+CI = os.environ.get("CI") == "true"
+
+VENTES = VENTES_HEADER + (
+    "2024-01-01,REF001,2,1\n"  # 99,98 € Paris
+    "2024-01-02,REF002,1,2\n"  # 19,99 € Marseille
+    "2024-01-02,REF002,1,2\n"  # the same line twice: two sales
+    "2024-01-09,REF001,1,2\n"  # 49,99 € Marseille, next ISO week
+)
+
+
+def _require_dot() -> None:
+    if shutil.which("dot") is None:
+        if CI:
+            pytest.fail("Graphviz (dot) is required under CI=true")
+        pytest.skip("Graphviz (dot) absent: the SVG files are not checked")
+
+
+# --- physical schema ---------------------------------------------------------------------
+
+
+def test_schema_mermaid_describes_every_table_key_and_relation(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    assert main(["schema", "--mermaid"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("erDiagram\n")
+    api.init(Settings.load({"db_path": db_path}, env={}))
+    conn = sqlite3.connect(db_path)
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
+    assert {"sales", "rejects", "import_runs", "result_sales_by_region"} <= set(tables)
+    for table in tables:
+        block = re.search(rf"\n    {table} \{{\n(.*?)\n    \}}", text, re.S)
+        assert block, table
+        columns = conn.execute(f"SELECT name, pk FROM pragma_table_info('{table}')").fetchall()
+        assert len(block[1].splitlines()) == len(columns)
+        for name, pk in columns:
+            line = re.search(rf"^        \w+ {name}\b(.*)$", block[1], re.M)
+            assert line, (table, name)
+            assert ("PK" in line[1]) == bool(pk), (table, name)
+        for fk in conn.execute(f'SELECT "table", "from" FROM pragma_foreign_key_list(\'{table}\')'):
+            assert re.search(rf'^    {fk[0]} \S+ {table} : "{fk[1]}"$', text, re.M), fk
+    # sales -> products is mandatory, one product for many sales
+    assert '    products ||--o{ sales : "product_id"' in text.splitlines()
+    # result_total_revenue has run_id as its whole key: at most one row per run
+    assert '    analysis_runs ||--o| result_total_revenue : "run_id"' in text.splitlines()
+
+
+def test_schema_dot_is_valid_graphviz(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["schema", "--dot"]) == 0
+    source = capsys.readouterr().out
+    assert source == schema.dot()
+    _require_dot()
+    svg = docs.render_svg(source)
+    assert svg is not None and "result_product_by_region" in svg
+
+
+# --- committed documents -------------------------------------------------------------------
+
+
+def test_committed_diagrams_and_model_are_up_to_date() -> None:
+    _require_dot()
+    assert docs.stale(DOCS, None) == [], "run: bash scripts/docs.sh"
+    model = (DOCS / "modele-donnees.md").read_text("utf-8")
+    assert "```mermaid\n" + schema.mermaid() + "```" in model
+
+
+def test_a_stale_document_is_detected(tmp_path: Path) -> None:
+    copy = tmp_path / "docs"
+    shutil.copytree(DOCS, copy)
+    model = copy / "modele-donnees.md"
+    model.write_text(model.read_text("utf-8").replace("sales {", "ventes {", 1), "utf-8")
+    (copy / "architecture.dot").write_text("digraph {}\n", "utf-8")
+    found = docs.stale(copy, None)
+    assert model in found and copy / "architecture.dot" in found
+    assert docs.main(["--docs", str(copy), "--donnees", str(tmp_path / "none"), "--verifier"]) == 1
+    assert (
+        docs.main(["--docs", str(copy), "--donnees", str(tmp_path / "none"), "--sans-captures"])
+        == 0
+    )
+    if shutil.which("dot"):
+        assert docs.stale(copy, None) == []
+
+
+def test_sql_index_lists_every_sql_file() -> None:
+    index = docs.sql_index()
+    shipped = sorted((ROOT / "src" / "ventes_pme" / "sql").glob("*/*.sql"))
+    assert len(shipped) >= 15
+    for path in shipped:
+        assert f"](../src/ventes_pme/sql/{path.parent.name}/{path.name})" in index
+
+
+def test_architecture_matches_the_compose_file() -> None:
+    compose = ROOT / "compose.yaml"
+    if not compose.exists():
+        pytest.skip("no compose.yaml in this tree")
+    text = compose.read_text("utf-8")
+
+    def top_level_keys(section: str) -> set[str]:
+        match = re.search(rf"^{section}:\n((?:[ \t].*\n|\n)*)", text, re.M)
+        assert match, section
+        return set(re.findall(r"^  ([\w-]+):", match[1], re.M))
+
+    ids = {node.id for node in docs.ARCHITECTURE_NODES}
+    assert top_level_keys("services") <= ids
+    assert top_level_keys("volumes") <= ids
+    # the diagram states that no port is exposed
+    assert not re.search(r"^\s+(ports|expose):", text, re.M)
+    mermaid = docs.architecture_mermaid()
+    for service in top_level_keys("services"):
+        assert re.search(rf"^\s+{service}\[", mermaid, re.M)
+
+
+def test_committed_note_and_report_match_the_client_files(
+    server: FileServer, client_files: dict[str, bytes]
+) -> None:
+    server.files.update(client_files)
+    generated = docs.results({name: server.url(name) for name in client_files})
+    for name, content in generated.items():
+        committed = (DOCS / name).read_text("utf-8")
+        assert report.normalize_run_date(committed) == report.normalize_run_date(content), (
+            f"docs/{name} is stale: run bash scripts/docs.sh"
+        )
+    assert "5\u202f268,78\u00a0€" in generated[report.NOTE_NAME]
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def _analysed(server: FileServer, db_path: Path) -> Path:
+    publish(server, PRODUITS, MAGASINS, VENTES)
+    api.run(make_settings(server, db_path))
+    return db_path
+
+
+def test_rapport_writes_the_note_and_a_self_contained_report(
+    server: FileServer, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _analysed(server, db_path)
+    out = tmp_path / "sortie"
+    assert main(["rapport", "--db", str(db_path), "--sortie", str(out)]) == 0
+    assert "resultats.md" in capsys.readouterr().out
+    note = (out / "resultats.md").read_text("utf-8")
+    page = (out / "rapport.html").read_text("utf-8")
+    total = "189,95\u00a0€"  # 2 × 49,99 + 2 × 19,99 + 49,99
+    for text in (note, page):
+        assert total in text
+        assert "du 01/01/2024 au 09/01/2024" in text
+        # leader product: Produit A, 149,97 € = 79,0 % of 189,95 €
+        assert "« Produit A » (REF001) : 149,97\u00a0€, soit 79,0\u00a0%" in text
+        # leading region (Paris 99,98 € vs Marseille 89,97 €) but best revenue per employee
+        # in Marseille (89,97 € / 5 employees against 99,98 € / 10)
+        assert "La région Île-de-France est en tête avec 99,98\u00a0€ (52,6\u00a0%)" in text
+        assert "magasin n° 2 (Marseille) : 17,99\u00a0€ par salarié" in text
+    assert note.index("## 1. Chiffre d'affaires total") < note.index("## 2. Ventes par produit")
+    assert note.index("## 2. Ventes par produit") < note.index("## 3. Ventes par région")
+    assert "| 2024-S01 | 01/01/2024 | 3 | 4 | 139,96\u00a0€ |" in note
+    # self-contained and responsive
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
+    assert not re.search(r"(src|href)=\"(https?:)?//|@import|url\(", page)
+    assert "<script" not in page
+    assert page.count("<svg") == 5
+
+
+def test_report_is_reproducible_from_the_stored_results(server: FileServer, db_path: Path) -> None:
+    _analysed(server, db_path)
+    settings = make_settings(server, db_path)
+    first = api.latest_analysis(settings)
+    assert first is not None
+    again = api.analyse(settings)  # a new run on the same sales
+    assert report.markdown(first) == report.markdown(first)
+    assert report.normalize_run_date(report.html_report(again)).replace(
+        f"Analyse n° {again.run_id}", "Analyse n° 1"
+    ) == report.normalize_run_date(report.html_report(first))
+
+
+def test_rapport_without_analysis_fails_in_french(
+    server: FileServer, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    api.init(make_settings(server, db_path))
+    assert main(["rapport", "--db", str(db_path), "--sortie", str(tmp_path / "r")]) == 5
+    assert "aucune analyse" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
+
+
+def test_french_amounts_in_the_charts() -> None:
+    svg = report.bar_chart("t", [("A", 526878, "5 268,78 €")], "c")
+    assert "5 268,78 €" in svg and 'class="bar"' in svg
+    assert report._nice_max(526878) == 1_000_000
+    assert report._nice_max(199) == 200
+    assert Decimal(report._nice_max(1)) == 1
+
+
+def test_report_of_a_database_without_sales(
+    server: FileServer, db_path: Path, tmp_path: Path
+) -> None:
+    publish(server)  # products and stores, no sale
+    analysis = api.run(make_settings(server, db_path)).analysis
+    note, page = report.write(analysis, tmp_path)
+    text = note.read_text("utf-8")
+    assert "aucune vente" in text and "**0,00\u00a0€**" in text
+    assert page.read_text("utf-8").count("<svg") == 5

@@ -1,0 +1,266 @@
+"""The Compose stack for real: both images built, `db` + `etl` run on the client's files.
+
+The client's files are served by a real HTTP server on 127.0.0.1; `etl` reaches it through
+the host's network (tests/compose.test.yaml). Everything else is compose.yaml as the jury
+runs it. Skipped without a Docker engine, except under CI=true where that is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.httpserver import FileServer
+
+pytestmark = pytest.mark.docker
+
+ROOT = Path(__file__).resolve().parents[1]
+# The uid:gid baked into both images and set in compose.yaml.
+STACK_USER = "10001:10001"
+# Stand-in base images prepared by ../shared/tools/docker-offline.sh on a machine without a
+# registry; used when present and PYTHON_IMAGE / SQLITE_IMAGE are not set.
+STANDINS = {
+    "PYTHON_IMAGE": "local/python-standin:3.11",
+    "SQLITE_IMAGE": "local/sqlite3-standin:3.40",
+}
+
+
+def _docker_problem() -> str | None:
+    """Why the Compose stack cannot run here, or None."""
+    if shutil.which("docker") is None:
+        return "commande docker absente"
+    for args in (["docker", "info"], ["docker", "compose", "version"]):
+        try:
+            done = subprocess.run(args, capture_output=True, text=True, timeout=60)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return f"« {' '.join(args)} » impossible : {exc}"
+        if done.returncode != 0:
+            return f"« {' '.join(args)} » a échoué : {done.stderr.strip()[:300]}"
+    return None
+
+
+def _require_docker() -> None:
+    problem = _docker_problem()
+    if problem is None:
+        return
+    message = f"moteur Docker indisponible ({problem})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{message} : obligatoire quand CI=true")
+    pytest.skip(message)
+
+
+def _image_exists(image: str) -> bool:
+    done = subprocess.run(["docker", "image", "inspect", image], capture_output=True, timeout=60)
+    return done.returncode == 0
+
+
+class Stack:
+    """`docker compose` on compose.yaml + the test override, under a unique project name."""
+
+    def __init__(self, env: dict[str, str], env_file: Path) -> None:
+        self.project = f"ventes-test-{secrets.token_hex(4)}"
+        self.env = env
+        self.base = [
+            "docker",
+            "compose",
+            "--project-name",
+            self.project,
+            # never the developer's .env: only the variables set by this test
+            "--env-file",
+            str(env_file),
+            "--file",
+            str(ROOT / "compose.yaml"),
+            "--file",
+            str(ROOT / "tests" / "compose.test.yaml"),
+        ]
+
+    def __call__(
+        self, *args: str, check: bool = True, timeout: float = 300
+    ) -> subprocess.CompletedProcess[str]:
+        done = subprocess.run(
+            [*self.base, *args],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            cwd=ROOT,
+            timeout=timeout,
+        )
+        if check and done.returncode != 0:
+            raise AssertionError(
+                f"docker compose {' '.join(args)} -> {done.returncode}\n"
+                f"{done.stdout[-3000:]}\n{done.stderr[-3000:]}\n{self.logs()}"
+            )
+        return done
+
+    def logs(self) -> str:
+        done = subprocess.run(
+            [*self.base, "logs", "--no-color"],
+            capture_output=True,
+            text=True,
+            env=self.env,
+            cwd=ROOT,
+            timeout=60,
+        )
+        return f"--- logs ---\n{done.stdout[-4000:]}{done.stderr[-2000:]}"
+
+    def sql(self, query: str) -> list[dict[str, Any]]:
+        """Run ``query`` with the sqlite3 shell of the `db` container, as the README says."""
+        done = self("exec", "-T", "db", "sqlite3", "-json", "/data/ventes.db", query)
+        return list(json.loads(done.stdout)) if done.stdout.strip() else []
+
+    def container(self, service: str) -> str:
+        ids = self("ps", "--all", "--quiet", service).stdout.split()
+        assert len(ids) == 1, f"{service}: {ids}"
+        return ids[0]
+
+    def events(self, since: float) -> list[dict[str, Any]]:
+        """The Docker events of this project's containers since ``since`` (Unix time)."""
+        done = subprocess.run(
+            [
+                "docker",
+                "events",
+                "--since",
+                f"{since:.0f}",
+                "--until",
+                f"{time.time() + 1:.0f}",
+                "--filter",
+                "type=container",
+                "--filter",
+                f"label=com.docker.compose.project={self.project}",
+                "--format",
+                "{{json .}}",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+
+
+def _inspect(container: str) -> dict[str, Any]:
+    done = subprocess.run(
+        ["docker", "inspect", container], capture_output=True, text=True, timeout=60, check=True
+    )
+    info: dict[str, Any] = json.loads(done.stdout)[0]
+    return info
+
+
+def _expected(files: dict[str, bytes]) -> tuple[int, int, dict[str, int]]:
+    """Sales count, total revenue and revenue by city, in cents, straight from the files."""
+    prices: dict[str, int] = {}
+    for line in files["produits"].decode("utf-8-sig").splitlines()[1:]:
+        _name, ref, price, _stock = line.split(",")
+        prices[ref] = int(Decimal(price) * 100)
+    cities: dict[str, str] = {}
+    for line in files["magasins"].decode("utf-8-sig").splitlines()[1:]:
+        store, city, _staff = line.split(",")
+        cities[store] = city
+    by_city: dict[str, int] = defaultdict(int)
+    count = 0
+    for line in files["ventes"].decode("utf-8-sig").splitlines()[1:]:
+        _day, ref, qty, store = line.split(",")
+        by_city[cities[store]] += prices[ref] * int(qty)
+        count += 1
+    return count, sum(by_city.values()), dict(by_city)
+
+
+@pytest.fixture
+def stack(tmp_path: Path, server: FileServer) -> Iterator[Stack]:
+    _require_docker()
+    env = dict(os.environ)
+    for var, standin in STANDINS.items():
+        if not env.get(var) and _image_exists(standin):
+            env[var] = standin
+    for source in ("produits", "magasins", "ventes"):
+        env[f"VENTES_URL_{source.upper()}"] = server.url(source)
+    env.update(VENTES_TIMEOUT="10", VENTES_PAUSE="0.1")
+    env_file = tmp_path / "empty.env"
+    env_file.write_text("")
+    stack = Stack(env, env_file)
+    try:
+        yield stack
+    finally:
+        stack("down", "--volumes", "--remove-orphans", "--timeout", "5", check=False)
+
+
+def test_compose_stack_end_to_end(
+    stack: Stack, server: FileServer, client_files: dict[str, bytes]
+) -> None:
+    server.files.update(client_files)
+    sales_count, revenue_cents, by_city = _expected(client_files)
+    started = time.time() - 1
+
+    # What the jury types (detached here, so that the test can wait for etl).
+    stack("up", "--build", "--detach", timeout=900)
+    etl = stack.container("etl")
+    db = stack.container("db")
+    code = subprocess.run(
+        ["docker", "wait", etl], capture_output=True, text=True, timeout=300, check=True
+    ).stdout.strip()
+    assert code == "0", f"etl exited with {code}\n{stack.logs()}"
+
+    # etl started only once db was healthy
+    events = stack.events(started)
+    healthy = [
+        e["timeNano"] for e in events if e["id"] == db and e["Action"] == "health_status: healthy"
+    ]
+    etl_starts = [e["timeNano"] for e in events if e["id"] == etl and e["Action"] == "start"]
+    db_starts = [e["timeNano"] for e in events if e["id"] == db and e["Action"] == "start"]
+    assert db_starts and etl_starts, events
+    first_healthy = min(healthy, default=None)
+    assert first_healthy is not None, f"db never reported healthy: {events}"
+    assert db_starts[0] < first_healthy < etl_starts[0], "etl started before db was healthy"
+
+    # the results, read with the sqlite3 shell of the db container
+    total = stack.sql("SELECT sales_count, revenue_euros FROM latest_total_revenue")
+    assert total == [{"sales_count": sales_count, "revenue_euros": revenue_cents / 100}]
+    assert revenue_cents == 526878  # the client's extract: 5 268,78 €
+    assert stack.sql("SELECT count(*) AS n FROM sales") == [{"n": sales_count}]
+    cities = stack.sql(
+        "SELECT city, region, revenue_cents FROM result_sales_by_city "
+        "WHERE run_id = (SELECT max(run_id) FROM analysis_runs)"
+    )
+    assert {c["city"]: c["revenue_cents"] for c in cities} == by_city
+    region_of = {c["city"]: c["region"] for c in cities}
+    assert region_of["Paris"] == "Île-de-France"
+    by_region: dict[str, int] = defaultdict(int)
+    for city, cents in by_city.items():
+        by_region[region_of[city]] += cents
+    regions = stack.sql("SELECT region, revenue_euros FROM latest_sales_by_region")
+    assert {r["region"]: round(r["revenue_euros"] * 100) for r in regions} == by_region
+    assert "Région inconnue" not in by_region
+
+    # both services as documented: same unprivileged user, read-only, no capability
+    for container in (db, etl):
+        info = _inspect(container)
+        assert info["Config"]["User"] == STACK_USER
+        host = info["HostConfig"]
+        assert host["ReadonlyRootfs"] is True
+        assert host["CapDrop"] == ["ALL"]
+        assert "no-new-privileges:true" in host["SecurityOpt"]
+        assert host["Init"] is True
+    owner = stack("exec", "-T", "db", "stat", "-c", "%u:%g %a", "/data/ventes.db").stdout
+    assert owner.strip() == f"{STACK_USER} 600"
+
+    # a second run adds no sale, but is recorded
+    again = stack("run", "--rm", "-T", "etl", timeout=300)
+    assert re.search(r"Ventes en base : [\d\s]+ \(\+0\)", again.stdout), again.stdout
+    assert stack.sql("SELECT count(*) AS n FROM sales") == [{"n": sales_count}]
+    assert stack.sql("SELECT count(*) AS n FROM import_runs") == [{"n": 2}]
+
+    # db stops on SIGTERM (forwarded by init), without waiting to be killed
+    stack("stop", "--timeout", "30", "db")
+    assert _inspect(db)["State"]["ExitCode"] == 143

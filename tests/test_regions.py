@@ -1,0 +1,159 @@
+"""Cities to French administrative regions: tolerant matching, unknown cities never dropped."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_settings
+from tests.httpserver import FileServer
+from tests.support import Sale, import_files, query, ventes_csv
+from ventes_pme import api, db, regions
+from ventes_pme.errors import FileFormatError
+from ventes_pme.regions import UNKNOWN_REGION, city_key
+
+REGIONS = {
+    "Île-de-France",
+    "Auvergne-Rhône-Alpes",
+    "Bourgogne-Franche-Comté",
+    "Bretagne",
+    "Centre-Val de Loire",
+    "Corse",
+    "Grand Est",
+    "Hauts-de-France",
+    "Normandie",
+    "Nouvelle-Aquitaine",
+    "Occitanie",
+    "Pays de la Loire",
+    "Provence-Alpes-Côte d'Azur",
+    "Guadeloupe",
+    "Martinique",
+    "Guyane",
+    "La Réunion",
+    "Mayotte",
+}
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Saint-Étienne", "st etienne"),
+        ("SAINT ÉTIENNE", "St-Etienne"),
+        ("  Aix-en-Provence ", "aix en provence"),
+        ("Sainte-Geneviève-des-Bois", "Ste Genevieve des Bois"),
+        ("Châlons-en-Champagne", "CHALONS EN CHAMPAGNE"),
+        ("L'Haÿ-les-Roses", "l hay les roses"),
+        ("Saint-Martin-d’Hères", "St Martin d'Heres"),
+        ("Bourg-en-Bresse", "Bourg–en–Bresse"),
+    ],
+)
+def test_city_key_ignores_case_accents_hyphens_and_saint(a: str, b: str) -> None:
+    assert city_key(a) == city_key(b)
+
+
+def test_city_key_keeps_different_cities_apart() -> None:
+    assert city_key("Saint-Denis") != city_key("Saint-Dizier")
+    assert city_key("Stains") == "stains"  # "St" only as a whole word
+    assert city_key("Lens") != city_key("Sens")
+
+
+def test_shipped_table_uses_the_administrative_regions() -> None:
+    rows = list(csv.DictReader(io.StringIO(regions.reference_text())))
+    assert {r["region"] for r in rows} == REGIONS
+    keys = [city_key(r["ville"]) for r in rows]
+    assert len(keys) == len(set(keys)), "two rows share a matching key"
+    by_city = {r["ville"]: r["region"] for r in rows}
+    for city, region in {
+        "Paris": "Île-de-France",
+        "Marseille": "Provence-Alpes-Côte d'Azur",
+        "Lyon": "Auvergne-Rhône-Alpes",
+        "Bordeaux": "Nouvelle-Aquitaine",
+        "Lille": "Hauts-de-France",
+        "Nantes": "Pays de la Loire",
+        "Strasbourg": "Grand Est",
+    }.items():
+        assert by_city[city] == region
+
+
+MAGASINS = (
+    "ID Magasin,Ville,Nombre de salariés\n"
+    "1,Paris,10\n"
+    "2,PARIS,3\n"  # same city, other spelling: one city in the results
+    "3,saint etienne,4\n"
+    "4,Trifouilly-les-Oies,2\n"
+)
+SALES: list[Sale] = [
+    ("2023-05-27", "REF001", 1, 1),
+    ("2023-05-27", "REF001", 2, 1),
+    ("2023-05-27", "REF002", 3, 1),
+    ("2023-05-27", "REF002", 4, 2),
+]
+
+
+def test_regions_and_cities_in_the_results(server: FileServer, db_path: Path) -> None:
+    report = import_files(server, db_path, ventes=ventes_csv(SALES), magasins=MAGASINS)
+    unknown = [w for w in report.warnings if "Trifouilly-les-Oies" in w]
+    assert len(unknown) == 1 and UNKNOWN_REGION in unknown[0]
+    assert len([w for w in report.warnings if "absente de la table des régions" in w]) == 1
+    analysis = api.analyse(make_settings(server, db_path))
+    by_region = {r["region"]: r for r in analysis.tables["ventes_par_region"]}
+    assert {k: v["chiffre_affaires"] for k, v in by_region.items()} == {
+        "Île-de-France": 2 * 4999,
+        "Auvergne-Rhône-Alpes": 1999,
+        UNKNOWN_REGION: 2 * 1999,
+    }
+    by_city = {
+        (r["ville"], r["region"]): r["quantite"] for r in analysis.tables["ventes_par_ville"]
+    }
+    assert len(by_city) == 3
+    assert by_city[("Trifouilly-les-Oies", UNKNOWN_REGION)] == 2
+    assert by_city[("saint etienne", "Auvergne-Rhône-Alpes")] == 1
+    assert [q for (city, _r), q in by_city.items() if city_key(city) == "paris"] == [2]
+
+
+def test_custom_region_table_and_rows_added_in_sql(
+    server: FileServer, db_path: Path, tmp_path: Path
+) -> None:
+    table = tmp_path / "regions.csv"
+    table.write_text(
+        "\ufeffville,region,departement\nTrifouilly les Oies,Normandie,76\n", encoding="utf-8"
+    )
+    import_files(server, db_path, ventes=ventes_csv(SALES), magasins=MAGASINS, regions_path=table)
+    analysis = api.analyse(make_settings(server, db_path))
+    cities = {city_key(r["ville"]): r["region"] for r in analysis.tables["ventes_par_ville"]}
+    assert cities["trifouilly les oies"] == "Normandie"
+    # the table replaces the shipped one: Paris is not in it
+    assert cities["paris"] == UNKNOWN_REGION
+
+    # a row added by hand in the database is kept by the next import
+    conn = db.connect(db_path)
+    conn.execute(
+        "INSERT INTO city_regions (city_key, city, region) VALUES (?, ?, ?)",
+        (city_key("Atlantis"), "Atlantis", "Bretagne"),
+    )
+    conn.close()
+    magasins = MAGASINS + "5,ATLANTIS,1\n"
+    report = import_files(server, db_path, ventes=ventes_csv(SALES), magasins=magasins)
+    assert not [w for w in report.warnings if "ATLANTIS" in w]
+    assert query(db_path, "SELECT region FROM city_regions WHERE city = 'Atlantis'") == [
+        ("Bretagne",)
+    ]
+
+
+def test_invalid_region_table_is_refused(server: FileServer, db_path: Path, tmp_path: Path) -> None:
+    table = tmp_path / "regions.csv"
+    table.write_text("city,area\nParis,IDF\n", encoding="utf-8")
+    with pytest.raises(FileFormatError, match="colonnes « ville » et « region »"):
+        import_files(server, db_path, ventes=ventes_csv(SALES), regions_path=table)
+
+
+def test_load_reference_counts_rows(tmp_path: Path) -> None:
+    conn = db.open_db(tmp_path / "v.db")
+    try:
+        count = regions.load_reference(conn)
+        assert count == conn.execute("SELECT count(*) FROM city_regions").fetchone()[0] > 200
+    finally:
+        conn.close()

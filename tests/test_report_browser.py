@@ -1,0 +1,119 @@
+"""The HTML report in a real headless Chromium, at a desktop and a phone width."""
+
+from __future__ import annotations
+
+import os
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MAGASINS, PRODUITS, ROOT, VENTES_HEADER, make_settings, publish
+from tests.httpserver import FileServer
+from ventes_pme import api, report
+from ventes_pme.chromium import Browser, find_chromium
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = {"ordinateur": (1280, False), "telephone": (390, True)}
+
+#: every chart, with the size (CSS px) of its box and how many marks it draws with a
+#: non-zero box (bars, city circles)
+CHARTS_JS = """
+[...document.querySelectorAll('svg.chart')].map(svg => {
+  const box = svg.getBoundingClientRect();
+  const marks = [...svg.querySelectorAll('rect.bar, circle.city')].filter(m => {
+    const b = m.getBoundingClientRect();
+    return b.width > 0 && b.height > 0;
+  });
+  return {id: svg.id, width: box.width, height: box.height, marks: marks.length,
+          visible: getComputedStyle(svg).visibility === 'visible' && box.bottom > 0};
+})
+"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if find_chromium() is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is required under CI=true")
+        pytest.skip("Chromium absent (paquet Debian chromium)")
+    with Browser() as b:
+        yield b
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def _check(browser: Browser, page: Path, shots: Path, expected_marks: dict[str, int]) -> None:
+    for name, (width, mobile) in WIDTHS.items():
+        browser.events.clear()
+        browser.open(page.resolve().as_uri(), width=width, height=800, mobile=mobile)
+        assert browser.errors() == [], name
+        charts = browser.evaluate(CHARTS_JS)
+        assert {c["id"]: c["marks"] for c in charts} == expected_marks, name
+        for chart in charts:
+            assert chart["width"] > 150 and chart["height"] > 50, (name, chart)
+            assert chart["width"] <= width, (name, chart)
+        # nothing wider than the screen: no horizontal scrolling of the page
+        assert browser.evaluate("document.documentElement.scrollWidth") <= width, name
+        assert browser.evaluate("document.title") == "Rapport des ventes"
+        shot = shots / f"rapport-{name}.png"
+        css_width, css_height = browser.screenshot(shot)
+        png_width, png_height = _png_size(shot)
+        assert png_width == css_width and png_height == css_height
+        assert width - 20 <= png_width <= width and png_height > 1000
+
+
+def test_report_in_chromium(
+    browser: Browser, server: FileServer, db_path: Path, tmp_path: Path
+) -> None:
+    publish(
+        server,
+        PRODUITS,
+        MAGASINS,
+        VENTES_HEADER + "2024-01-01,REF001,2,1\n2024-01-02,REF002,1,2\n2024-01-09,REF001,1,2\n",
+    )
+    analysis = api.run(make_settings(server, db_path)).analysis
+    _note, page = report.write(analysis, tmp_path / "rapport")
+    expected = {
+        "graphique-produits": 2,
+        "graphique-regions": 2,
+        "carte": 2,
+        "graphique-jours": 3,
+        "graphique-salaries": 2,
+    }
+    _check(browser, page, tmp_path, expected)
+
+
+def test_committed_report_in_chromium(browser: Browser, tmp_path: Path) -> None:
+    page = ROOT / "docs" / report.HTML_NAME
+    expected = {
+        "graphique-produits": 5,
+        "graphique-regions": 7,
+        "carte": 7,
+        "graphique-jours": 30,
+        "graphique-salaries": 7,
+    }
+    _check(browser, page, tmp_path, expected)
+
+
+def test_the_browser_check_sees_errors(browser: Browser, tmp_path: Path) -> None:
+    """The harness itself: a console error and a missing image are reported."""
+    page = tmp_path / "broken.html"
+    page.write_text(
+        "<!DOCTYPE html><title>x</title><img src='missing.png'>"
+        "<script>console.error('boom'); undefinedFunction();</script>",
+        "utf-8",
+    )
+    browser.events.clear()
+    browser.open(page.as_uri())
+    errors = browser.errors()
+    assert any("boom" in e for e in errors)
+    assert any("undefinedFunction" in e or "Uncaught" in e for e in errors)
+    assert any("missing.png" in e or "ERR_FILE_NOT_FOUND" in e for e in errors), errors

@@ -1,0 +1,215 @@
+"""``ventes watch``: periodic import with conditional requests, clean stop on signals."""
+
+from __future__ import annotations
+
+import re
+import signal
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MAGASINS, PRODUITS, VENTES_HEADER, dump, make_settings, publish
+from tests.httpserver import FileServer, flaky, serve, slow
+from tests.procs import environment, integrity, run, start, stored_sales, ventes, wait_for
+from ventes_pme import api
+from ventes_pme.watch import StopRequest, run_cycle, watch
+
+SALES = VENTES_HEADER + "2023-05-01,REF001,2,1\n2023-05-02,REF002,1,2\n"
+STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2} \S")
+
+
+def _requests(server: FileServer, since: int) -> list[tuple[str, str | None]]:
+    """(path, If-None-Match) of the requests received since index ``since``."""
+    return [(path, headers.get("If-None-Match")) for _m, path, headers in server.requests[since:]]
+
+
+def _count(db: Path, table: str) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_cycles_skip_unchanged_files_and_reanalyse_on_change(
+    server: FileServer, db_path: Path
+) -> None:
+    publish(server, ventes=SALES)
+    settings = make_settings(server, db_path)
+    api.init(settings)
+    logs: list[str] = []
+
+    first = run_cycle(settings, 1, logs.append)
+    assert first.imported is not None and first.imported.files["ventes"].inserted == 2
+    assert first.analysis_run == 1
+    assert "Cycle 1 : import n° 1 : +2 vente(s)" in logs[-1]
+
+    # nothing changed: three conditional requests answered 304, no import, no analysis
+    before, mark = dump(db_path), len(server.requests)
+    second = run_cycle(settings, 2, logs.append)
+    assert second.skipped and second.imported is None
+    assert all(etag for _path, etag in _requests(server, mark))
+    assert len(_requests(server, mark)) == 3
+    assert dump(db_path) == before
+    assert "Cycle 2 : aucun changement à la source" in logs[-1] and "304" in logs[-1]
+
+    # one file changed: the two unchanged ones are fetched again in full, then imported
+    publish(server, ventes=SALES + "2023-05-03,REF001,5,2\n")
+    mark = len(server.requests)
+    third = run_cycle(settings, 3, logs.append)
+    assert third.imported is not None and third.imported.files["ventes"].inserted == 1
+    assert third.analysis_run == 2
+    requests = _requests(server, mark)
+    assert len(requests) == 5  # 3 conditional, then produits and magasins in full
+    assert sorted(p for p, etag in requests if etag is None) == ["/magasins", "/produits"]
+
+    # a change of price only: the products are updated, the analyses run again
+    publish(
+        server,
+        produits=PRODUITS.replace("19.99", "21.00"),
+        ventes=SALES + "2023-05-03,REF001,5,2\n",
+    )
+    fourth = run_cycle(settings, 4, logs.append)
+    assert fourth.imported is not None and fourth.imported.files["produits"].updated == 1
+    assert fourth.analysis_run == 3
+    assert _count(db_path, "sales") == 3
+
+
+def test_a_server_without_validators_is_compared_by_content(
+    server: FileServer, db_path: Path
+) -> None:
+    server.conditional = False  # no ETag, no Last-Modified, never 304
+    publish(server, ventes=SALES)
+    settings = make_settings(server, db_path)
+    api.init(settings)
+    logs: list[str] = []
+    assert run_cycle(settings, 1, logs.append).imported is not None
+    before = dump(db_path)
+    assert run_cycle(settings, 2, logs.append).skipped
+    assert "même empreinte" in logs[-1]
+    assert dump(db_path) == before
+
+
+def test_an_import_that_changes_nothing_does_not_rerun_the_analyses(
+    server: FileServer, db_path: Path
+) -> None:
+    publish(server, ventes=SALES)
+    settings = make_settings(server, db_path)
+    api.init(settings)
+    logs: list[str] = []
+    run_cycle(settings, 1, logs.append)
+    publish(server, ventes=SALES.replace("\n", "\r\n"))  # other bytes, same sales
+    result = run_cycle(settings, 2, logs.append)
+    assert result.imported is not None and not result.imported.changed
+    assert result.analysis_run is None
+    assert "analyses non relancées" in logs[-1]
+    assert _count(db_path, "analysis_runs") == 1
+    assert _count(db_path, "import_runs") == 2
+
+
+def test_a_failed_cycle_is_logged_and_the_next_one_retries(
+    server: FileServer, db_path: Path
+) -> None:
+    publish(server, ventes=SALES)
+    server.behaviours["ventes"] = flaky(1, serve(SALES.encode()), code=500)
+    settings = make_settings(server, db_path, attempts=1)
+    logs: list[str] = []
+    results = watch(settings, 0.01, cycles=2, log=logs.append, stop=StopRequest(logs.append))
+    assert results[0].error is not None and "erreur HTTP 500" in results[0].error
+    assert any("Cycle 1 : échec, base inchangée" in line for line in logs)
+    assert results[1].imported is not None and results[1].imported.files["ventes"].inserted == 2
+    assert logs[-1] == "Surveillance terminée : fin des cycles, 2 cycle(s)."
+
+
+def test_a_foreign_database_stops_the_watcher(server: FileServer, tmp_path: Path) -> None:
+    db = tmp_path / "autre.db"
+    db.write_bytes(b"not a database at all\n")
+    result = run(ventes("watch", "--interval", "1"), environment(server, db))
+    assert result.returncode == 5
+    assert "n'est pas une base SQLite" in result.stderr
+    assert db.read_bytes() == b"not a database at all\n"
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_while_waiting_stops_at_once(
+    server: FileServer, tmp_path: Path, sig: signal.Signals
+) -> None:
+    publish(server, ventes=SALES)
+    db = tmp_path / "w.db"
+    proc = start(ventes("watch", "--interval", "3600"), environment(server, db))
+    assert wait_for(lambda: db.exists() and _analysed(db) == 1, timeout=30)
+    time.sleep(0.3)  # now waiting for the next cycle
+    started = time.monotonic()
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert time.monotonic() - started < 5
+    lines = out.splitlines()
+    assert all(STAMP.match(line) for line in lines), lines
+    assert "Surveillance démarrée : un cycle toutes les 3600 s" in lines[0]
+    assert any("Cycle 1 : import n° 1 : +2 vente(s)" in line for line in lines)
+    assert lines[-1].endswith(f"Surveillance terminée : arrêt demandé ({sig.name}), 1 cycle(s).")
+    assert integrity(db) == "ok"
+
+
+def _analysed(db: Path) -> int:
+    try:
+        return _count(db, "analysis_runs")
+    except sqlite3.OperationalError:
+        return 0
+
+
+def test_a_signal_during_a_cycle_lets_it_finish(server: FileServer, tmp_path: Path) -> None:
+    body = (SALES + "".join(f"2023-06-{d:02d},REF001,1,1\n" for d in range(1, 29))).encode()
+    server.files.update(produits=PRODUITS.encode(), magasins=MAGASINS.encode())
+    server.behaviours["ventes"] = slow(body, delay=0.05, chunk=64)  # about 1 s
+    db = tmp_path / "w.db"
+    proc = start(ventes("watch", "--interval", "3600"), environment(server, db))
+    assert wait_for(lambda: any(p == "/ventes" for _m, p, _h in server.requests), timeout=30)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    assert "Arrêt demandé (SIGTERM) : l'import en cours se termine" in out
+    assert "Cycle 1 : import n° 1 : +30 vente(s)" in out
+    assert _count(db, "sales") == 30
+    assert integrity(db) == "ok"
+
+
+def test_a_second_signal_cancels_the_cycle_and_rolls_back(
+    server: FileServer, tmp_path: Path
+) -> None:
+    db = tmp_path / "w.db"
+    publish(server, ventes=SALES)
+    env = environment(server, db)
+    assert run(ventes("import"), env).returncode == 0
+    before = dump(db)
+    body = (SALES + "".join(f"2023-06-{d:02d},REF001,1,1\n" for d in range(1, 29))).encode()
+    server.behaviours["ventes"] = slow(body, delay=0.1, chunk=32)  # about 4 s
+    proc = start(ventes("watch", "--interval", "3600"), env)
+    assert wait_for(lambda: any(p == "/ventes" for _m, p, _h in server.requests[3:]), timeout=30)
+    proc.send_signal(signal.SIGTERM)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGTERM)
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130
+    assert "interrompu : la transaction en cours est annulée" in err
+    assert dump(db) == before
+    assert stored_sales(db) == {
+        ("2023-05-01", "REF001", 1, 2): 1,
+        ("2023-05-02", "REF002", 2, 1): 1,
+    }
+
+
+def test_api_watch_restores_the_signal_handlers(
+    server: FileServer, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    publish(server, ventes=SALES)
+    settings = make_settings(server, db_path, watch_interval=0.01)
+    handlers = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
+    results = api.watch(settings, cycles=2)
+    assert [r.skipped for r in results] == [False, True]
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 4 and all(STAMP.match(line) for line in lines)
