@@ -366,37 +366,35 @@ def _load_sales(
     # order (insert_sale.sql). Otherwise the whole file is staged, and only the lines the
     # database does not hold yet are inserted (insert_new_sales.sql).
     direct = report.incremental or sales_before == 0
-    if direct:
-        statement = sql("load/insert_sale")
-    else:
+    if not direct:
         conn.execute(sql("load/stage_sales"))
         conn.execute("DELETE FROM stage_sales")
-        statement = "INSERT INTO stage_sales VALUES (?, ?, ?, ?, ?)"
     # In batches, to show progress between them (a batch is a few MB at most).
     while batch := list(itertools.islice(valid, BATCH)):
         staged += len(batch)
         if direct:
             report.inserted += conn.executemany(
-                statement, [(d, p, s, q, prices[p], import_id) for _, d, p, s, q in batch]
+                sql("load/insert_sale"),
+                [(d, p, s, q, prices[p], import_id) for _, d, p, s, q in batch],
             ).rowcount
         else:
-            conn.executemany(statement, batch)
+            conn.executemany("INSERT INTO stage_sales VALUES (?, ?, ?, ?, ?)", batch)
         if progress is not None:
             progress("ventes", rows.position, total)
     if progress is not None:
         progress("ventes", total, total)
     if not direct:
-        # The sort of the whole file may use as much memory as the page cache: halve the
-        # cache meanwhile, so the peak memory stays that of the direct path.
-        cache = conn.execute("PRAGMA cache_size").fetchone()[0]
-        conn.execute(f"PRAGMA cache_size = {int(cache) // 2}")
+        # The sort of the whole file may use as much memory as the page cache (64 MB, set by
+        # db.connect): halve the cache meanwhile, so the peak memory stays that of the
+        # direct path.
+        conn.execute("PRAGMA cache_size = -32768")
         try:
             report.inserted = conn.execute(
                 sql("load/insert_new_sales"),
                 {"incremental": int(report.incremental), "import_id": import_id},
             ).rowcount
         finally:
-            conn.execute(f"PRAGMA cache_size = {int(cache)}")
+            conn.execute("PRAGMA cache_size = -65536")
         conn.execute("DELETE FROM stage_sales")
 
     report.rows_read = staged + rejects.count

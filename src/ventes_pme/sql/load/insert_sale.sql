@@ -1,6 +1,7 @@
--- Insert one sale that is new by construction: the import of a file into an
--- empty sales table, or a line appended since the previous import. Lines are
--- inserted in file order, so its occurrence is one more than the identical
+-- Insert one sale known to be new, in file order (direct path of the import).
+-- A sale is new by construction when the file is imported into an empty
+-- sales table, or when it is a line appended since the previous import. Lines
+-- are inserted in file order, so its occurrence is one more than the identical
 -- sales already stored: exactly the rank insert_new_sales.sql gives it (rank
 -- in file + identical sales stored before), in one pass, without staging nor
 -- sorting. Parameters: ?1 date, ?2 product, ?3 store, ?4 quantity, ?5 the
