@@ -151,6 +151,8 @@ def run_analyses(conn: sqlite3.Connection) -> Analysis:
             for statement in split_statements(sql(f"analyses/{name}")):
                 conn.execute(statement, {"run_id": run_id} if ":run_id" in statement else {})
         conn.execute("DROP TABLE IF EXISTS temp.daily_sales")
+        conn.execute("DROP TABLE IF EXISTS temp.store_day_sales")
+        conn.execute("DROP TABLE IF EXISTS temp.product_store_sales")
         conn.execute("DROP TABLE IF EXISTS temp.store_regions")
     return read_analysis(conn, run_id)
 

@@ -166,7 +166,54 @@ def build_parser() -> argparse.ArgumentParser:
         help="s'arrêter après N cycles (défaut : sans fin)",
     )
     _deliverables_parsers(commands)
+    _generate_parser(commands)
     return parser
+
+
+def _generate_parser(commands: Any) -> None:
+    p = commands.add_parser(
+        "generer",
+        help="écrire des données de test au format du client (produits, magasins, ventes)",
+        description="Écrit produits.csv, magasins.csv et ventes.csv dans DOSSIER, au format du "
+        "client : des ventes sur une période, des magasins dans de vraies villes françaises, une "
+        "part de lignes identiques et une part de lignes invalides. Le même germe donne les "
+        "mêmes fichiers. Avec --ajouter, ajoute des ventes à la fin du fichier existant, "
+        "comme le fait le client entre deux imports.",
+    )
+    p.add_argument("dossier", metavar="DOSSIER", type=Path, help="dossier des trois fichiers")
+    p.add_argument(
+        "-n", "--ventes", type=int, default=10_000, metavar="N", help="nombre de ventes (10000)"
+    )
+    p.add_argument("--produits", type=int, default=200, metavar="P", help="produits (200)")
+    p.add_argument("--magasins", type=int, default=50, metavar="S", help="magasins (50)")
+    p.add_argument("--germe", type=int, default=1, help="germe du hasard (1)")
+    p.add_argument(
+        "--identiques",
+        type=float,
+        default=0.02,
+        metavar="PART",
+        help="part des lignes identiques à une ligne récente (0.02)",
+    )
+    p.add_argument(
+        "--invalides",
+        type=float,
+        default=0.001,
+        metavar="PART",
+        help="part de lignes invalides (0.001)",
+    )
+    p.add_argument(
+        "--debut",
+        metavar="AAAA-MM-JJ",
+        help="première date (défaut : 2024-01-01, ou la dernière date du fichier avec --ajouter)",
+    )
+    p.add_argument(
+        "--jours", type=int, metavar="J", help="durée de la période (365 ; 7 avec --ajouter)"
+    )
+    p.add_argument(
+        "--ajouter",
+        action="store_true",
+        help="ajouter N ventes à la fin de DOSSIER/ventes.csv (produits et magasins inchangés)",
+    )
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -326,6 +373,38 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
+    from datetime import date
+
+    from ventes_pme.generate import generate
+
+    try:
+        start = date.fromisoformat(args.debut) if args.debut else None
+        done = generate(
+            args.dossier,
+            sales=args.ventes,
+            products=args.produits,
+            stores=args.magasins,
+            seed=args.germe,
+            identical=args.identiques,
+            invalid=args.invalides,
+            start=start,
+            days=args.jours,
+            append=args.ajouter,
+        )
+    except FileNotFoundError as exc:
+        raise ConfigError(f"Rien à compléter : « {exc} » n'existe pas.") from None
+    except ValueError as exc:
+        raise ConfigError(f"Réglage invalide pour « ventes generer » : {exc}.") from None
+    verb = "ajoutées à" if args.ajouter else "écrites dans"
+    print(
+        f"{fmt.integer(done.sales)} ventes {verb} « {done.folder} » (du {done.first_day} au "
+        f"{done.last_day}) : {fmt.integer(done.identical)} lignes identiques à une autre, "
+        f"{fmt.integer(done.invalid)} lignes invalides."
+    )
+    return 0
+
+
 def _cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     if args.cycles is not None and args.cycles < 1:
         raise ConfigError("--cycles doit être au moins 1.")
@@ -339,6 +418,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "analyse": _cmd_analyse,
     "run": _cmd_run,
     "watch": _cmd_watch,
+    "generer": _cmd_generate,
 }
 
 

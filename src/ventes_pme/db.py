@@ -101,10 +101,14 @@ def connect(path: Path, *, lock_timeout: float = 600.0, create: bool = False) ->
 
 
 def _check_owner(conn: sqlite3.Connection, path: Path) -> None:
-    app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    # One statement, so one snapshot: read apart, a concurrent `ventes init` could commit
+    # its first migration in between (application_id 0, then tables).
+    app_id, version, has_tables = conn.execute(
+        "SELECT (SELECT application_id FROM pragma_application_id), "
+        "(SELECT user_version FROM pragma_user_version), "
+        "(SELECT count(*) FROM sqlite_master)"
+    ).fetchone()
     if app_id == 0:
-        has_tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if has_tables:
             conn.close()
             raise DatabaseError(

@@ -9,8 +9,9 @@ whole import back: the database is then exactly as it was.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,9 @@ from ventes_pme.validate import CsvLayout, RowError
 
 Progress = Callable[[str, int, int], None]
 """Called while loading with (source, bytes read, total bytes)."""
+
+#: Valid sales written per executemany (progress is shown between two batches).
+BATCH = 32_768
 
 
 @dataclass
@@ -136,7 +140,9 @@ def load(
         _load_stores(conn, reports["magasins"], layouts["magasins"], fetched, import_id, rejects)
         warnings += _unknown_cities(conn)
         rejects.start("ventes")
-        _load_sales(conn, reports, layouts["ventes"], fetched, import_id, rejects, progress)
+        _load_sales(
+            conn, reports, layouts["ventes"], fetched, import_id, rejects, progress, sales_before
+        )
         rejects.flush()
 
         for report in reports.values():
@@ -153,7 +159,8 @@ def load(
                 f"{reports['ventes'].vanished} vente(s) de la base ne figurent plus dans le "
                 "fichier des ventes : elles sont conservées (aucune suppression silencieuse)."
             )
-        sales_after = _count(conn, "sales")
+        # only the sales file inserts sales (count(*) would scan the whole table again)
+        sales_after = sales_before + reports["ventes"].inserted
         finished = now()
         conn.execute(
             "UPDATE import_runs SET finished_at = ?, sales_after = ? WHERE import_id = ?",
@@ -338,6 +345,7 @@ def _load_sales(
     import_id: int,
     rejects: _Rejects,
     progress: Progress | None,
+    sales_before: int,
 ) -> None:
     report = reports["ventes"]
     resume = _resume_point(conn, fetched, layout)
@@ -348,23 +356,48 @@ def _load_sales(
             layout, fetched["ventes"].path, start=resume.start, first_line=resume.first_line
         )
         report.incremental = True
-    products = {row[0] for row in conn.execute("SELECT product_id FROM products")}
+    prices = dict(conn.execute("SELECT product_id, price_cents FROM products").fetchall())
     stores = {row[0] for row in conn.execute("SELECT store_id FROM stores")}
-    sales_before = _count(conn, "sales")
-
-    conn.execute(sql("load/stage_sales"))
-    conn.execute("DELETE FROM stage_sales")
-    counted = _counting(rows, report)
+    valid = validate.sales(rows, layout, prices.keys(), stores, rejects)
+    total = fetched["ventes"].size
+    staged = 0
+    # Every valid line is new by construction when the table is empty or when only the
+    # lines appended since the previous import are read: insert them directly, in file
+    # order (insert_sale.sql). Otherwise the whole file is staged, and only the lines the
+    # database does not hold yet are inserted (insert_new_sales.sql).
+    direct = report.incremental or sales_before == 0
+    if not direct:
+        conn.execute(sql("load/stage_sales"))
+        conn.execute("DELETE FROM stage_sales")
+    # In batches, to show progress between them (a batch is a few MB at most).
+    while batch := list(itertools.islice(valid, BATCH)):
+        staged += len(batch)
+        if direct:
+            report.inserted += conn.executemany(
+                sql("load/insert_sale"),
+                [(d, p, s, q, prices[p], import_id) for _, d, p, s, q in batch],
+            ).rowcount
+        else:
+            conn.executemany("INSERT INTO stage_sales VALUES (?, ?, ?, ?, ?)", batch)
+        if progress is not None:
+            progress("ventes", rows.position, total)
     if progress is not None:
-        counted = _reporting(counted, rows, fetched["ventes"].size, progress)
-    valid = validate.sales(counted, layout, products, stores, rejects)
-    staged = conn.executemany("INSERT INTO stage_sales VALUES (?, ?, ?, ?, ?)", valid).rowcount
-    report.inserted = conn.execute(
-        sql("load/insert_new_sales"),
-        {"incremental": int(report.incremental), "import_id": import_id},
-    ).rowcount
-    conn.execute("DELETE FROM stage_sales")
+        progress("ventes", total, total)
+    if not direct:
+        # The sort of the whole file may use as much memory as the page cache (64 MB, set by
+        # db.connect): halve the cache meanwhile, so the peak memory stays that of the
+        # direct path.
+        conn.execute("PRAGMA cache_size = -32768")
+        try:
+            report.inserted = conn.execute(
+                sql("load/insert_new_sales"),
+                {"incremental": int(report.incremental), "import_id": import_id},
+            ).rowcount
+        finally:
+            conn.execute("PRAGMA cache_size = -65536")
+        conn.execute("DELETE FROM stage_sales")
 
+    report.rows_read = staged + rejects.count
     report.already_present = staged - report.inserted
     report.rejected = rejects.count
     report.end_line = rows.end_line
@@ -374,22 +407,3 @@ def _load_sales(
     else:
         report.vanished = resume.vanished
         report.pending_references = resume.pending_references + rejects.references
-
-
-def _counting(rows: validate.Rows, report: FileReport) -> Iterator[tuple[int, list[str]]]:
-    for item in rows:
-        report.rows_read += 1
-        yield item
-
-
-def _reporting(
-    items: Iterator[tuple[int, list[str]]],
-    rows: validate.Rows,
-    total: int,
-    progress: Progress,
-) -> Iterator[tuple[int, list[str]]]:
-    for n, item in enumerate(items):
-        if n % 65536 == 0:
-            progress("ventes", rows.position, total)
-        yield item
-    progress("ventes", total, total)

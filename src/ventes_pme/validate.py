@@ -12,7 +12,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -27,6 +27,8 @@ MAX_QUANTITY = 1_000_000
 MAX_PRICE_CENTS = 100_000_000 * 100
 MAX_ID_LENGTH = 64
 MAX_TEXT_LENGTH = 200
+#: Entries of each parse memo of :func:`sales` (distinct dates, store ids, quantities).
+MEMO_SIZE = 4096
 
 #: The columns of each file: canonical key -> name as published by the client.
 COLUMNS: dict[str, dict[str, str]] = {
@@ -362,13 +364,16 @@ def parse_store(layout: CsvLayout, fields: list[str]) -> Store:
 def sales(
     rows: Iterator[tuple[int, list[str]]] | Rows,
     layout: CsvLayout,
-    products: set[str],
-    stores: set[int],
+    products: Collection[str],
+    stores: Collection[int],
     reject: Reject,
 ) -> Iterator[tuple[int, str, str, int, int]]:
     """Valid sales as ``(line, date, product_id, store_id, quantity)``; others to ``reject``.
 
-    This loop runs once per sale: it is kept flat on purpose.
+    This loop runs once per sale: it is kept flat on purpose. A file of millions of sales
+    has few distinct dates, store ids and quantities, so each parser result is memoized by
+    its raw text (the parsers are pure functions of it; only valid values are memoized, and
+    each memo is emptied when full, so memory stays flat).
     """
     i_date = layout.index["date"]
     i_product = layout.index["id reference produit"]
@@ -376,21 +381,41 @@ def sales(
     i_quantity = layout.index["quantite"]
     width = layout.width
     sep = layout.delimiter
+    days: dict[str, str] = {}
+    store_ids: dict[str, int] = {}
+    quantities: dict[str, int] = {}
     for line, fields in rows:
         try:
             if len(fields) != width:
                 _fields(layout, fields)
-            day = parse_date(fields[i_date])
+            raw = fields[i_date]
+            day = days.get(raw)
+            if day is None:
+                day = parse_date(raw)
+                if len(days) >= MEMO_SIZE:
+                    days.clear()
+                days[raw] = day
             product = fields[i_product].strip()
             if product not in products:
                 if not product:
                     raise RowError("missing_product", "référence produit : valeur absente")
                 raise RowError("unknown_product", f"produit inconnu « {_short(product)} »")
-            raw_store = fields[i_store]
-            store = parse_count(raw_store, "store", minimum=1, maximum=2**53)
+            raw = fields[i_store]
+            store = store_ids.get(raw)
+            if store is None:
+                store = parse_count(raw, "store", minimum=1, maximum=2**53)
+                if len(store_ids) >= MEMO_SIZE:
+                    store_ids.clear()
+                store_ids[raw] = store
             if store not in stores:
-                raise RowError("unknown_store", f"magasin inconnu « {_short(raw_store.strip())} »")
-            quantity = parse_count(fields[i_quantity], "quantity", minimum=1, maximum=MAX_QUANTITY)
+                raise RowError("unknown_store", f"magasin inconnu « {_short(raw.strip())} »")
+            raw = fields[i_quantity]
+            quantity = quantities.get(raw)
+            if quantity is None:
+                quantity = parse_count(raw, "quantity", minimum=1, maximum=MAX_QUANTITY)
+                if len(quantities) >= MEMO_SIZE:
+                    quantities.clear()
+                quantities[raw] = quantity
         except RowError as err:
             if any("\n" in f for f in fields):
                 # A quote never closed swallows the following lines into one field:

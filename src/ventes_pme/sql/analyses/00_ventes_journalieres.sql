@@ -27,3 +27,29 @@ SELECT
     coalesce(city_regions.region, 'Région inconnue') AS region
 FROM stores
 LEFT JOIN city_regions ON stores.city_key = city_regions.city_key;
+
+-- The two small aggregates every other analysis reads (a few thousand rows
+-- whatever the number of sales): per day and store, per product and store.
+DROP TABLE IF EXISTS "temp".store_day_sales;
+
+CREATE TEMP TABLE store_day_sales AS
+SELECT
+    daily_sales.day,
+    daily_sales.store_id,
+    sum(daily_sales.sales_count) AS sales_count,
+    sum(daily_sales.quantity) AS quantity,
+    sum(daily_sales.revenue_cents) AS revenue_cents
+FROM daily_sales
+GROUP BY daily_sales.day, daily_sales.store_id;
+
+DROP TABLE IF EXISTS "temp".product_store_sales;
+
+CREATE TEMP TABLE product_store_sales AS
+SELECT
+    daily_sales.product_id,
+    daily_sales.store_id,
+    sum(daily_sales.sales_count) AS sales_count,
+    sum(daily_sales.quantity) AS quantity,
+    sum(daily_sales.revenue_cents) AS revenue_cents
+FROM daily_sales
+GROUP BY daily_sales.product_id, daily_sales.store_id;

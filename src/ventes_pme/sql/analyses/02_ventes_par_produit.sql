@@ -6,8 +6,8 @@ SELECT
     :run_id AS run_id,
     products.product_id,
     products.name AS product_name,
-    sum(daily_sales.quantity) AS quantity,
-    sum(daily_sales.revenue_cents) AS revenue_cents
-FROM daily_sales
-INNER JOIN products ON daily_sales.product_id = products.product_id
+    sum(product_store_sales.quantity) AS quantity,
+    sum(product_store_sales.revenue_cents) AS revenue_cents
+FROM product_store_sales
+INNER JOIN products ON product_store_sales.product_id = products.product_id
 GROUP BY products.product_id, products.name;

@@ -4,9 +4,9 @@ INSERT INTO result_revenue_by_day (
 )
 SELECT
     :run_id AS run_id,
-    daily_sales.day,
-    sum(daily_sales.sales_count) AS sales_count,
-    sum(daily_sales.quantity) AS quantity,
-    sum(daily_sales.revenue_cents) AS revenue_cents
-FROM daily_sales
-GROUP BY daily_sales.day;
+    store_day_sales.day,
+    sum(store_day_sales.sales_count) AS sales_count,
+    sum(store_day_sales.quantity) AS quantity,
+    sum(store_day_sales.revenue_cents) AS revenue_cents
+FROM store_day_sales
+GROUP BY store_day_sales.day;

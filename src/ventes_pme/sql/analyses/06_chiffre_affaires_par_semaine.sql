@@ -16,13 +16,13 @@ SELECT
     sum(weeks.revenue_cents) AS revenue_cents
 FROM (
     SELECT
-        daily_sales.sales_count,
-        daily_sales.quantity,
-        daily_sales.revenue_cents,
+        store_day_sales.sales_count,
+        store_day_sales.quantity,
+        store_day_sales.revenue_cents,
         date(
-            daily_sales.day,
-            '-' || ((cast(strftime('%w', daily_sales.day) AS integer) + 6) % 7) || ' days'
+            store_day_sales.day,
+            '-' || ((cast(strftime('%w', store_day_sales.day) AS integer) + 6) % 7) || ' days'
         ) AS week_start
-    FROM daily_sales
+    FROM store_day_sales
 ) AS weeks
 GROUP BY weeks.week_start;

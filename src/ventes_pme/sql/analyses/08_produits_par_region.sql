@@ -7,9 +7,9 @@ SELECT
     products.product_id,
     products.name AS product_name,
     store_regions.region,
-    sum(daily_sales.quantity) AS quantity,
-    sum(daily_sales.revenue_cents) AS revenue_cents
-FROM daily_sales
-INNER JOIN products ON daily_sales.product_id = products.product_id
-INNER JOIN store_regions ON daily_sales.store_id = store_regions.store_id
+    sum(product_store_sales.quantity) AS quantity,
+    sum(product_store_sales.revenue_cents) AS revenue_cents
+FROM product_store_sales
+INNER JOIN products ON product_store_sales.product_id = products.product_id
+INNER JOIN store_regions ON product_store_sales.store_id = store_regions.store_id
 GROUP BY products.product_id, products.name, store_regions.region;

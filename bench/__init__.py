@@ -1,0 +1,1 @@
+"""Benchmark of ventes-pme at scale: ``python -m bench`` (see docs/performance.md)."""

@@ -1,0 +1,47 @@
+"""The imports ``ventes import`` is compared with, each run in its own process by bench.
+
+``python -m bench.baselines pandas URL DB``: the usual approach, ``pandas.read_csv`` then
+``DataFrame.to_sql`` (no validation, no deduplication).
+``python -m bench.baselines python CSV DB``: CPython's floor, ``csv.reader`` then
+``executemany`` into a bare table (no validation, no deduplication, no key).
+"""
+
+from __future__ import annotations
+
+import csv
+import sqlite3
+import sys
+
+
+def pandas_import(url: str, db: str) -> int:
+    import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+
+    frame = pd.read_csv(url)
+    conn = sqlite3.connect(db)
+    try:
+        frame.to_sql("ventes", conn, if_exists="append", index=False)
+        conn.commit()
+    finally:
+        conn.close()
+    return len(frame)
+
+
+def python_import(path: str, db: str) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        conn.execute("CREATE TABLE ventes (date TEXT, produit TEXT, quantite TEXT, magasin TEXT)")
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            next(reader)
+            rows = (row for row in reader if len(row) == 4)  # else: wrong number of bindings
+            count = conn.executemany("INSERT INTO ventes VALUES (?, ?, ?, ?)", rows).rowcount
+        conn.commit()
+    finally:
+        conn.close()
+    return count
+
+
+if __name__ == "__main__":
+    kind, source, target = sys.argv[1:4]
+    rows = (pandas_import if kind == "pandas" else python_import)(source, target)
+    print(rows)

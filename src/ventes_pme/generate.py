@@ -1,0 +1,202 @@
+"""Synthetic data in the client's format, for benchmarks and tests at scale.
+
+Writes ``produits.csv``, ``magasins.csv`` and ``ventes.csv`` into a folder, exactly as the
+client publishes them (UTF-8, comma, French headers, ISO dates). Deterministic for a seed.
+The sales file is written in batches, so memory stays flat whatever the number of sales;
+its lines are in date order (the file grows over time), with a share of lines identical to
+a recent one (two identical lines are two real sales) and a share of invalid lines.
+
+``append=True`` adds sales at the end of an existing ``ventes.csv``, dated from its last
+date on, some identical to its last lines: what the client's file does between two imports.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+from importlib import resources
+from pathlib import Path
+
+from ventes_pme.validate import COLUMNS
+
+BATCH = 50_000
+#: how many recent lines a repeated (identical) line is drawn from
+RECENT = 512
+
+#: Invalid lines: each is a function of (rng, valid fields) -> fields of the line.
+_INVALID_KINDS = (
+    "produit_inconnu",
+    "magasin_inconnu",
+    "date_impossible",
+    "date_mois_en_premier",
+    "quantite_nulle",
+    "quantite_texte",
+    "champ_manquant",
+)
+
+
+@dataclass(frozen=True)
+class Generated:
+    """What was written: the folder and the line counts of the sales written."""
+
+    folder: Path
+    sales: int
+    identical: int
+    invalid: int
+    first_day: str
+    last_day: str
+
+
+def cities() -> list[str]:
+    """The city names of the shipped city -> region table (real French cities)."""
+    text = resources.files("ventes_pme").joinpath("data/villes_regions.csv").read_text("utf-8")
+    return [row["ville"] for row in csv.DictReader(io.StringIO(text)) if row["ville"]]
+
+
+def _header(source: str) -> str:
+    return ",".join(COLUMNS[source].values()) + "\n"
+
+
+def _write_references(folder: Path, rng: random.Random, products: int, stores: int) -> None:
+    with (folder / "produits.csv").open("w", encoding="utf-8", newline="") as out:
+        out.write(_header("produits"))
+        for n in range(1, products + 1):
+            cents = rng.randint(99, 49_999)
+            out.write(f"Produit {n},REF{n:05d},{cents // 100}.{cents % 100:02d},")
+            out.write(f"{rng.randint(0, 5_000)}\n")
+    names = cities()
+    rng.shuffle(names)
+    with (folder / "magasins.csv").open("w", encoding="utf-8", newline="") as out:
+        out.write(_header("magasins"))
+        for n in range(1, stores + 1):
+            out.write(f"{n},{names[(n - 1) % len(names)]},{rng.randint(2, 60)}\n")
+
+
+def _ids(path: Path, column: int) -> list[str]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        return [row[column] for row in reader if row]
+
+
+def _tail(path: Path, size: int = 64 * 1024) -> list[str]:
+    """The last complete lines of ``path`` (without the header)."""
+    with path.open("rb") as handle:
+        handle.seek(0, 2)
+        end = handle.tell()
+        handle.seek(max(0, end - size))
+        lines = handle.read().decode("utf-8", errors="replace").splitlines(keepends=True)
+    if end > size:
+        lines = lines[1:]  # the first one is cut
+    return [line for line in lines if line.endswith("\n") and line[:2].isdigit()]
+
+
+def _invalid(rng: random.Random, day: str, product: str, quantity: int, store: str) -> str:
+    kind = rng.choice(_INVALID_KINDS)
+    if kind == "produit_inconnu":
+        product = "INCONNU" + str(rng.randint(1, 99))
+    elif kind == "magasin_inconnu":
+        store = str(900_000 + rng.randint(1, 99))
+    elif kind == "date_impossible":
+        day = day[:5] + "02-30"
+    elif kind == "date_mois_en_premier":
+        y, m, d = day.split("-")
+        day = f"{int(m)}/{int(d) + 12 if int(d) <= 12 else int(d)}/{y}"
+    elif kind == "quantite_nulle":
+        quantity = 0
+    elif kind == "quantite_texte":
+        return f"{day},{product},deux,{store}\n"
+    else:
+        return f"{day},{product},{quantity}\n"
+    return f"{day},{product},{quantity},{store}\n"
+
+
+def generate(
+    folder: Path,
+    *,
+    sales: int,
+    products: int = 200,
+    stores: int = 50,
+    seed: int = 1,
+    identical: float = 0.02,
+    invalid: float = 0.001,
+    start: date | None = None,
+    days: int | None = None,
+    append: bool = False,
+) -> Generated:
+    """Write (or, with ``append``, extend) the three files of ``folder``; see the module doc."""
+    if sales < 0 or products < 1 or stores < 1:
+        raise ValueError("sales >= 0, products >= 1 and stores >= 1 expected")
+    if not (0 <= identical <= 1 and 0 <= invalid <= 1 and identical + invalid <= 1):
+        raise ValueError("identical and invalid are shares between 0 and 1")
+    folder.mkdir(parents=True, exist_ok=True)
+    ventes = folder / "ventes.csv"
+    recent: list[str] = []
+    if append:
+        if not ventes.is_file():
+            raise FileNotFoundError(ventes)
+        # another stream than the first run's, still a function of (seed, file)
+        rng = random.Random(f"{seed}:{ventes.stat().st_size}")  # noqa: S311 (test data)
+        product_ids = _ids(folder / "produits.csv", 1)
+        store_ids = _ids(folder / "magasins.csv", 0)
+        recent = _tail(ventes)[-RECENT:]
+        last = date.fromisoformat(recent[-1][:10]) if recent else date(2024, 1, 1)
+        first = start or last
+        span = days or 7
+    else:
+        rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
+        _write_references(folder, rng, products, stores)
+        product_ids = [f"REF{n:05d}" for n in range(1, products + 1)]
+        store_ids = [str(n) for n in range(1, stores + 1)]
+        first = start or date(2024, 1, 1)
+        span = days or 365
+    day_names = [(first + timedelta(days=n)).isoformat() for n in range(span)]
+    quantities = list(range(1, 11))
+    weights = [30, 22, 15, 10, 7, 5, 4, 3, 2, 2]
+    # popular products and stores sell more (a skewed but fixed distribution)
+    product_weights = [1 / (1 + n % 50) for n in range(len(product_ids))]
+    store_weights = [1 + (n * 7919) % 5 for n in range(len(store_ids))]
+    counts = {"identical": 0, "invalid": 0}
+    mode = "a" if append else "w"
+    with ventes.open(mode, encoding="utf-8", newline="") as out:
+        if not append:
+            out.write(_header("ventes"))
+        written = 0
+        while written < sales:
+            n = min(BATCH, sales - written)
+            prods = rng.choices(product_ids, product_weights, k=n)
+            stors = rng.choices(store_ids, store_weights, k=n)
+            qtys = rng.choices(quantities, weights, k=n)
+            draws = [rng.random() for _ in range(n)]
+            lines = []
+            for k in range(n):
+                day = day_names[(written + k) * span // max(sales, 1)]
+                draw = draws[k]
+                if draw < identical and recent:
+                    line = rng.choice(recent)
+                    counts["identical"] += 1
+                elif draw < identical + invalid:
+                    line = _invalid(rng, day, prods[k], qtys[k], stors[k])
+                    counts["invalid"] += 1
+                    lines.append(line)
+                    continue
+                else:
+                    line = f"{day},{prods[k]},{qtys[k]},{stors[k]}\n"
+                lines.append(line)
+                if len(recent) >= RECENT:
+                    recent[rng.randrange(RECENT)] = line
+                else:
+                    recent.append(line)
+            out.write("".join(lines))
+            written += n
+    return Generated(
+        folder,
+        sales,
+        counts["identical"],
+        counts["invalid"],
+        day_names[0],
+        day_names[-1] if sales else day_names[0],
+    )

@@ -1,0 +1,176 @@
+"""The exact-multiset rule on generated files: identical lines, invalid lines, appended lines.
+
+The expected multiset is computed here from the raw lines, independently of validate.py:
+the database must hold each valid line exactly as many times as the file has it, whether
+the file is imported at once, re-imported after lines were appended (the append-only fast
+path), or re-read whole after an edit.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_settings
+from tests.httpserver import FileServer
+from ventes_pme import api
+from ventes_pme.cli import main
+from ventes_pme.generate import cities, generate
+
+Key = tuple[str, str, int, int]
+
+
+def expected(folder: Path) -> Counter[Key]:
+    """The valid sales of ``folder``'s files as a multiset, by an independent reading."""
+    products = {
+        line.split(",")[1] for line in (folder / "produits.csv").read_text("utf-8").splitlines()[1:]
+    }
+    stores = {
+        int(line.split(",")[0])
+        for line in (folder / "magasins.csv").read_text("utf-8").splitlines()[1:]
+    }
+    sales: Counter[Key] = Counter()
+    for line in (folder / "ventes.csv").read_text("utf-8").splitlines()[1:]:
+        fields = line.split(",")
+        if len(fields) != 4:
+            continue
+        day, product, quantity, store = fields
+        try:
+            parsed = date.fromisoformat(day)
+        except ValueError:
+            continue
+        if len(day) != 10 or product not in products or not quantity.isdigit():
+            continue
+        if not store.isdigit() or int(store) not in stores or not 1 <= int(quantity) <= 10**6:
+            continue
+        sales[(parsed.isoformat(), product, int(store), int(quantity))] += 1
+    return sales
+
+
+def stored(db: Path) -> Counter[Key]:
+    """The sales of the database as a multiset; checks occurrences are exactly 1..k."""
+    conn = sqlite3.connect(db)
+    try:
+        rows = conn.execute(
+            "SELECT sale_date, product_id, store_id, quantity, count(*), "
+            "min(occurrence), max(occurrence) FROM sales GROUP BY 1, 2, 3, 4"
+        ).fetchall()
+    finally:
+        conn.close()
+    for *key, count, low, high in rows:
+        assert (low, high) == (1, count), f"occurrences of {key} are not 1..{count}"
+    return Counter({(d, p, s, q): n for d, p, s, q, n, _, _ in rows})
+
+
+def publish(server: FileServer, folder: Path) -> None:
+    for source in ("produits", "magasins", "ventes"):
+        server.files[source] = (folder / f"{source}.csv").read_bytes()
+
+
+@pytest.fixture
+def generated(tmp_path: Path) -> Path:
+    folder = tmp_path / "data"
+    done = generate(folder, sales=20_000, products=30, stores=12, seed=7, identical=0.05)
+    assert done.identical > 500 and done.invalid > 5
+    return folder
+
+
+def test_generated_file_imports_as_exact_multiset(
+    server: FileServer, generated: Path, db_path: Path
+) -> None:
+    publish(server, generated)
+    settings = make_settings(server, db_path)
+    want = expected(generated)
+    assert max(want.values()) > 1  # identical lines are there
+
+    first = api.import_data(settings).files["ventes"]
+    assert stored(db_path) == want
+    assert first.inserted == want.total()
+    assert first.rows_read == first.inserted + first.rejected == 20_000
+    assert first.rejected > 0
+
+    again = api.import_data(settings).files["ventes"]
+    assert again.inserted == 0 and again.incremental
+    assert stored(db_path) == want
+
+
+def test_appended_lines_are_added_exactly_once(
+    server: FileServer, generated: Path, db_path: Path, tmp_path: Path
+) -> None:
+    publish(server, generated)
+    settings = make_settings(server, db_path)
+    api.import_data(settings)
+    before = expected(generated)
+
+    # the appended lines repeat some of the last lines: their occurrence must continue
+    done = generate(generated, sales=3_000, seed=7, identical=0.2, append=True)
+    assert done.identical > 300
+    publish(server, generated)
+    want = expected(generated)
+    grown = [key for key in want if before[key] and want[key] > before[key]]
+    assert grown, "some lines already stored gained an identical line"
+
+    report = api.import_data(settings).files["ventes"]
+    assert report.incremental
+    assert report.rows_read == 3_000
+    assert report.inserted == want.total() - before.total()
+    assert stored(db_path) == want
+
+    # the same file imported at once into a new database gives the same sales
+    fresh = tmp_path / "fresh.db"
+    api.import_data(make_settings(server, fresh))
+    assert stored(fresh) == want
+
+
+def test_full_reread_after_an_edit_keeps_every_sale(
+    server: FileServer, generated: Path, db_path: Path
+) -> None:
+    publish(server, generated)
+    settings = make_settings(server, db_path)
+    api.import_data(settings)
+    before = stored(db_path)
+
+    # change one sale near the top (not an append) and add lines at the end
+    path = generated / "ventes.csv"
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    at = next(i for i in range(5, 100) if len(lines[i].split(",")) == 4 and lines[i][0] == "2")
+    day, product, quantity, store = lines[at].rstrip("\n").split(",")
+    lines[at] = f"{day},{product},{int(quantity) % 9 + 1}1,{store}\n"
+    path.write_text("".join(lines), "utf-8")
+    generate(generated, sales=500, seed=7, identical=0.2, append=True)
+    publish(server, generated)
+    want = expected(generated)
+
+    report = api.import_data(settings).files["ventes"]
+    assert not report.incremental
+    assert report.vanished == 1  # the edited line's former content is kept, and reported
+    assert stored(db_path) == before | want
+
+
+def test_generator_is_deterministic_and_appends(tmp_path: Path) -> None:
+    a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
+    generate(a, sales=2_000, seed=3)
+    generate(b, sales=2_000, seed=3)
+    generate(c, sales=2_000, seed=4)
+    for name in ("produits.csv", "magasins.csv", "ventes.csv"):
+        assert (a / name).read_bytes() == (b / name).read_bytes()
+    assert (a / "ventes.csv").read_bytes() != (c / "ventes.csv").read_bytes()
+
+    head = (a / "ventes.csv").read_bytes()
+    assert main(["generer", str(a), "-n", "100", "--germe", "3", "--ajouter"]) == 0
+    grown = (a / "ventes.csv").read_bytes()
+    assert grown.startswith(head) and grown.count(b"\n") == head.count(b"\n") + 100
+    header = (a / "magasins.csv").read_text("utf-8").splitlines()
+    assert header[0] == "ID Magasin,Ville,Nombre de salariés"
+    assert {line.split(",")[1] for line in header[1:]} <= set(cities())
+
+
+def test_generer_refuses_bad_settings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["generer", str(tmp_path / "x"), "--ajouter"]) == 2
+    assert "Rien à compléter" in capsys.readouterr().err
+    assert main(["generer", str(tmp_path / "y"), "--invalides", "2"]) == 2
+    assert "Réglage invalide" in capsys.readouterr().err
