@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -55,11 +56,17 @@ def _check_file(path: Path) -> None:
         raise DatabaseError(f"« {path} » est un dossier, pas une base de données.")
     with path.open("rb") as handle:
         header = handle.read(len(SQLITE_MAGIC))
-    if header != SQLITE_MAGIC:
-        raise DatabaseError(
-            f"« {path} » n'est pas une base SQLite : ce fichier n'est pas modifié. "
-            "Choisissez un autre chemin (option --db ou VENTES_DB)."
-        )
+    # A header of zero bytes may be a database that a concurrent run is creating (its
+    # first pages written before page 1): SQLite, under its lock, decides (see connect).
+    if header != SQLITE_MAGIC and header.strip(b"\x00"):
+        raise DatabaseError(_not_sqlite(path))
+
+
+def _not_sqlite(path: Path) -> str:
+    return (
+        f"« {path} » n'est pas une base SQLite : ce fichier n'est pas modifié. "
+        "Choisissez un autre chemin (option --db ou VENTES_DB)."
+    )
 
 
 def _create_private(path: Path) -> None:
@@ -91,13 +98,35 @@ def connect(path: Path, *, lock_timeout: float = 600.0, create: bool = False) ->
         _check_owner(conn, path)
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute(f"PRAGMA busy_timeout = {int(lock_timeout * 1000)}")
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
+        _use_wal(conn, lock_timeout)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA cache_size = -65536")
     except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
+            with path.open("rb") as handle:
+                if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+                    raise DatabaseError(_not_sqlite(path)) from exc
         raise DatabaseError(f"Impossible d'ouvrir la base « {path} » : {exc}.") from exc
     return conn
+
+
+def _use_wal(conn: sqlite3.Connection, lock_timeout: float) -> None:
+    """Switch the database to WAL (once, when it is new).
+
+    The switch needs an exclusive lock and SQLite answers "locked" at once, without
+    waiting, while another process holds one: on a new database opened by two runs at
+    the same time, wait here as the busy timeout would.
+    """
+    deadline = time.monotonic() + lock_timeout
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _check_owner(conn: sqlite3.Connection, path: Path) -> None:
