@@ -71,3 +71,24 @@ def occurrences(db: Path, sale: Sale) -> list[int]:
             sale,
         )
     ]
+
+
+Aggregates = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
+"""(per day and store, per product and store) rows, each with count, quantity, revenue."""
+
+
+def aggregates(db: Path) -> Aggregates:
+    """The persistent aggregates kept by the import (migration 0002)."""
+    return (
+        query(db, "SELECT * FROM sales_by_day_store ORDER BY sale_date, store_id"),
+        query(db, "SELECT * FROM sales_by_product_store ORDER BY product_id, store_id"),
+    )
+
+
+def aggregates_from_sales(db: Path) -> Aggregates:
+    """The same aggregates computed by a full scan of the sales."""
+    sums = "count(*), sum(quantity), sum(quantity * unit_price_cents)"
+    return (
+        query(db, f"SELECT sale_date, store_id, {sums} FROM sales GROUP BY 1, 2 ORDER BY 1, 2"),
+        query(db, f"SELECT product_id, store_id, {sums} FROM sales GROUP BY 1, 2 ORDER BY 1, 2"),
+    )

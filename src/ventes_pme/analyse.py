@@ -12,6 +12,7 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any
 
+from ventes_pme import aggregates
 from ventes_pme.db import now, split_statements, transaction
 from ventes_pme.sqlfiles import sql
 
@@ -147,12 +148,14 @@ def run_analyses(conn: sqlite3.Connection) -> Analysis:
     with transaction(conn):
         run_id = conn.execute(sql("runs/new_analysis_run"), {"created_at": now()}).lastrowid
         assert run_id is not None
+        # the analyses read the persistent aggregates: check them against the sales count
+        (sales_count,) = conn.execute(
+            "SELECT sales_count FROM analysis_runs WHERE run_id = ?", (run_id,)
+        ).fetchone()
+        aggregates.ensure(conn, sales_count)
         for name in analysis_names():
             for statement in split_statements(sql(f"analyses/{name}")):
                 conn.execute(statement, {"run_id": run_id} if ":run_id" in statement else {})
-        conn.execute("DROP TABLE IF EXISTS temp.daily_sales")
-        conn.execute("DROP TABLE IF EXISTS temp.store_day_sales")
-        conn.execute("DROP TABLE IF EXISTS temp.product_store_sales")
         conn.execute("DROP TABLE IF EXISTS temp.store_regions")
     return read_analysis(conn, run_id)
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ventes_pme import validate
+from ventes_pme import aggregates, validate
 from ventes_pme.collect import Fetched
 from ventes_pme.db import now, transaction
 from ventes_pme.regions import UNKNOWN_REGION, city_key, load_reference
@@ -120,6 +120,7 @@ def load(
     with transaction(conn):
         started = now()
         sales_before = _count(conn, "sales")
+        aggregates.ensure(conn, sales_before)
         import_id = conn.execute(
             "INSERT INTO import_runs (started_at, finished_at, sales_before, sales_after) "
             "VALUES (?, ?, ?, ?)",
@@ -370,13 +371,20 @@ def _load_sales(
         conn.execute(sql("load/stage_sales"))
         conn.execute("DELETE FROM stage_sales")
     # In batches, to show progress between them (a batch is a few MB at most).
+    # Sales inserted directly are summed as they go, for the persistent aggregates; a full
+    # re-read adds the sales it inserted to them set-based at the end (see aggregates.py).
+    appended = aggregates.NewSales() if direct else None
     while batch := list(itertools.islice(valid, BATCH)):
         staged += len(batch)
         if direct:
-            report.inserted += conn.executemany(
-                sql("load/insert_sale"),
-                [(d, p, s, q, prices[p], import_id) for _, d, p, s, q in batch],
-            ).rowcount
+            new_sales = [(d, p, s, q, prices[p], import_id) for _, d, p, s, q in batch]
+            inserted = conn.executemany(sql("load/insert_sale"), new_sales).rowcount
+            report.inserted += inserted
+            if appended is not None:
+                if inserted != len(new_sales):  # never expected: every line is new here
+                    appended = None
+                else:
+                    appended.add(new_sales)
         else:
             conn.executemany("INSERT INTO stage_sales VALUES (?, ?, ?, ?, ?)", batch)
         if progress is not None:
@@ -396,6 +404,12 @@ def _load_sales(
         finally:
             conn.execute("PRAGMA cache_size = -65536")
         conn.execute("DELETE FROM stage_sales")
+    if appended is not None:
+        appended.write(conn)
+    elif direct:
+        aggregates.rebuild(conn)
+    else:
+        aggregates.add_import(conn, import_id)
 
     report.rows_read = staged + rejects.count
     report.already_present = staged - report.inserted

@@ -2,7 +2,7 @@
 INSERT INTO result_total_revenue (run_id, sales_count, quantity, revenue_cents)
 SELECT
     :run_id AS run_id,
-    coalesce(sum(store_day_sales.sales_count), 0) AS sales_count,
-    coalesce(sum(store_day_sales.quantity), 0) AS quantity,
-    coalesce(sum(store_day_sales.revenue_cents), 0) AS revenue_cents
-FROM store_day_sales;
+    coalesce(sum(sales_by_day_store.sales_count), 0) AS sales_count,
+    coalesce(sum(sales_by_day_store.quantity), 0) AS quantity,
+    coalesce(sum(sales_by_day_store.revenue_cents), 0) AS revenue_cents
+FROM sales_by_day_store;

@@ -6,8 +6,8 @@ SELECT
     :run_id AS run_id,
     products.product_id,
     products.name AS product_name,
-    sum(product_store_sales.quantity) AS quantity,
-    sum(product_store_sales.revenue_cents) AS revenue_cents
-FROM product_store_sales
-INNER JOIN products ON product_store_sales.product_id = products.product_id
+    sum(sales_by_product_store.quantity) AS quantity,
+    sum(sales_by_product_store.revenue_cents) AS revenue_cents
+FROM sales_by_product_store
+INNER JOIN products ON sales_by_product_store.product_id = products.product_id
 GROUP BY products.product_id, products.name;

@@ -4,9 +4,9 @@ INSERT INTO result_revenue_by_day (
 )
 SELECT
     :run_id AS run_id,
-    store_day_sales.day,
-    sum(store_day_sales.sales_count) AS sales_count,
-    sum(store_day_sales.quantity) AS quantity,
-    sum(store_day_sales.revenue_cents) AS revenue_cents
-FROM store_day_sales
-GROUP BY store_day_sales.day;
+    sales_by_day_store.sale_date AS day,
+    sum(sales_by_day_store.sales_count) AS sales_count,
+    sum(sales_by_day_store.quantity) AS quantity,
+    sum(sales_by_day_store.revenue_cents) AS revenue_cents
+FROM sales_by_day_store
+GROUP BY sales_by_day_store.sale_date;

@@ -16,13 +16,15 @@ SELECT
     sum(weeks.revenue_cents) AS revenue_cents
 FROM (
     SELECT
-        store_day_sales.sales_count,
-        store_day_sales.quantity,
-        store_day_sales.revenue_cents,
+        sales_by_day_store.sales_count,
+        sales_by_day_store.quantity,
+        sales_by_day_store.revenue_cents,
         date(
-            store_day_sales.day,
-            '-' || ((cast(strftime('%w', store_day_sales.day) AS integer) + 6) % 7) || ' days'
+            sales_by_day_store.sale_date,
+            '-'
+            || ((cast(strftime('%w', sales_by_day_store.sale_date) AS integer) + 6) % 7)
+            || ' days'
         ) AS week_start
-    FROM store_day_sales
+    FROM sales_by_day_store
 ) AS weeks
 GROUP BY weeks.week_start;

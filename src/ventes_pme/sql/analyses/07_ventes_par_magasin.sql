@@ -9,17 +9,17 @@ SELECT
     store_regions.city,
     store_regions.region,
     store_regions.employees,
-    coalesce(sum(store_day_sales.quantity), 0) AS quantity,
-    coalesce(sum(store_day_sales.revenue_cents), 0) AS revenue_cents,
+    coalesce(sum(sales_by_day_store.quantity), 0) AS quantity,
+    coalesce(sum(sales_by_day_store.revenue_cents), 0) AS revenue_cents,
     CASE
         -- integer arithmetic, rounded half up to the cent
         WHEN store_regions.employees > 0
             THEN
-                (2 * coalesce(sum(store_day_sales.revenue_cents), 0) + store_regions.employees)
+                (2 * coalesce(sum(sales_by_day_store.revenue_cents), 0) + store_regions.employees)
                 / (2 * store_regions.employees)
     END AS revenue_per_employee_cents
 FROM store_regions
-LEFT JOIN store_day_sales ON store_regions.store_id = store_day_sales.store_id
+LEFT JOIN sales_by_day_store ON store_regions.store_id = sales_by_day_store.store_id
 GROUP BY
     store_regions.store_id,
     store_regions.city,

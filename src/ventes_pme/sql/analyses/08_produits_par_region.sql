@@ -7,9 +7,9 @@ SELECT
     products.product_id,
     products.name AS product_name,
     store_regions.region,
-    sum(product_store_sales.quantity) AS quantity,
-    sum(product_store_sales.revenue_cents) AS revenue_cents
-FROM product_store_sales
-INNER JOIN products ON product_store_sales.product_id = products.product_id
-INNER JOIN store_regions ON product_store_sales.store_id = store_regions.store_id
+    sum(sales_by_product_store.quantity) AS quantity,
+    sum(sales_by_product_store.revenue_cents) AS revenue_cents
+FROM sales_by_product_store
+INNER JOIN products ON sales_by_product_store.product_id = products.product_id
+INNER JOIN store_regions ON sales_by_product_store.store_id = store_regions.store_id
 GROUP BY products.product_id, products.name, store_regions.region;

@@ -1,0 +1,223 @@
+"""The persistent sales aggregates (migration 0002) stay exactly the GROUP BY of the sales.
+
+Each import adds the sales it inserts to them, in its own transaction, and sales can be
+neither updated nor deleted: whatever the sequence of imports (first import, appends,
+identical lines, edits and full re-reads, failures), the two tables must equal what a
+full scan of ``sales`` gives.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import dump, make_settings
+from tests.httpserver import FileServer
+from tests.support import aggregates, aggregates_from_sales, query
+from tests.test_scale import expected, publish, stored
+from ventes_pme import api, db
+from ventes_pme.generate import generate
+from ventes_pme.progress import ProgressLine
+
+
+def assert_exact(path: Path) -> None:
+    persistent, computed = aggregates(path), aggregates_from_sales(path)
+    assert persistent == computed
+    assert persistent[0], "the aggregates hold rows"
+
+
+def test_aggregates_equal_group_by_after_random_successive_imports(
+    server: FileServer, db_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "data"
+    generate(folder, sales=4_000, products=15, stores=6, seed=11, identical=0.1)
+    settings = make_settings(server, db_path)
+    rng = random.Random(5)
+    publish(server, folder)
+    api.import_data(settings)
+    assert_exact(db_path)
+    steps = []
+    for step in range(8):
+        kind = rng.choice(["append", "append", "edit", "duplicate", "same"])
+        steps.append(kind)
+        path = folder / "ventes.csv"
+        if kind == "append":
+            generate(folder, sales=rng.randint(1, 800), seed=step, identical=0.3, append=True)
+        elif kind in ("edit", "duplicate"):
+            lines = path.read_text("utf-8").splitlines(keepends=True)
+            at = rng.randrange(1, len(lines))
+            if kind == "edit":
+                fields = lines[at].rstrip("\n").split(",")
+                if len(fields) == 4 and fields[2].isdigit():
+                    fields[2] = str(int(fields[2]) % 9 + 1)
+                lines[at] = ",".join(fields) + "\n"
+            else:  # the same line once more, somewhere before the end
+                lines.insert(rng.randrange(1, len(lines)), lines[at])
+            path.write_text("".join(lines), "utf-8")
+        publish(server, folder)
+        api.import_data(settings)
+        assert_exact(db_path)
+        # edits keep the former content (never deleted), so the file's sales are a subset
+        assert not expected(folder) - stored(db_path), steps
+    assert {"append", "edit"} & set(steps)
+
+    # one import of the final file into a new database: the same aggregates
+    fresh = tmp_path / "fresh.db"
+    api.import_data(make_settings(server, fresh))
+    assert_exact(fresh)
+
+
+@pytest.mark.parametrize(
+    ("statement", "word"),
+    [
+        ("UPDATE sales SET quantity = quantity + 1", "modifiée"),
+        ("UPDATE sales SET unit_price_cents = 0 WHERE occurrence = 1", "modifiée"),
+        ("DELETE FROM sales WHERE occurrence = 1", "supprimée"),
+        ("DELETE FROM sales", "supprimée"),
+    ],
+)
+def test_sales_cannot_be_updated_nor_deleted(
+    server: FileServer, db_path: Path, tmp_path: Path, statement: str, word: str
+) -> None:
+    folder = tmp_path / "data"
+    generate(folder, sales=300, products=5, stores=3, seed=2)
+    publish(server, folder)
+    api.import_data(make_settings(server, db_path))
+    before = dump(db_path)
+    conn = sqlite3.connect(db_path)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match=f"ne peut pas être {word}"):
+            conn.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()
+    assert dump(db_path) == before
+
+
+def downgrade_to_version_1(path: Path) -> None:
+    """Turn a database into what version 1 of the schema holds (no aggregates)."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.executescript(
+            "DROP TRIGGER sales_refuse_update; DROP TRIGGER sales_refuse_delete;"
+            "DROP TABLE sales_by_day_store;"
+            "DROP TABLE sales_by_product_store; DELETE FROM schema_migrations WHERE version = 2;"
+            "PRAGMA user_version = 1;"
+        )
+    finally:
+        conn.close()
+
+
+def schema(path: Path) -> list[tuple[object, ...]]:
+    return query(path, "SELECT type, name, sql FROM sqlite_master ORDER BY type, name")
+
+
+def test_migration_of_a_version_1_database_backfills_the_aggregates(
+    server: FileServer, db_path: Path, tmp_path: Path
+) -> None:
+    # the reference: a database created by version 1 of the schema only
+    reference = tmp_path / "v1.db"
+    conn = db.connect(reference, create=True)
+    try:
+        for statement in db.split_statements(db.migrations()[0].sql):
+            conn.execute(statement)
+    finally:
+        conn.close()
+
+    folder = tmp_path / "data"
+    generate(folder, sales=5_000, products=12, stores=5, seed=4, identical=0.1)
+    publish(server, folder)
+    settings = make_settings(server, db_path)
+    api.import_data(settings)
+    want = aggregates_from_sales(db_path)
+    downgrade_to_version_1(db_path)
+    assert schema(db_path) == schema(reference)
+    assert query(db_path, "PRAGMA user_version") == [(1,)]
+    sales = stored(db_path)
+
+    conn = db.open_db(db_path)  # what `ventes init` or any command does
+    conn.close()
+    assert query(db_path, "SELECT version, name FROM schema_migrations WHERE version = 2") == [
+        (2, "sales_aggregates")
+    ]
+    assert aggregates(db_path) == want
+    assert_exact(db_path)
+    assert stored(db_path) == sales
+
+    # and the trigger keeps them from then on
+    generate(folder, sales=700, seed=9, identical=0.3, append=True)
+    publish(server, folder)
+    assert api.import_data(settings).files["ventes"].inserted > 0
+    assert_exact(db_path)
+    assert aggregates(db_path) != want
+
+
+class FailAfterTheSales(ProgressLine):
+    """Fails the import once every sale of the file has been inserted (inside the load)."""
+
+    def load(self, source: str, done: int, total: int) -> None:
+        if source == "ventes" and done == total:
+            raise RuntimeError("panne simulée")
+
+
+def test_a_failing_import_leaves_the_aggregates_unchanged(
+    server: FileServer, db_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "data"
+    generate(folder, sales=3_000, products=10, stores=4, seed=8)
+    publish(server, folder)
+    settings = make_settings(server, db_path)
+    api.import_data(settings)
+    before = dump(db_path)
+    sums = aggregates(db_path)
+
+    generate(folder, sales=500, seed=8, identical=0.2, append=True)
+    publish(server, folder)
+    with pytest.raises(RuntimeError, match="panne simulée"):
+        api.import_data(settings, progress=FailAfterTheSales(io.StringIO()))
+    assert dump(db_path) == before
+    assert aggregates(db_path) == sums
+
+    api.import_data(settings)  # the same import, not interrupted
+    assert_exact(db_path)
+    assert aggregates(db_path) != sums
+
+
+def test_a_sale_inserted_outside_an_import_is_caught_by_the_next_analysis(
+    server: FileServer, db_path: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "data"
+    generate(folder, sales=1_000, products=5, stores=3, seed=6)
+    publish(server, folder)
+    settings = make_settings(server, db_path)
+    api.import_data(settings)
+    total = api.analyse(settings).total_revenue_cents
+    conn = sqlite3.connect(db_path)
+    try:  # as with the sqlite3 shell: no import, so the aggregates are not told
+        conn.execute(
+            "INSERT INTO sales SELECT '2031-01-01', product_id, store_id, 3, 1, 1234, import_id "
+            "FROM sales LIMIT 1"
+        )
+        conn.commit()
+    finally:
+        conn.close()
+    assert aggregates(db_path) != aggregates_from_sales(db_path)
+    assert api.analyse(settings).total_revenue_cents == total + 3 * 1234
+    assert_exact(db_path)
+
+    # and the same check at the start of an import
+    conn = sqlite3.connect(db_path)
+    try:
+        conn.execute(
+            "INSERT INTO sales SELECT '2031-01-02', product_id, store_id, 2, 1, 100, import_id "
+            "FROM sales LIMIT 1"
+        )
+        conn.commit()
+    finally:
+        conn.close()
+    api.import_data(settings)
+    assert_exact(db_path)
