@@ -34,6 +34,7 @@ from tests.procs import (
     ventes,
     wait_for,
 )
+from tests.support import aggregates, aggregates_from_sales
 
 #: large enough for the load transaction to last about a second
 N_SALES = 30_000
@@ -73,6 +74,8 @@ def _consistent(db: Path) -> None:
         assert last is None or last[0] == count
     finally:
         conn.close()
+    # the persistent aggregates agree with the sales (migration 0002)
+    assert aggregates(db) == aggregates_from_sales(db)
 
 
 def _prepare(server: FileServer, db: Path, mode: str) -> tuple[dict[str, str], Counter[Sale]]:

@@ -1,8 +1,9 @@
--- Add sales to the per product and store aggregate (migration 0002), from the
--- sales table, in one statement: the sales of one import (:import_id), or
--- every sale when :import_id is NULL (to rebuild the aggregate after emptying
--- it). Used after a full re-read of the file, which reads the whole file
--- anyway.
+-- The sales of one import, summed into the per product and store aggregate.
+--
+-- From the sales table, in one statement (migration 0002): the sales of
+-- import :import_id, or every sale when :import_id is NULL (to rebuild the
+-- aggregate after emptying it). Used after a full re-read of the file, which
+-- reads the whole file anyway.
 INSERT INTO sales_by_product_store (
     product_id, store_id, sales_count, quantity, revenue_cents
 )

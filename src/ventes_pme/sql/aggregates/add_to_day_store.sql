@@ -1,7 +1,9 @@
--- Add the sums of new sales to one row of the per day and store aggregate
--- (migration 0002): the sales an import inserts directly (first import, lines
--- appended since the previous one), summed as it inserts them. Parameters: ?1 date, ?2 store,
--- ?3 number of sales, ?4 quantity, ?5 revenue in cents.
+-- New sales added to one row of the per day and store aggregate.
+--
+-- The sums of the sales an import inserts directly (first import, lines
+-- appended since the previous one), computed as it inserts them
+-- (migration 0002). Parameters: ?1 date, ?2 store, ?3 number of sales,
+-- ?4 quantity, ?5 revenue in cents.
 INSERT INTO sales_by_day_store (
     sale_date, store_id, sales_count, quantity, revenue_cents
 )

@@ -1,8 +1,9 @@
--- Base of every analysis. The sales themselves are not read again: the
--- analyses read the two aggregates the import keeps up to date in the same
--- transaction as each sale (migration 0002), per day and store
--- (sales_by_day_store) and per product and store (sales_by_product_store), a
--- few thousand rows whatever the number of sales.
+-- Base of every analysis: the region of each store.
+--
+-- The sales themselves are not read again: the analyses read the two
+-- aggregates each import keeps up to date in its own transaction (migration
+-- 0002), per day and store (sales_by_day_store) and per product and store
+-- (sales_by_product_store), a few thousand rows whatever the number of sales.
 
 -- Each store with its region ("Région inconnue" when its city is not in the
 -- reference table: such sales are shown, never dropped).

@@ -1,5 +1,4 @@
--- Migration 0002: persistent sales aggregates, per day and store and per
--- product and store.
+-- Migration 0002: persistent sales aggregates (day x store, product x store).
 --
 -- Every analysis reads these two small aggregates (a few thousand rows
 -- whatever the number of sales). Built from the sales table at each analysis,
