@@ -153,6 +153,13 @@ def test_kill_a_whole_run_at_several_times(
     _consistent(db)
 
 
+def _held_twice(db: Path) -> bool:
+    if not lock_held(db):
+        return False
+    time.sleep(0.1)
+    return lock_held(db)
+
+
 def test_a_watcher_interrupted_twice_during_the_load_rolls_back(
     server: FileServer, tmp_path: Path
 ) -> None:
@@ -161,7 +168,10 @@ def test_a_watcher_interrupted_twice_during_the_load_rolls_back(
     env, _ = _prepare(server, db, "first")
     before = dump(db)
     proc = start(ventes("watch", "--interval", "3600"), env)
-    assert wait_for(lambda: lock_held(db), timeout=60)
+    # Held twice 0.1 s apart: the import's transaction, not the brief exclusive lock of a
+    # connection opening the database (WAL recovery), which comes before the watcher has
+    # installed its signal handlers.
+    assert wait_for(lambda: _held_twice(db), timeout=60)
     proc.send_signal(signal.SIGTERM)
     time.sleep(0.05)
     proc.send_signal(signal.SIGTERM)
