@@ -375,7 +375,7 @@ _SQL_FOLDERS = {
     "migrations": "le schéma, en migrations numérotées",
     "analyses": "les analyses, une par fichier, exécutées dans l'ordre de leur nom",
     "load": "l'import : tables de transit, règle anti-doublon, mises à jour, journal",
-    "aggregates": "les agrégats de ventes tenus par chaque import (migration 0002)",
+    "aggregates": "les agrégats de ventes tenus par chaque import, migration 0002",
     "runs": "les exécutions d'analyse",
     "watch": "la surveillance périodique (ventes watch)",
 }

@@ -16,9 +16,9 @@
 -- import and analysis, which then rebuilds both aggregates from the sales.
 --
 -- Why not an AFTER INSERT trigger on sales, the simplest exact mechanism: two
--- upserts per sale made the import of a million sales 75 % slower (CPU time
--- 10.2 s -> 18.2 s). Summing the inserted sales in load.py, then one upsert
--- per aggregate row, costs about 17 % (docs/performance.md).
+-- upserts per sale made the import of a million sales 74 % slower (CPU time
+-- 10.7 s -> 18.6 s). Summing the inserted sales in load.py, then one upsert
+-- per aggregate row, costs about 22 % (docs/performance.md).
 --
 -- Existing databases get their aggregates from the sales they already hold.
 -- No foreign key here: each row comes from sales, whose keys are checked.
