@@ -53,7 +53,7 @@ def _revenue(sales: list[Sale], prices: dict[str, int]) -> int:
 def test_analyses_are_named_sql_files_run_in_order() -> None:
     names = analysis_names()
     assert names == sorted(names)
-    assert names[0] == "00_ventes_journalieres"
+    assert names[0] == "00_regions_des_magasins"
     assert len(names) >= 9
 
 
