@@ -136,9 +136,13 @@ def load(
         warnings: list[str] = []
 
         rejects.start("produits")
-        _load_products(conn, reports["produits"], layouts["produits"], fetched, import_id, rejects)
+        _load_reference(
+            conn, "produits", reports["produits"], layouts["produits"], fetched, import_id, rejects
+        )
         rejects.start("magasins")
-        _load_stores(conn, reports["magasins"], layouts["magasins"], fetched, import_id, rejects)
+        _load_reference(
+            conn, "magasins", reports["magasins"], layouts["magasins"], fetched, import_id, rejects
+        )
         warnings += _unknown_cities(conn)
         rejects.start("ventes")
         _load_sales(
@@ -189,86 +193,86 @@ def _file_report(fetched: Fetched, layout: CsvLayout) -> FileReport:
     )
 
 
-def _load_products(
+#: a parsed reference row: (key, attributes a new file may change, upsert parameters)
+_Parsed = tuple[object, tuple[object, ...], dict[str, object]]
+
+
+@dataclass(frozen=True)
+class _ReferenceFile:
+    """How a reference file (products, stores) is upserted: the same steps for both."""
+
+    #: name of the statement listing the stored rows: key, then the attributes
+    stored: str
+    #: name of the upsert statement in sql/load
+    upsert: str
+    #: a row -> (key, attributes, upsert parameters); raises RowError
+    parse: Callable[[CsvLayout, list[str]], _Parsed]
+    duplicate_code: str
+    duplicate_reason: str
+
+
+def _product(layout: CsvLayout, fields: list[str]) -> _Parsed:
+    p = validate.parse_product(layout, fields)
+    return p.product_id, (p.name, p.price_cents, p.stock), asdict(p)
+
+
+def _store(layout: CsvLayout, fields: list[str]) -> _Parsed:
+    s = validate.parse_store(layout, fields)
+    return s.store_id, (s.city, s.employees), {**asdict(s), "city_key": city_key(s.city)}
+
+
+_REFERENCES = {
+    "produits": _ReferenceFile(
+        stored="load/stored_products",
+        upsert="load/upsert_product",
+        parse=_product,
+        duplicate_code="duplicate_product",
+        duplicate_reason="référence « {key} » déjà présente plus haut dans le fichier",
+    ),
+    "magasins": _ReferenceFile(
+        stored="load/stored_stores",
+        upsert="load/upsert_store",
+        parse=_store,
+        duplicate_code="duplicate_store",
+        duplicate_reason="magasin « {key} » déjà présent plus haut dans le fichier",
+    ),
+}
+
+
+def _load_reference(
     conn: sqlite3.Connection,
+    source: str,
     report: FileReport,
     layout: CsvLayout,
     fetched: dict[str, Fetched],
     import_id: int,
     rejects: _Rejects,
 ) -> None:
-    existing = {
-        row[0]: tuple(row[1:])
-        for row in conn.execute("SELECT product_id, name, price_cents, stock FROM products")
-    }
-    seen: set[str] = set()
-    rows = validate.rows(layout, fetched["produits"].path)
+    """Upsert one reference file: new rows inserted, changed ones updated, the first of
+    two rows with the same key kept and the second rejected."""
+    spec = _REFERENCES[source]
+    existing = {row[0]: tuple(row[1:]) for row in conn.execute(sql(spec.stored))}
+    seen: set[object] = set()
+    rows = validate.rows(layout, fetched[source].path)
     for line, fields in rows:
         report.rows_read += 1
         try:
-            product = validate.parse_product(layout, fields)
-            if product.product_id in seen:
-                raise RowError(
-                    "duplicate_product",
-                    f"référence « {product.product_id} » déjà présente plus haut dans le fichier",
-                )
+            key, attributes, params = spec.parse(layout, fields)
+            if key in seen:
+                raise RowError(spec.duplicate_code, spec.duplicate_reason.format(key=key))
         except RowError as err:
             rejects(line, layout.delimiter.join(fields), err.code, err.reason)
             continue
-        seen.add(product.product_id)
-        old = existing.get(product.product_id)
-        new = (product.name, product.price_cents, product.stock)
-        if old == new:
+        seen.add(key)
+        old = existing.get(key)
+        if old == attributes:
             report.already_present += 1
             continue
         if old is None:
             report.inserted += 1
         else:
             report.updated += 1
-        conn.execute(sql("load/upsert_product"), {**asdict(product), "import_id": import_id})
-    report.rejected = rejects.count
-    report.end_line = rows.end_line
-
-
-def _load_stores(
-    conn: sqlite3.Connection,
-    report: FileReport,
-    layout: CsvLayout,
-    fetched: dict[str, Fetched],
-    import_id: int,
-    rejects: _Rejects,
-) -> None:
-    existing = {
-        row[0]: tuple(row[1:])
-        for row in conn.execute("SELECT store_id, city, employees FROM stores")
-    }
-    seen: set[int] = set()
-    rows = validate.rows(layout, fetched["magasins"].path)
-    for line, fields in rows:
-        report.rows_read += 1
-        try:
-            store = validate.parse_store(layout, fields)
-            if store.store_id in seen:
-                raise RowError(
-                    "duplicate_store",
-                    f"magasin « {store.store_id} » déjà présent plus haut dans le fichier",
-                )
-        except RowError as err:
-            rejects(line, layout.delimiter.join(fields), err.code, err.reason)
-            continue
-        seen.add(store.store_id)
-        old = existing.get(store.store_id)
-        if old == (store.city, store.employees):
-            report.already_present += 1
-            continue
-        if old is None:
-            report.inserted += 1
-        else:
-            report.updated += 1
-        conn.execute(
-            sql("load/upsert_store"),
-            {**asdict(store), "city_key": city_key(store.city), "import_id": import_id},
-        )
+        conn.execute(sql(spec.upsert), {**params, "import_id": import_id})
     report.rejected = rejects.count
     report.end_line = rows.end_line
 

@@ -1,0 +1,7 @@
+-- The stored products, key first, then the attributes a products file may change.
+SELECT
+    product_id,
+    name,
+    price_cents,
+    stock
+FROM products;
