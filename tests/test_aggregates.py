@@ -100,14 +100,21 @@ def test_sales_cannot_be_updated_nor_deleted(
 
 def downgrade_to_version_1(path: Path) -> None:
     """Turn a database into what version 1 of the schema holds (no aggregates)."""
+    v1_rejects = next(
+        statement
+        for statement in db.split_statements(db.migrations()[0].sql)
+        if "CREATE TABLE rejects" in statement
+    )
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.executescript(
             "DROP TRIGGER sales_refuse_update; DROP TRIGGER sales_refuse_delete;"
             "DROP TABLE sales_by_day_store;"
-            "DROP TABLE sales_by_product_store; DELETE FROM schema_migrations WHERE version = 2;"
+            "DROP TABLE sales_by_product_store; DELETE FROM schema_migrations WHERE version >= 2;"
+            "DROP TABLE rejects;"
             "PRAGMA user_version = 1;"
         )
+        conn.execute(v1_rejects)  # migration 0003 changed its key
     finally:
         conn.close()
 

@@ -11,7 +11,7 @@ import pytest
 from tests.conftest import MAGASINS, PRODUITS, VENTES_HEADER, dump, make_settings
 from tests.httpserver import FileServer
 from tests.support import import_files, query, stored_sales, ventes_csv
-from ventes_pme import api, validate
+from ventes_pme import api, db, validate
 from ventes_pme.cli import main
 from ventes_pme.errors import FileFormatError
 from ventes_pme.validate import RowError
@@ -160,6 +160,63 @@ def test_rejects_are_kept_once_across_runs(server: FileServer, db_path: Path) ->
     assert third.files["ventes"].incremental
     rows = query(db_path, "SELECT line_number, raw, first_import_id, last_import_id FROM rejects")
     assert rows == [(3, "2023-05-27,REF001,0,1", first.import_id, second.import_id)]
+
+
+def test_a_reject_is_not_recorded_again_when_lines_move(server: FileServer, db_path: Path) -> None:
+    """A rejected line is its content and its rank among identical rejected lines."""
+    bad = "2023-05-27,REF001,0,1"
+    good = "2023-05-28,REF002,1,2"
+    first = import_files(server, db_path, ventes=VENTES_HEADER + f"{bad}\n{bad}\n")
+    # two lines inserted above them: same two rejects, seen further down
+    moved = import_files(server, db_path, ventes=VENTES_HEADER + f"{good}\n{good}\n{bad}\n{bad}\n")
+    assert not moved.files["ventes"].incremental
+    rows = query(
+        db_path,
+        "SELECT raw, occurrence, line_number, first_import_id, last_import_id FROM rejects "
+        "ORDER BY occurrence",
+    )
+    assert rows == [
+        (bad, 1, 4, first.import_id, moved.import_id),
+        (bad, 2, 5, first.import_id, moved.import_id),
+    ]
+    # one more identical bad line appended (append-only fast path): a third reject
+    appended = import_files(
+        server, db_path, ventes=VENTES_HEADER + f"{good}\n{good}\n{bad}\n{bad}\n{bad}\n"
+    )
+    assert appended.files["ventes"].incremental
+    assert appended.files["ventes"].rejected == 1
+    rows = query(db_path, "SELECT occurrence, line_number, first_import_id FROM rejects")
+    assert sorted(rows) == [
+        (1, 4, first.import_id),
+        (2, 5, first.import_id),
+        (3, 6, appended.import_id),
+    ]
+
+
+def test_migration_keys_existing_rejects_by_content(tmp_path: Path) -> None:
+    """A version-2 database whose rejects piled up under moving line numbers (migration 0003)."""
+    path = tmp_path / "v2.db"
+    conn = db.connect(path, create=True)
+    try:
+        for migration in db.migrations()[:2]:
+            for statement in db.split_statements(migration.sql):
+                conn.execute(statement)
+        conn.execute("PRAGMA user_version = 2")
+        conn.execute(f"PRAGMA application_id = {db.APPLICATION_ID}")
+        conn.execute("INSERT INTO import_runs VALUES (1, 't', 't', 0, 0), (2, 't', 't', 0, 0)")
+        conn.executemany(
+            "INSERT INTO rejects (source, line_number, raw, code, reason, first_import_id, "
+            "last_import_id) VALUES ('ventes', ?, ?, 'bad_quantity', 'r', ?, ?)",
+            [(2, "x,0", 1, 1), (5, "x,0", 2, 2), (3, "y,0", 1, 2)],
+        )
+    finally:
+        conn.close()
+    db.open_db(path).close()
+    rows = query(
+        path, "SELECT raw, occurrence, line_number, first_import_id FROM rejects ORDER BY 1, 2"
+    )
+    assert rows == [("x,0", 1, 2, 1), ("x,0", 2, 5, 2), ("y,0", 1, 3, 1)]
+    assert query(path, "PRAGMA user_version") == [(db.latest_version(),)]
 
 
 def test_invalid_products_and_stores_are_rejected(server: FileServer, db_path: Path) -> None:

@@ -71,7 +71,12 @@ class ImportReport:
 
 
 class _Rejects:
-    """Buffers rejected rows and writes them in batches (a bad file may have millions)."""
+    """Records rejected rows, in batches (a bad file may have millions).
+
+    A rejected line is identified by its content and its rank among the identical rejected
+    lines of its file, so a re-run never records it twice, even after lines were inserted
+    above it (``sql/load/record_reject.sql``).
+    """
 
     def __init__(self, conn: sqlite3.Connection, import_id: int) -> None:
         self.conn = conn
@@ -80,20 +85,37 @@ class _Rejects:
         self.source = ""
         self.count = 0
         self.references = 0
+        self.ranks: dict[str, int] = {}
+        self.first_line: int | None = None
 
     def start(self, source: str) -> None:
         self.flush()
         self.source, self.count, self.references = source, 0, 0
+        self.ranks, self.first_line = {}, None
+
+    def resume_at(self, first_line: int) -> None:
+        """Only the lines from ``first_line`` on are read: ranks continue the stored ones."""
+        self.first_line = first_line
 
     def __call__(self, line: int, raw: str, code: str, reason: str) -> None:
         self.count += 1
         if code in validate.REFERENCE_CODES:
             self.references += 1
+        rank = self.ranks.get(raw)
+        if rank is None:
+            rank = 0
+            if self.first_line is not None:
+                rank = self.conn.execute(
+                    sql("load/rejects_before_line"),
+                    {"source": self.source, "raw": raw, "first_line": self.first_line},
+                ).fetchone()[0]
+        self.ranks[raw] = rank + 1
         self.buffer.append(
             {
                 "source": self.source,
-                "line_number": line,
                 "raw": raw,
+                "occurrence": rank + 1,
+                "line_number": line,
                 "code": code,
                 "reason": reason,
                 "import_id": self.import_id,
@@ -360,6 +382,7 @@ def _load_sales(
         rows = validate.rows(
             layout, fetched["ventes"].path, start=resume.start, first_line=resume.first_line
         )
+        rejects.resume_at(resume.first_line)
         report.incremental = True
     prices = dict(conn.execute("SELECT product_id, price_cents FROM products").fetchall())
     stores = {row[0] for row in conn.execute("SELECT store_id FROM stores")}

@@ -1,7 +1,13 @@
--- A rejected row, kept once: a re-run that meets it again only updates last_import_id.
-INSERT INTO rejects (source, line_number, raw, code, reason, first_import_id, last_import_id)
-VALUES (:source, :line_number, :raw, :code, :reason, :import_id, :import_id)
-ON CONFLICT (source, line_number, raw) DO UPDATE SET
+-- A rejected line, kept once: its content and its rank among identical rejected
+-- lines identify it. A re-run that meets it again updates where it was seen.
+INSERT INTO rejects (
+    source, raw, occurrence, line_number, code, reason, first_import_id, last_import_id
+)
+VALUES (
+    :source, :raw, :occurrence, :line_number, :code, :reason, :import_id, :import_id
+)
+ON CONFLICT (source, raw, occurrence) DO UPDATE SET
+    line_number = excluded.line_number,
     code = excluded.code,
     reason = excluded.reason,
     last_import_id = excluded.last_import_id;
