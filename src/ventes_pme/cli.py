@@ -314,7 +314,11 @@ def print_analysis(analysis: Analysis) -> None:
         rows = analysis.tables[key]
         print(f"\n{title}")
         cells = [[_cell(k, row[k]) for k, _ in columns] for row in rows]
-        right = {i for i, (k, _) in enumerate(columns) if k not in ("nom", "ville", "region")}
+        right = {
+            i
+            for i, (k, _) in enumerate(columns)
+            if k not in ("produit_id", "nom", "ville", "region", "semaine", "debut_semaine")
+        }
         print(fmt.table([h for _, h in columns], cells, right=right))
     print(
         "\nDétail par jour et par produit × région : ventes analyse --json, ou les tables result_*."
