@@ -425,11 +425,10 @@ def _load_sales(
         conn.execute("PRAGMA cache_size = -32768")
         try:
             report.inserted = conn.execute(
-                sql("load/insert_new_sales"),
-                {"incremental": int(report.incremental), "import_id": import_id},
+                sql("load/insert_new_sales"), {"import_id": import_id}
             ).rowcount
         finally:
-            conn.execute("PRAGMA cache_size = -65536")
+            conn.execute("PRAGMA cache_size = -65536")  # back to db.connect's value
         conn.execute("DELETE FROM stage_sales")
     if appended is not None:
         appended.write(conn)

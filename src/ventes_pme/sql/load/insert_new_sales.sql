@@ -5,8 +5,8 @@
 -- occurrence k. Lines already imported hit the primary key and are skipped, so
 -- the table holds exactly the multiset of lines of the file.
 --
--- :incremental = 1 when only the lines appended since the previous import are
--- staged: their rank then continues after the identical lines already stored.
+-- Used when the whole file is read again into a database that already holds
+-- sales (lines appended to the end are inserted by insert_sale.sql instead).
 -- The unit price is the product's price now, when the sale is first imported.
 INSERT INTO sales (
     sale_date, product_id, store_id, quantity, occurrence, unit_price_cents, import_id
@@ -16,20 +16,7 @@ SELECT
     ranked.product_id,
     ranked.store_id,
     ranked.quantity,
-    ranked.rank_in_file + (
-        CASE
-            WHEN :incremental = 1
-                THEN (
-                    SELECT count(*) FROM sales AS stored
-                    WHERE
-                        stored.sale_date = ranked.sale_date
-                        AND stored.product_id = ranked.product_id
-                        AND stored.store_id = ranked.store_id
-                        AND stored.quantity = ranked.quantity
-                )
-            ELSE 0
-        END
-    ) AS occurrence,
+    ranked.rank_in_file AS occurrence,
     products.price_cents,
     :import_id AS import_id
 FROM (

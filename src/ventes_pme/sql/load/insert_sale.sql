@@ -2,10 +2,10 @@
 -- A sale is new by construction when the file is imported into an empty
 -- sales table, or when it is a line appended since the previous import. Lines
 -- are inserted in file order, so its occurrence is one more than the identical
--- sales already stored: exactly the rank insert_new_sales.sql gives it (rank
--- in file + identical sales stored before), in one pass, without staging nor
--- sorting. Parameters: ?1 date, ?2 product, ?3 store, ?4 quantity, ?5 the
--- product's unit price now (when the sale is first imported), ?6 the import.
+-- sales already stored: its rank among identical lines of the file, the rule
+-- of insert_new_sales.sql, in one pass, without staging nor sorting.
+-- Parameters: ?1 date, ?2 product, ?3 store, ?4 quantity, ?5 the product's
+-- unit price now (when the sale is first imported), ?6 the import.
 INSERT INTO sales (
     sale_date, product_id, store_id, quantity, occurrence, unit_price_cents, import_id
 )
