@@ -2,7 +2,7 @@
 # Regenerates every deliverable of docs/: architecture and data-model diagrams (Mermaid,
 # Graphviz SVG), physical schema, SQL index, results note, HTML report and its screenshots.
 # Needs graphviz (dot) and chromium for the SVG and PNG files; the client's files in
-# ../shared/client-data for the note and the report. `--verifier` only checks.
+# exemples/client (the project's snapshot) for the note and the report. `--verifier` only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [[ ! -x .venv/bin/python ]]; then

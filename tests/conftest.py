@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,8 @@ from tests.httpserver import FileServer
 from ventes_pme.config import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
-CLIENT_DATA = Path(os.environ.get("VENTES_CLIENT_DATA", ROOT.parent / "shared" / "client-data"))
+#: the project's snapshot of the client's three published files (exemples/client/README.md)
+CLIENT_DATA = ROOT / "exemples" / "client"
 
 PRODUITS = (
     "Nom,ID Référence produit,Prix,Stock\nProduit A,REF001,49.99,100\nProduit B,REF002,19.99,50\n"
@@ -33,9 +33,7 @@ def server() -> Iterator[FileServer]:
 
 @pytest.fixture
 def client_files() -> dict[str, bytes]:
-    """The client's real files, read from ../shared/client-data (skipped when absent)."""
-    if not CLIENT_DATA.is_dir():
-        pytest.skip(f"données du client absentes ({CLIENT_DATA})")
+    """The client's real files, from the project's snapshot in exemples/client/."""
     return {n: (CLIENT_DATA / f"{n}.csv").read_bytes() for n in ("produits", "magasins", "ventes")}
 
 

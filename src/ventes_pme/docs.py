@@ -29,7 +29,7 @@ from ventes_pme.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-CLIENT_DATA = ROOT.parent / "shared" / "client-data"
+CLIENT_DATA = ROOT / "exemples" / "client"
 
 # --- architecture --------------------------------------------------------------------------
 
@@ -510,7 +510,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--donnees",
         type=Path,
         default=CLIENT_DATA,
-        help="dossier des trois fichiers du client (défaut : ../shared/client-data)",
+        help="dossier des trois fichiers du client (défaut : exemples/client)",
     )
     parser.add_argument(
         "--verifier",
