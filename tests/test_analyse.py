@@ -12,8 +12,8 @@ import pytest
 from tests.conftest import make_settings
 from tests.httpserver import FileServer
 from tests.support import Sale, import_files, query, ventes_csv
-from ventes_pme import api
-from ventes_pme.analyse import RESULTS, analysis_names
+from ventes_pme import api, catalog
+from ventes_pme.analyse import analysis_names
 from ventes_pme.cli import main
 
 PRODUITS = (
@@ -53,8 +53,8 @@ def _revenue(sales: list[Sale], prices: dict[str, int]) -> int:
 def test_analyses_are_named_sql_files_run_in_order() -> None:
     names = analysis_names()
     assert names == sorted(names)
-    assert names[0] == "00_regions_des_magasins"
-    assert len(names) >= 9
+    assert names[0] == "01_chiffre_affaires_total"
+    assert len(names) >= 8
 
 
 def test_total_by_product_and_by_day(server: FileServer, db_path: Path) -> None:
@@ -161,7 +161,7 @@ def test_results_are_stored_per_run_and_history_is_kept(server: FileServer, db_p
     def stored(run_id: int) -> dict[str, list[tuple[object, ...]]]:
         return {
             table: query(db_path, f"SELECT * FROM {table} WHERE run_id = ? ORDER BY 2", (run_id,))
-            for table in [*RESULTS, "result_total_revenue"]
+            for table in [spec.table for spec in catalog.specs()]
         }
 
     first_rows = stored(first.run_id)
@@ -175,8 +175,14 @@ def test_results_are_stored_per_run_and_history_is_kept(server: FileServer, db_p
     assert stored(first.run_id) == first_rows
     runs = query(db_path, "SELECT run_id, sales_count, last_import_id FROM analysis_runs")
     assert runs == [(first.run_id, 7, 1), (second.run_id, 8, 2)]
+    total = first.total_revenue_cents + 1999
+    assert query(db_path, "SELECT analyse_id FROM derniere_analyse") == [(second.run_id,)]
+    assert query(db_path, "SELECT chiffre_affaires FROM derniere_chiffre_affaires_total") == [
+        (f"{total // 100}.{total % 100:02d}",)
+    ]
+    # the English views stay for one version
     assert query(db_path, "SELECT run_id, revenue_euros FROM latest_total_revenue") == [
-        (second.run_id, (first.total_revenue_cents + 1999) / 100)
+        (second.run_id, total / 100)
     ]
     # latest_analysis reads the stored results back, identical
     latest = api.latest_analysis(settings)

@@ -19,6 +19,7 @@ from tests.httpserver import FileServer
 from ventes_pme import api, docs, report, schema
 from ventes_pme.cli import main
 from ventes_pme.config import Settings
+from ventes_pme.report import charts
 
 DOCS = ROOT / "docs"
 CI = os.environ.get("CI") == "true"
@@ -213,9 +214,9 @@ def test_rapport_without_analysis_fails_in_french(
 def test_french_amounts_in_the_charts() -> None:
     svg = report.bar_chart("t", [("A", 526878, "5 268,78 €")], "c")
     assert "5 268,78 €" in svg and 'class="bar"' in svg
-    assert report._nice_max(526878) == 1_000_000
-    assert report._nice_max(199) == 200
-    assert Decimal(report._nice_max(1)) == 1
+    assert charts._nice_max(526878) == 1_000_000
+    assert charts._nice_max(199) == 200
+    assert Decimal(charts._nice_max(1)) == 1
 
 
 def test_report_of_a_database_without_sales(

@@ -1,7 +1,8 @@
-"""Run the named SQL analyses and store their results, tied to an analysis run.
+"""Run the declared SQL analyses and store their results, tied to an analysis run.
 
-Each file of ``sql/analyses`` is one analysis, run in name order inside one transaction;
-results are inserted with the new ``run_id``, so earlier runs stay (history).
+Each analysis is a file of ``sql/analyses`` and its declaration (:mod:`ventes_pme.catalog`);
+they run in name order inside one transaction; results are inserted with the new
+``run_id``, so earlier runs stay (history).
 """
 
 from __future__ import annotations
@@ -9,93 +10,16 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
-from importlib import resources
 from typing import Any
 
-from ventes_pme import aggregates
+from ventes_pme import aggregates, catalog
 from ventes_pme.db import now, split_statements, transaction
 from ventes_pme.sqlfiles import sql
 
 
 def analysis_names() -> list[str]:
     """The analyses shipped with the package, in the order they run."""
-    folder = resources.files("ventes_pme").joinpath("sql/analyses")
-    return sorted(e.name.removesuffix(".sql") for e in folder.iterdir() if e.name.endswith(".sql"))
-
-
-#: result table -> (JSON key, columns as (table column, JSON key), ORDER BY)
-RESULTS: dict[str, tuple[str, list[tuple[str, str]], str]] = {
-    "result_sales_by_product": (
-        "ventes_par_produit",
-        [
-            ("product_id", "produit_id"),
-            ("product_name", "nom"),
-            ("quantity", "quantite"),
-            ("revenue_cents", "chiffre_affaires"),
-        ],
-        "revenue_cents DESC, product_id",
-    ),
-    "result_sales_by_region": (
-        "ventes_par_region",
-        [("region", "region"), ("quantity", "quantite"), ("revenue_cents", "chiffre_affaires")],
-        "revenue_cents DESC, region",
-    ),
-    "result_sales_by_city": (
-        "ventes_par_ville",
-        [
-            ("city", "ville"),
-            ("region", "region"),
-            ("quantity", "quantite"),
-            ("revenue_cents", "chiffre_affaires"),
-        ],
-        "revenue_cents DESC, city",
-    ),
-    "result_revenue_by_day": (
-        "chiffre_affaires_par_jour",
-        [
-            ("day", "jour"),
-            ("sales_count", "nombre_ventes"),
-            ("quantity", "quantite"),
-            ("revenue_cents", "chiffre_affaires"),
-        ],
-        "day",
-    ),
-    "result_revenue_by_week": (
-        "chiffre_affaires_par_semaine",
-        [
-            ("iso_week", "semaine"),
-            ("week_start", "debut_semaine"),
-            ("sales_count", "nombre_ventes"),
-            ("quantity", "quantite"),
-            ("revenue_cents", "chiffre_affaires"),
-        ],
-        "week_start",
-    ),
-    "result_sales_by_store": (
-        "ventes_par_magasin",
-        [
-            ("store_id", "magasin_id"),
-            ("city", "ville"),
-            ("region", "region"),
-            ("employees", "salaries"),
-            ("quantity", "quantite"),
-            ("revenue_cents", "chiffre_affaires"),
-            ("revenue_per_employee_cents", "chiffre_affaires_par_salarie"),
-        ],
-        "revenue_cents DESC, store_id",
-    ),
-    "result_product_by_region": (
-        "produits_par_region",
-        [
-            ("product_id", "produit_id"),
-            ("product_name", "nom"),
-            ("region", "region"),
-            ("quantity", "quantite"),
-            ("revenue_cents", "chiffre_affaires"),
-        ],
-        "product_id, revenue_cents DESC, region",
-    ),
-}
+    return [spec.file for spec in catalog.specs()]
 
 
 def euros(cents: int | None) -> Decimal | None:
@@ -121,11 +45,8 @@ class Analysis:
     def to_json(self) -> dict[str, Any]:
         """The JSON document of ``ventes analyse --json`` (amounts in euros, 2 decimals)."""
 
-        def convert(row: dict[str, Any]) -> dict[str, Any]:
-            return {
-                key: _number(euros(value)) if key.startswith("chiffre_affaires") else value
-                for key, value in row.items()
-            }
+        def convert(spec: catalog.Spec, row: dict[str, Any]) -> dict[str, Any]:
+            return {column.key: json_value(column, row[column.key]) for column in spec.columns}
 
         return {
             "run_id": self.run_id,
@@ -133,13 +54,23 @@ class Analysis:
             "nombre_ventes": self.sales_count,
             "periode": {"debut": self.period_start, "fin": self.period_end},
             "quantite_totale": self.total_quantity,
-            "chiffre_affaires_total": _number(euros(self.total_revenue_cents)),
-            **{key: [convert(row) for row in rows] for key, rows in self.tables.items()},
+            "chiffre_affaires_total": json_amount(self.total_revenue_cents),
+            **{
+                spec.name: [convert(spec, row) for row in self.tables[spec.name]]
+                for spec in catalog.tables()
+            },
         }
 
 
-def _number(value: Decimal | None) -> float | None:
+def json_value(column: catalog.Column, value: Any) -> Any:
+    """A stored value as ``--json`` gives it (dates stay ISO 8601)."""
+    return json_amount(value) if column.format == "euros" else value
+
+
+def json_amount(cents: int | None) -> float | None:
+    """The one place where ``--json`` writes an amount (euros, 2 decimals)."""
     # JSON has one number type: a Decimal with 2 places prints exactly as a float here.
+    value = euros(cents)
     return None if value is None else float(value)
 
 
@@ -153,10 +84,9 @@ def run_analyses(conn: sqlite3.Connection) -> Analysis:
             "SELECT sales_count FROM analysis_runs WHERE run_id = ?", (run_id,)
         ).fetchone()
         aggregates.ensure(conn, sales_count)
-        for name in analysis_names():
-            for statement in split_statements(sql(f"analyses/{name}")):
+        for spec in catalog.specs():
+            for statement in split_statements(sql(f"analyses/{spec.file}")):
                 conn.execute(statement, {"run_id": run_id} if ":run_id" in statement else {})
-        conn.execute("DROP TABLE IF EXISTS temp.store_regions")
     return read_analysis(conn, run_id)
 
 
@@ -178,13 +108,14 @@ def read_analysis(conn: sqlite3.Connection, run_id: int) -> Analysis:
         "SELECT quantity, revenue_cents FROM result_total_revenue WHERE run_id = ?", (run_id,)
     ).fetchone()
     tables = {}
-    for table, (key, columns, order) in RESULTS.items():
-        names = ", ".join(column for column, _ in columns)
+    for spec in catalog.tables():
+        # identifiers only, from the declarations (checked by catalog._spec)
+        names = ", ".join(column.name for column in spec.columns)
         cursor = conn.execute(
-            f"SELECT {names} FROM {table} WHERE run_id = ? ORDER BY {order}", (run_id,)
+            f"SELECT {names} FROM {spec.table} WHERE run_id = ? ORDER BY {spec.order}", (run_id,)
         )
-        tables[key] = [
-            {json_key: value for (_, json_key), value in zip(columns, row, strict=True)}
+        tables[spec.name] = [
+            {column.key: value for column, value in zip(spec.columns, row, strict=True)}
             for row in cursor
         ]
     created_at, sales_count, last_import_id, period_start, period_end = run

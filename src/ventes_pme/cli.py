@@ -15,7 +15,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
-from ventes_pme import __version__, api, fmt
+from ventes_pme import __version__, api, catalog, fmt
 from ventes_pme.analyse import Analysis
 from ventes_pme.config import Settings
 from ventes_pme.errors import ConfigError, VentesError
@@ -252,85 +252,30 @@ def print_import(report: ImportReport) -> None:
 
 
 def print_analysis(analysis: Analysis) -> None:
-    e = fmt.euros
-    print(
-        f"Analyse n° {analysis.run_id} : {fmt.integer(analysis.sales_count)} ventes"
-        + (f" du {analysis.period_start} au {analysis.period_end}" if analysis.period_start else "")
+    """The declared analyses (:mod:`ventes_pme.catalog`) as plain-text tables."""
+    period = (
+        f" du {fmt.day(analysis.period_start)} au {fmt.day(analysis.period_end)}"
+        if analysis.period_start
+        else ""
     )
-    print(f"\nChiffre d'affaires total : {e(analysis.total_revenue_cents)}")
-    sections: list[tuple[str, str, list[tuple[str, str]]]] = [
-        (
-            "Ventes par produit",
-            "ventes_par_produit",
-            [
-                ("produit_id", "produit"),
-                ("nom", "nom"),
-                ("quantite", "quantité"),
-                ("chiffre_affaires", "chiffre d'affaires"),
-            ],
-        ),
-        (
-            "Ventes par région",
-            "ventes_par_region",
-            [
-                ("region", "région"),
-                ("quantite", "quantité"),
-                ("chiffre_affaires", "chiffre d'affaires"),
-            ],
-        ),
-        (
-            "Ventes par ville",
-            "ventes_par_ville",
-            [
-                ("ville", "ville"),
-                ("region", "région"),
-                ("quantite", "quantité"),
-                ("chiffre_affaires", "chiffre d'affaires"),
-            ],
-        ),
-        (
-            "Ventes par magasin",
-            "ventes_par_magasin",
-            [
-                ("magasin_id", "magasin"),
-                ("ville", "ville"),
-                ("salaries", "salariés"),
-                ("chiffre_affaires", "chiffre d'affaires"),
-                ("chiffre_affaires_par_salarie", "par salarié"),
-            ],
-        ),
-        (
-            "Chiffre d'affaires par semaine",
-            "chiffre_affaires_par_semaine",
-            [
-                ("semaine", "semaine"),
-                ("debut_semaine", "lundi"),
-                ("nombre_ventes", "ventes"),
-                ("chiffre_affaires", "chiffre d'affaires"),
-            ],
-        ),
-    ]
-    for title, key, columns in sections:
-        rows = analysis.tables[key]
-        print(f"\n{title}")
-        cells = [[_cell(k, row[k]) for k, _ in columns] for row in rows]
-        right = {
-            i
-            for i, (k, _) in enumerate(columns)
-            if k not in ("produit_id", "nom", "ville", "region", "semaine", "debut_semaine")
-        }
-        print(fmt.table([h for _, h in columns], cells, right=right))
-    print(
-        "\nDétail par jour et par produit × région : ventes analyse --json, ou les tables result_*."
-    )
-
-
-def _cell(key: str, value: Any) -> str:
-    if key.startswith("chiffre_affaires"):
-        return fmt.euros(value)
-    if isinstance(value, int):
-        return fmt.integer(value)
-    return str(value)
+    print(f"Analyse n° {analysis.run_id} : {fmt.plural(analysis.sales_count, 'vente')}{period}")
+    print(f"\nChiffre d'affaires total : {fmt.euros(analysis.total_revenue_cents)}")
+    hidden = []
+    for spec in catalog.tables():
+        if not spec.terminal:
+            hidden.append(spec.title[:1].lower() + spec.title[1:])
+            continue
+        columns = [c for c in spec.columns if c.terminal]
+        rows = analysis.tables[spec.name]
+        print(f"\n{spec.title}")
+        cells = [[fmt.value(c.format, row[c.key]) for c in columns] for row in rows]
+        right = {i for i, c in enumerate(columns) if c.numeric}
+        print(fmt.table([c.title for c in columns], cells, right=right))
+    if hidden:
+        print(
+            f"\nNon affichés ici ({', '.join(hidden)}) : voir ventes analyse --json, "
+            "ou les vues derniere_* de la base."
+        )
 
 
 def _json(analysis: Analysis) -> None:

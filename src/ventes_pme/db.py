@@ -163,7 +163,10 @@ def schema_version(conn: sqlite3.Connection) -> int:
 
 
 def migrate(conn: sqlite3.Connection) -> list[Migration]:
-    """Apply the pending migrations, each in its own transaction. Returns those applied."""
+    """Apply the pending migrations, each in its own transaction, then create what the
+    analyses' declarations ask for (result tables, views). Returns the migrations applied."""
+    from ventes_pme import catalog
+
     applied = []
     for migration in migrations():
         if migration.version <= schema_version(conn):
@@ -181,6 +184,7 @@ def migrate(conn: sqlite3.Connection) -> list[Migration]:
                 (migration.version, migration.name, now()),
             )
         applied.append(migration)
+    catalog.ensure_objects(conn)
     return applied
 
 

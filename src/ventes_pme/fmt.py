@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 #: narrow no-break space: the French thousands separator
 THOUSANDS = "\u202f"
@@ -23,6 +25,32 @@ def euros(cents: int | None, *, symbol: bool = True) -> str:
     whole, rest = divmod(abs(cents), 100)
     text = f"{sign}{integer(whole)},{rest:02d}"
     return f"{text}{NBSP}€" if symbol else text
+
+
+def day(iso: str | None) -> str:
+    """``"2023-05-27"`` -> ``"27/05/2023"``; None -> ``"—"``."""
+    return "—" if not iso else date.fromisoformat(iso).strftime("%d/%m/%Y")
+
+
+def value(format: str, value: Any) -> str:
+    """A stored value in French, by its declared format (see :mod:`ventes_pme.catalog`):
+    the terminal, the note and the HTML report all write it through here."""
+    if value is None:
+        return "—"
+    if format == "euros":
+        return euros(value)
+    if format == "integer":
+        return integer(value)
+    if format == "date":
+        return day(value)
+    return str(value)
+
+
+def plural(n: int, singular: str, plural: str | None = None) -> str:
+    """``(1, "vente")`` -> ``"1 vente"``, ``(2, "vente")`` -> ``"2 ventes"`` (French: 0 and 1
+    are singular)."""
+    word = singular if abs(n) < 2 else (plural or singular + "s")
+    return f"{integer(n)} {word}"
 
 
 def decimal(value: Decimal | float, places: int = 1) -> str:

@@ -1,0 +1,58 @@
+"""The report stage: a French results note (Markdown) and a self-contained HTML report.
+
+Both are built from the results stored in the database (one analysis run), never from
+the raw files, and both follow the analyses' declarations (:mod:`ventes_pme.catalog`):
+titles, formats, order, sections, charts. The HTML file has no external resource: inline
+CSS and SVG charts. Nothing depends on "now": the report shows the analysis run's date and
+the period of the data, so the same run always gives the same files.
+
+- :mod:`.sentences`: the sentences reading the figures, the header;
+- :mod:`.tables`: the tables, from the declarations;
+- :mod:`.markdown`: the note;
+- :mod:`.charts`: the SVG charts and the map (outline: ``france.csv``);
+- :mod:`.html`: the HTML page (style sheet: ``rapport.css``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ventes_pme.analyse import Analysis
+from ventes_pme.report.charts import bar_chart, city_map, column_chart, coordinates
+from ventes_pme.report.html import html_report
+from ventes_pme.report.markdown import HTML_NAME, NOTE_NAME, markdown
+from ventes_pme.report.sentences import normalize_run_date, reading
+from ventes_pme.report.tables import ReportTable, table
+
+__all__ = [
+    "HTML_NAME",
+    "NOTE_NAME",
+    "ReportTable",
+    "bar_chart",
+    "city_map",
+    "column_chart",
+    "coordinates",
+    "html_report",
+    "markdown",
+    "normalize_run_date",
+    "reading",
+    "render",
+    "table",
+    "write",
+]
+
+
+def render(analysis: Analysis) -> dict[str, str]:
+    """File name -> content: the note and the HTML report."""
+    return {NOTE_NAME: markdown(analysis), HTML_NAME: html_report(analysis)}
+
+
+def write(analysis: Analysis, folder: Path) -> list[Path]:
+    """Write the note and the HTML report into ``folder``; returns their paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in render(analysis).items():
+        path = folder / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
