@@ -9,4 +9,4 @@ if [[ ! -x .venv/bin/python ]]; then
   python3 -m venv .venv
   .venv/bin/python -m pip install -q -e '.[dev]'
 fi
-exec .venv/bin/python -m ventes_pme.docs "$@"
+exec .venv/bin/python -m tools.docs "$@"

@@ -16,7 +16,8 @@ import pytest
 
 from tests.conftest import MAGASINS, PRODUITS, ROOT, VENTES_HEADER, make_settings, publish
 from tests.httpserver import FileServer
-from ventes_pme import api, docs, report, schema
+from tools import docs
+from ventes_pme import api, report, schema
 from ventes_pme.cli import main
 from ventes_pme.config import Settings
 from ventes_pme.report import charts

@@ -1,0 +1,56 @@
+"""The wheel holds the product only: the package, its SQL, declarations and data files,
+never the development tools (tools/, tests/, bench/) nor a browser or docs generator."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def wheel_files(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", str(ROOT), "-w", str(out), "--no-deps", "-q"],
+        check=True,
+        capture_output=True,
+    )
+    (wheel,) = out.glob("ventes_pme-*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        return archive.namelist()
+
+
+def test_the_wheel_holds_no_development_tooling(wheel_files: list[str]) -> None:
+    top = {name.split("/", 1)[0] for name in wheel_files}
+    assert {t for t in top if not t.endswith(".dist-info")} == {"ventes_pme"}
+    names = {Path(name).name for name in wheel_files}
+    for tool in ("docs.py", "chromium.py", "browser.py", "conftest.py", "baselines.py"):
+        assert tool not in names, tool
+    # everything the package reads at run time is in it
+    shipped = set(wheel_files)
+    for spec in Path(ROOT / "src" / "ventes_pme" / "sql" / "analyses").iterdir():
+        assert f"ventes_pme/sql/analyses/{spec.name}" in shipped
+    for data in ("report/rapport.css", "report/france.csv", "data/villes_regions.csv"):
+        assert f"ventes_pme/{data}" in shipped
+
+
+def test_the_package_imports_no_development_tool() -> None:
+    """Every module of the package in a fresh interpreter: no tool, no browser library."""
+    modules = sorted(
+        ".".join(p.relative_to(ROOT / "src").with_suffix("").parts)
+        for p in (ROOT / "src" / "ventes_pme").rglob("*.py")
+        if p.name != "__main__.py"
+    )
+    code = (
+        f"import sys\nfor m in {modules!r}: __import__(m)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('tools', 'playwright', 'tests', 'bench')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
