@@ -76,6 +76,8 @@ def json_amount(cents: int | None) -> float | None:
 
 def run_analyses(conn: sqlite3.Connection) -> Analysis:
     """Run every analysis in one transaction, store the results, return them."""
+    # a database made before an analysis was declared gets its table and view now
+    catalog.ensure_objects(conn)
     with transaction(conn):
         run_id = conn.execute(sql("runs/new_analysis_run"), {"created_at": now()}).lastrowid
         assert run_id is not None
@@ -107,8 +109,12 @@ def read_analysis(conn: sqlite3.Connection, run_id: int) -> Analysis:
     quantity, revenue = conn.execute(
         "SELECT quantity, revenue_cents FROM result_total_revenue WHERE run_id = ?", (run_id,)
     ).fetchone()
-    tables = {}
+    tables: dict[str, list[dict[str, Any]]] = {}
+    present = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
     for spec in catalog.tables():
+        if spec.table not in present:  # declared after this database's latest analysis
+            tables[spec.name] = []
+            continue
         # identifiers only, from the declarations (checked by catalog._spec)
         names = ", ".join(column.name for column in spec.columns)
         cursor = conn.execute(

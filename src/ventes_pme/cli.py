@@ -273,7 +273,7 @@ def print_analysis(analysis: Analysis) -> None:
         print(fmt.table([c.title for c in columns], cells, right=right))
     if hidden:
         print(
-            f"\nNon affichés ici ({', '.join(hidden)}) : voir ventes analyse --json, "
+            f"\nNon affichés ici : {', '.join(hidden)} ; voir ventes analyse --json "
             "ou les vues derniere_* de la base."
         )
 
