@@ -130,7 +130,7 @@ def test_init_is_idempotent_and_records_the_schema_version(
 ) -> None:
     path = tmp_path / "v.db"
     assert main(["init", "--db", str(path)]) == 0
-    assert "migration(s) appliquée(s) : 0001_schema" in capsys.readouterr().out
+    assert "appliquées : 0001_schema" in capsys.readouterr().out
     migrations = query(path, "SELECT version, name FROM schema_migrations")
     assert migrations[0] == (1, "schema")
     assert query(path, "PRAGMA user_version") == [(db.latest_version(),)]
@@ -226,7 +226,7 @@ def test_run_json_still_reports_warnings_on_stderr(
     assert main(["run", "--json", "--db", str(db_path), *_urls(server)]) == 0
     captured = capsys.readouterr()
     assert json.loads(captured.out)["nombre_ventes"] == 2
-    assert "1 vente(s) de la base ne figurent plus dans le fichier des ventes" in captured.err
+    assert "1 vente de la base ne figure plus dans le fichier des ventes" in captured.err
 
 
 def test_usage_errors_are_in_french(capsys: pytest.CaptureFixture[str]) -> None:

@@ -94,7 +94,7 @@ def test_too_many_server_errors_give_up(server: FileServer, tmp_path: Path) -> N
     server.behaviours["ventes"] = status(500, b"boom")
     with pytest.raises(CollectError) as info:
         _fetch(server, tmp_path, attempts=2)
-    assert "après 2 tentative(s)" in info.value.message
+    assert "après 2 tentatives" in info.value.message
     assert "erreur HTTP 500" in info.value.message
     assert len(server.requests) == 2
 
@@ -196,7 +196,7 @@ def test_refused_scheme(server: FileServer, tmp_path: Path) -> None:
     [
         (status(404, b"Not Found"), "erreur HTTP 404"),
         (status(403, b"Forbidden"), "erreur HTTP 403"),
-        (status(503, b"busy"), "impossible après 2 tentative(s)"),
+        (status(503, b"busy"), "impossible après 2 tentatives"),
         (redirect("/nowhere-loop"), "redirection"),
     ],
 )
@@ -262,5 +262,5 @@ def test_server_that_does_not_answer_times_out(server: FileServer, tmp_path: Pat
     with pytest.raises(CollectError) as info:
         _fetch(server, tmp_path, timeout=0.15, attempts=2)
     assert time.monotonic() - started < 0.6
-    assert "après 2 tentative(s) : pas de réponse en 0.15 s" in info.value.message
+    assert "après 2 tentatives : pas de réponse en 0.15 s" in info.value.message
     assert len(server.requests) == 2

@@ -225,8 +225,13 @@ def test_compose_stack_end_to_end(
     assert db_starts[0] < first_healthy < etl_starts[0], "etl started before db was healthy"
 
     # the results, read with the sqlite3 shell of the db container
-    total = stack.sql("SELECT sales_count, revenue_euros FROM latest_total_revenue")
-    assert total == [{"sales_count": sales_count, "revenue_euros": revenue_cents / 100}]
+    total = stack.sql("SELECT nombre_ventes, chiffre_affaires FROM derniere_chiffre_affaires_total")
+    euros = f"{revenue_cents // 100}.{revenue_cents % 100:02d}"  # exact text, French names
+    assert total == [{"nombre_ventes": sales_count, "chiffre_affaires": euros}]
+    # the English view stays for one version
+    assert stack.sql("SELECT sales_count FROM latest_total_revenue") == [
+        {"sales_count": sales_count}
+    ]
     assert revenue_cents == 526878  # the client's extract: 5 268,78 €
     assert stack.sql("SELECT count(*) AS n FROM sales") == [{"n": sales_count}]
     cities = stack.sql(
@@ -239,8 +244,8 @@ def test_compose_stack_end_to_end(
     by_region: dict[str, int] = defaultdict(int)
     for city, cents in by_city.items():
         by_region[region_of[city]] += cents
-    regions = stack.sql("SELECT region, revenue_euros FROM latest_sales_by_region")
-    assert {r["region"]: round(r["revenue_euros"] * 100) for r in regions} == by_region
+    regions = stack.sql("SELECT region, chiffre_affaires FROM derniere_ventes_par_region")
+    assert {r["region"]: int(r["chiffre_affaires"].replace(".", "")) for r in regions} == by_region
     assert "Région inconnue" not in by_region
 
     # both services as documented: same unprivileged user, read-only, no capability

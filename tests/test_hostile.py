@@ -180,7 +180,7 @@ def test_http_404(base: Pipeline) -> None:
 
 def test_http_500_retried_then_refused(base: Pipeline) -> None:
     base.server.behaviours["ventes"] = status(500, b"oops")
-    base.refused(3, "après 2 tentative(s)", "erreur HTTP 500")
+    base.refused(3, "après 2 tentatives", "erreur HTTP 500")
     assert sum(1 for r in base.server.requests if r[1] == "/ventes") == 1 + 2
 
 
@@ -205,7 +205,7 @@ def test_server_stalls_mid_body(base: Pipeline, monkeypatch: pytest.MonkeyPatch)
 
 def test_connection_reset(base: Pipeline) -> None:
     base.server.behaviours["ventes"] = _reset
-    base.refused(3, "Téléchargement de « ventes » impossible après 2 tentative(s)")
+    base.refused(3, "Téléchargement de « ventes » impossible après 2 tentatives")
 
 
 def test_connection_reset_mid_body(base: Pipeline) -> None:
@@ -375,7 +375,7 @@ def test_header_only_keeps_the_stored_sales(base: Pipeline) -> None:
     publish(base.server, ventes=VENTES_HEADER)
     outcome = base.accepted()
     assert base.sales_count() == GOOD_SALES  # never deleted silently
-    assert "3 vente(s) de la base ne figurent plus dans le fichier" in outcome.err
+    assert "3 ventes de la base ne figurent plus dans le fichier" in outcome.err
 
 
 def test_header_only_products_file(base: Pipeline) -> None:
@@ -497,7 +497,7 @@ def _one_bad_sale(pipe: Pipeline, line: str, code: str) -> None:
     outcome = pipe.accepted()
     assert pipe.rejects() == [(5, code)]
     assert pipe.sales_count() == GOOD_SALES + 1
-    assert "1 ligne(s) rejetée(s)" in outcome.out
+    assert "1 ligne rejetée" in outcome.out
     # the raw line is kept as it was
     assert pipe.query("SELECT raw FROM rejects") == [(line,)]
 

@@ -276,7 +276,7 @@ def test_rejected_rows_are_counted_in_the_cli_summary(
     out = capsys.readouterr().out
     ventes_row = next(line for line in out.splitlines() if line.startswith("ventes"))
     assert ventes_row.split() == ["ventes", "2", "1", "0", "0", "1"]
-    assert "1 ligne(s) rejetée(s) : voir la table « rejects »." in out
+    assert "1 ligne rejetée : voir la table « rejects »." in out
 
 
 # --- tolerated layouts ----------------------------------------------------------------------

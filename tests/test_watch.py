@@ -44,7 +44,7 @@ def test_cycles_skip_unchanged_files_and_reanalyse_on_change(
     first = run_cycle(settings, 1, logs.append)
     assert first.imported is not None and first.imported.files["ventes"].inserted == 2
     assert first.analysis_run == 1
-    assert "Cycle 1 : import n° 1 : +2 vente(s)" in logs[-1]
+    assert "Cycle 1 : import n° 1 : +2 ventes" in logs[-1]
 
     # nothing changed: three conditional requests answered 304, no import, no analysis
     before, mark = dump(db_path), len(server.requests)
@@ -120,7 +120,7 @@ def test_a_failed_cycle_is_logged_and_the_next_one_retries(
     assert results[0].error is not None and "erreur HTTP 500" in results[0].error
     assert any("Cycle 1 : échec, base inchangée" in line for line in logs)
     assert results[1].imported is not None and results[1].imported.files["ventes"].inserted == 2
-    assert logs[-1] == "Surveillance terminée : fin des cycles, 2 cycle(s)."
+    assert logs[-1] == "Surveillance terminée : fin des cycles, 2 cycles."
 
 
 def test_a_foreign_database_stops_the_watcher(server: FileServer, tmp_path: Path) -> None:
@@ -149,8 +149,8 @@ def test_a_signal_while_waiting_stops_at_once(
     lines = out.splitlines()
     assert all(STAMP.match(line) for line in lines), lines
     assert "Surveillance démarrée : un cycle toutes les 3600 s" in lines[0]
-    assert any("Cycle 1 : import n° 1 : +2 vente(s)" in line for line in lines)
-    assert lines[-1].endswith(f"Surveillance terminée : arrêt demandé ({sig.name}), 1 cycle(s).")
+    assert any("Cycle 1 : import n° 1 : +2 ventes" in line for line in lines)
+    assert lines[-1].endswith(f"Surveillance terminée : arrêt demandé ({sig.name}), 1 cycle.")
     assert integrity(db) == "ok"
 
 
@@ -172,7 +172,7 @@ def test_a_signal_during_a_cycle_lets_it_finish(server: FileServer, tmp_path: Pa
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
     assert "Arrêt demandé (SIGTERM) : l'import en cours se termine" in out
-    assert "Cycle 1 : import n° 1 : +30 vente(s)" in out
+    assert "Cycle 1 : import n° 1 : +30 ventes" in out
     assert _count(db, "sales") == 30
     assert integrity(db) == "ok"
 

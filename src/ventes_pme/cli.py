@@ -246,7 +246,8 @@ def print_import(report: ImportReport) -> None:
     print(f"Ventes en base : {fmt.integer(report.sales_after)} (+{fmt.integer(added)}).")
     rejected = sum(f.rejected for f in report.files.values())
     if rejected:
-        print(f"{fmt.integer(rejected)} ligne(s) rejetée(s) : voir la table « rejects ».")
+        lines = fmt.plural(rejected, "ligne rejetée", "lignes rejetées")
+        print(f"{lines} : voir la table « rejects ».")
     for warning in report.warnings:
         print(f"Attention : {warning}", file=sys.stderr)
 
@@ -286,7 +287,8 @@ def _cmd_init(args: argparse.Namespace, settings: Settings) -> int:
     report = api.init(settings)
     if report.applied:
         print(
-            f"Base « {report.db_path} » prête : migration(s) appliquée(s) : "
+            f"Base « {report.db_path} » prête : "
+            f"{fmt.plural(len(report.applied), 'migration appliquée', 'migrations appliquées')} : "
             f"{', '.join(report.applied)}."
         )
     else:
@@ -329,6 +331,9 @@ def _cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         start = date.fromisoformat(args.debut) if args.debut else None
+    except ValueError:
+        raise ConfigError(f"--debut : date AAAA-MM-JJ attendue, pas « {args.debut} ».") from None
+    try:
         done = generate(
             args.dossier,
             sales=args.ventes,

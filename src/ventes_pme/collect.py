@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ventes_pme import __version__
+from ventes_pme import __version__, fmt, french
 from ventes_pme.config import Settings
 from ventes_pme.errors import CollectError, ConfigError
 
@@ -128,7 +128,8 @@ def _download(
         except _Retry as exc:
             last = exc
     raise CollectError(
-        f"Téléchargement de « {source} » impossible après {settings.attempts} tentative(s) : "
+        f"Téléchargement de « {source} » impossible après "
+        f"{fmt.plural(settings.attempts, 'tentative')} : "
         f"{last}. Adresse : {url}"
     )
 
@@ -203,22 +204,24 @@ def _download_once(
         if exc.code >= 500 or exc.code == 429:
             raise _Retry(f"erreur HTTP {exc.code} du serveur") from None
         raise CollectError(
-            f"Le serveur a refusé « {source} » : erreur HTTP {exc.code} ({exc.reason}). "
+            f"Le serveur a refusé « {source} » : erreur HTTP {exc.code} "
+            f"({french.http_reason(exc.code, str(exc.reason))}). "
             f"Vérifiez l'adresse : {url}"
         ) from None
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, ssl.SSLError):
             raise CollectError(
-                f"Connexion sécurisée impossible pour « {source} » : {reason}."
+                f"Connexion sécurisée impossible pour « {source} » : {french.explain(reason)}."
             ) from None
         if isinstance(reason, socket.gaierror):
-            raise _Retry(f"serveur introuvable ({reason})") from None
-        raise _Retry(f"connexion impossible ({reason})") from None
+            raise _Retry(f"serveur introuvable ({french.explain(reason)})") from None
+        detail = french.explain(reason) if isinstance(reason, BaseException) else reason
+        raise _Retry(f"connexion impossible ({detail})") from None
     except TimeoutError:
         raise _Retry(f"pas de réponse en {settings.timeout:g} s") from None
     except (ConnectionError, http.client.HTTPException) as exc:
-        raise _Retry(f"connexion interrompue ({exc.__class__.__name__})") from None
+        raise _Retry(f"connexion interrompue ({french.explain(exc)})") from None
     with response:
         status = response.status
         length_header = response.headers.get("Content-Length")
@@ -248,7 +251,9 @@ def _download_once(
         except TimeoutError:
             raise _Retry(f"le serveur ne répond plus (après {size} octets)") from None
         except (ConnectionError, http.client.HTTPException) as exc:
-            raise _Retry(f"téléchargement interrompu après {size} octets ({exc})") from None
+            raise _Retry(
+                f"téléchargement interrompu après {size} octets ({french.explain(exc)})"
+            ) from None
         if expected is not None and size != expected:
             raise _Retry(f"fichier tronqué : {size} octets reçus sur {expected} annoncés")
         return Fetched(

@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+from ventes_pme import french
 from ventes_pme.errors import ConfigError
 
 GOOGLE_BASE = (
@@ -69,7 +70,9 @@ class Settings:
                 try:
                     values[name] = convert(raw.strip())
                 except ValueError as exc:
-                    raise ConfigError(f"Valeur invalide pour {var} : {raw!r} ({exc}).") from exc
+                    raise ConfigError(
+                        f"Valeur invalide pour {var} : {raw!r} ({french.explain(exc)})."
+                    ) from exc
         for name, value in (overrides or {}).items():
             if value is not None:
                 values[name] = value

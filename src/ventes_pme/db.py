@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
+from ventes_pme import french
 from ventes_pme.errors import DatabaseError
 
 #: PRAGMA application_id of a ventes-pme database ("VENT" in ASCII).
@@ -106,7 +107,9 @@ def connect(path: Path, *, lock_timeout: float = 600.0, create: bool = False) ->
             with path.open("rb") as handle:
                 if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
                     raise DatabaseError(_not_sqlite(path)) from exc
-        raise DatabaseError(f"Impossible d'ouvrir la base « {path} » : {exc}.") from exc
+        raise DatabaseError(
+            f"Impossible d'ouvrir la base « {path} » : {french.explain(exc)}."
+        ) from exc
     return conn
 
 

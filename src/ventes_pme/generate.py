@@ -129,9 +129,9 @@ def generate(
 ) -> Generated:
     """Write (or, with ``append``, extend) the three files of ``folder``; see the module doc."""
     if sales < 0 or products < 1 or stores < 1:
-        raise ValueError("sales >= 0, products >= 1 and stores >= 1 expected")
+        raise ValueError("il faut au moins 0 vente, 1 produit et 1 magasin")
     if not (0 <= identical <= 1 and 0 <= invalid <= 1 and identical + invalid <= 1):
-        raise ValueError("identical and invalid are shares between 0 and 1")
+        raise ValueError("--identiques et --invalides sont des parts entre 0 et 1")
     folder.mkdir(parents=True, exist_ok=True)
     ventes = folder / "ventes.csv"
     recent: list[str] = []

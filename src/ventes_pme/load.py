@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ventes_pme import aggregates, validate
+from ventes_pme import aggregates, fmt, validate
 from ventes_pme.collect import Fetched
 from ventes_pme.db import now, transaction
 from ventes_pme.regions import UNKNOWN_REGION, city_key, load_reference
@@ -183,8 +183,13 @@ def load(
                 )
         if reports["ventes"].vanished:
             warnings.append(
-                f"{reports['ventes'].vanished} vente(s) de la base ne figurent plus dans le "
-                "fichier des ventes : elles sont conservées (aucune suppression silencieuse)."
+                f"{fmt.plural(reports['ventes'].vanished, 'vente')} de la base "
+                + (
+                    "ne figurent plus dans le fichier des ventes : elles sont conservées"
+                    if reports["ventes"].vanished > 1
+                    else "ne figure plus dans le fichier des ventes : elle est conservée"
+                )
+                + " (aucune suppression silencieuse)."
             )
         # only the sales file inserts sales (count(*) would scan the whole table again)
         sales_after = sales_before + reports["ventes"].inserted

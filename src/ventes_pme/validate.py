@@ -19,6 +19,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO
 
+from ventes_pme import french
 from ventes_pme.errors import FileFormatError
 
 #: A quantity above this is refused: it is a typing error, not a sale.
@@ -200,7 +201,7 @@ class Rows:
             except csv.Error as exc:
                 raise FileFormatError(
                     f"Le fichier « {self.layout.source} » est mal formé vers la ligne "
-                    f"{reader.line_num + offset} : {exc}."
+                    f"{reader.line_num + offset} : {french.explain(exc)}."
                 ) from exc
             self.end_line = reader.line_num + offset
 
@@ -322,7 +323,8 @@ def _fields(layout: CsvLayout, fields: list[str]) -> list[str]:
     if len(fields) != layout.width:
         raise RowError(
             "bad_width",
-            f"{len(fields)} champ(s) au lieu de {layout.width} (séparateur « {layout.delimiter} »)",
+            f"{len(fields)} {'champ' if len(fields) < 2 else 'champs'} au lieu de "
+            f"{layout.width} (séparateur « {layout.delimiter} »)",
         )
     return fields
 

@@ -138,13 +138,13 @@ def run_cycle(settings: Settings, number: int, log: Log) -> CycleResult:
         report = api.load_fetched(settings, fetched)
     added = report.sales_after - report.sales_before
     rejected = sum(f.rejected for f in report.files.values())
+    products = report.files["produits"].inserted + report.files["produits"].updated
+    stores = report.files["magasins"].inserted + report.files["magasins"].updated
     summary = (
-        f"Cycle {number} : import n° {report.import_id} : +{fmt.integer(added)} vente(s) "
-        f"(total {fmt.integer(report.sales_after)}), "
-        f"{fmt.integer(report.files['produits'].inserted + report.files['produits'].updated)} "
-        f"produit(s) et "
-        f"{fmt.integer(report.files['magasins'].inserted + report.files['magasins'].updated)} "
-        f"magasin(s) nouveaux ou modifiés, {fmt.integer(rejected)} ligne(s) rejetée(s)"
+        f"Cycle {number} : import n° {report.import_id} : +{fmt.plural(added, 'vente')} "
+        f"(total {fmt.integer(report.sales_after)}), {fmt.plural(products, 'produit')} et "
+        f"{fmt.plural(stores, 'magasin')} nouveaux ou modifiés, "
+        f"{fmt.plural(rejected, 'ligne rejetée', 'lignes rejetées')}"
     )
     for warning in report.warnings:
         log(f"Cycle {number} : attention : {warning}")
@@ -212,5 +212,5 @@ def watch(
             if stop.wait(interval - (time.monotonic() - started)):
                 break
     reason = f"arrêt demandé ({stop.signal_name})" if stop.signal_name else "fin des cycles"
-    log(f"Surveillance terminée : {reason}, {number} cycle(s).")
+    log(f"Surveillance terminée : {reason}, {fmt.plural(number, 'cycle')}.")
     return results
