@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -24,12 +25,45 @@ from ventes_pme.progress import ProgressLine
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's help in French: "Utilisation :", and a space before every heading's colon."""
+
     def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
         super().add_usage(usage, actions, groups, "Utilisation : " if prefix is None else prefix)
 
+    def start_section(self, heading: str | None) -> None:
+        # argparse writes "<heading>:"; French typography wants "<heading> :"
+        super().start_section(f"{heading} " if heading else heading)
+
+
+#: argparse's English error messages (Python 3.11 to 3.13) -> French, applied in order
+_ERRORS = [
+    (r"the following arguments are required: ", "arguments obligatoires : "),
+    (r"unrecognized arguments: ", "arguments inconnus : "),
+    (r"one of the arguments (.*) is required", r"l'un des arguments \1 est obligatoire"),
+    (r"ambiguous option: (\S+) could match (.*)", r"option ambiguë : \1 peut désigner \2"),
+    (r"^argument (\S+): ", r"argument \1 : "),
+    (r"invalid choice: (.*?) \(choose from (.*)\)", r"choix invalide : \1 (choisir parmi \2)"),
+    (r"invalid float value: ", "nombre invalide : "),
+    (r"invalid int value: ", "nombre entier invalide : "),
+    (r"invalid \S+ value: ", "valeur invalide : "),
+    (r"expected one argument", "une valeur est attendue"),
+    (r"expected at most one argument", "au plus une valeur est attendue"),
+    (r"expected at least one argument", "au moins une valeur est attendue"),
+    (r"expected (\d+) arguments?", r"\1 valeurs attendues"),
+    (r"not allowed with argument ", "incompatible avec l'argument "),
+    (r"ignored explicit argument ", "valeur inattendue "),
+]
+
+
+def translate_error(message: str) -> str:
+    """An argparse error message in French (French typography included)."""
+    for pattern, french in _ERRORS:
+        message = re.sub(pattern, french, message)
+    return message
+
 
 class _Parser(argparse.ArgumentParser):
-    """argparse speaking French: titles, help option and error messages."""
+    """argparse speaking French: headings, help option and error messages."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
@@ -46,18 +80,8 @@ class _Parser(argparse.ArgumentParser):
         )
 
     def error(self, message: str) -> NoReturn:
-        translated = (
-            message.replace("the following arguments are required", "arguments obligatoires")
-            .replace("unrecognized arguments", "arguments inconnus")
-            .replace("invalid choice", "choix invalide")
-            .replace("choose from", "choisir parmi")
-            .replace("expected one argument", "une valeur est attendue")
-            .replace("argument ", "argument ")
-            .replace("invalid float value", "nombre invalide")
-            .replace("invalid int value", "nombre entier invalide")
-        )
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog} : erreur : {translated}\n")
+        self.exit(2, f"{self.prog} : erreur : {translate_error(message)}\n")
 
 
 def _common(parser: argparse.ArgumentParser, *, urls: bool = False) -> None:
