@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates every deliverable of docs/: architecture and data-model diagrams (Mermaid,
 # Graphviz SVG), physical schema, SQL index, results note, HTML report and its screenshots.
-# Needs graphviz (dot) and chromium for the SVG and PNG files; the client's files in
+# Needs graphviz (dot) for the SVG files, chromium (Debian package, driven by Playwright of
+# the dev extra) for the PNG files; the client's files in
 # exemples/client (the project's snapshot) for the note and the report. `--verifier` only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
