@@ -115,6 +115,17 @@ def downgrade_to_version_1(path: Path) -> None:
             "PRAGMA user_version = 1;"
         )
         conn.execute(v1_rejects)  # migration 0003 changed its key
+        # what later migrations and the analyses' declarations added: views, result tables
+        v1 = sqlite3.connect(":memory:")
+        for statement in db.split_statements(db.migrations()[0].sql):
+            v1.execute(statement)
+        kept = {name for (name,) in v1.execute("SELECT name FROM sqlite_master")}
+        added = conn.execute(
+            "SELECT type, name FROM sqlite_master WHERE type IN ('view', 'table') ORDER BY type"
+        ).fetchall()
+        for kind, name in sorted(added, key=lambda row: row[0] != "view"):  # views first
+            if name not in kept:
+                conn.execute(f"DROP {kind.upper()} {name}")
     finally:
         conn.close()
 
