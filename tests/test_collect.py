@@ -262,5 +262,5 @@ def test_server_that_does_not_answer_times_out(server: FileServer, tmp_path: Pat
     with pytest.raises(CollectError) as info:
         _fetch(server, tmp_path, timeout=0.15, attempts=2)
     assert time.monotonic() - started < 0.6
-    assert "après 2 tentatives : pas de réponse en 0.15 s" in info.value.message
+    assert "après 2 tentatives : pas de réponse en 0,15\u00a0s" in info.value.message
     assert len(server.requests) == 2

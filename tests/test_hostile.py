@@ -194,7 +194,7 @@ def test_http_503_once_then_success(base: Pipeline) -> None:
 def test_server_never_answers(base: Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VENTES_TIMEOUT", "0.3")
     base.server.behaviours["ventes"] = _never_answers
-    base.refused(3, "pas de réponse en 0.3 s")
+    base.refused(3, "pas de réponse en 0,3\u00a0s")
 
 
 def test_server_stalls_mid_body(base: Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -148,7 +148,7 @@ def test_a_signal_while_waiting_stops_at_once(
     assert time.monotonic() - started < 5
     lines = out.splitlines()
     assert all(STAMP.match(line) for line in lines), lines
-    assert "Surveillance démarrée : un cycle toutes les 3600 s" in lines[0]
+    assert "Surveillance démarrée : un cycle toutes les 3600\u00a0s" in lines[0]
     assert any("Cycle 1 : import n° 1 : +2 ventes" in line for line in lines)
     assert lines[-1].endswith(f"Surveillance terminée : arrêt demandé ({sig.name}), 1 cycle.")
     assert integrity(db) == "ok"

@@ -251,7 +251,7 @@ def _progress(settings: Settings) -> ProgressLine | None:
 
 
 def print_import(report: ImportReport) -> None:
-    print(f"Import n° {report.import_id} terminé ({report.finished_at}).")
+    print(f"Import n° {report.import_id} terminé le {fmt.moment(report.finished_at)}.")
     headers = ["fichier", "lues", "insérées", "mises à jour", "déjà présentes", "rejetées"]
     rows = []
     for f in report.files.values():
@@ -376,8 +376,9 @@ def _cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError(f"Réglage invalide pour « ventes generer » : {exc}.") from None
     verb = "ajoutées à" if args.ajouter else "écrites dans"
     print(
-        f"{fmt.integer(done.sales)} ventes {verb} « {done.folder} » (du {done.first_day} au "
-        f"{done.last_day}) : {fmt.integer(done.identical)} lignes identiques à une autre, "
+        f"{fmt.integer(done.sales)} ventes {verb} « {done.folder} » "
+        f"(du {fmt.day(str(done.first_day))} au {fmt.day(str(done.last_day))}) : "
+        f"{fmt.integer(done.identical)} lignes identiques à une autre, "
         f"{fmt.integer(done.invalid)} lignes invalides."
     )
     return 0

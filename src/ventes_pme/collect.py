@@ -219,7 +219,7 @@ def _download_once(
         detail = french.explain(reason) if isinstance(reason, BaseException) else reason
         raise _Retry(f"connexion impossible ({detail})") from None
     except TimeoutError:
-        raise _Retry(f"pas de réponse en {settings.timeout:g} s") from None
+        raise _Retry(f"pas de réponse en {fmt.seconds(settings.timeout)}") from None
     except (ConnectionError, http.client.HTTPException) as exc:
         raise _Retry(f"connexion interrompue ({french.explain(exc)})") from None
     with response:
@@ -242,7 +242,8 @@ def _download_once(
                     if time.monotonic() > deadline:
                         raise CollectError(
                             f"Téléchargement de « {source} » trop lent : abandon après "
-                            f"{settings.max_duration:g} s (VENTES_DUREE_MAX) ({size} octets reçus)."
+                            f"{fmt.seconds(settings.max_duration)} (VENTES_DUREE_MAX) "
+                            f"({fmt.integer(size)} octets reçus)."
                         )
                     digest.update(chunk)
                     out.write(chunk)

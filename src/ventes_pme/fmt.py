@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -30,6 +30,16 @@ def euros(cents: int | None, *, symbol: bool = True) -> str:
 def day(iso: str | None) -> str:
     """``"2023-05-27"`` -> ``"27/05/2023"``; None -> ``"—"``."""
     return "—" if not iso else date.fromisoformat(iso).strftime("%d/%m/%Y")
+
+
+def moment(iso: str) -> str:
+    """``"2026-11-29T01:57:49+00:00"`` -> ``"29/11/2026 à 01:57 UTC"`` (times are UTC)."""
+    return datetime.fromisoformat(iso).strftime("%d/%m/%Y à %H:%M UTC")
+
+
+def seconds(value: float) -> str:
+    """``0.15`` -> ``"0,15 s"``: a duration as the settings give it, French decimal comma."""
+    return f"{value:g}".replace(".", ",") + f"{NBSP}s"
 
 
 def value(format: str, value: Any) -> str:

@@ -191,7 +191,8 @@ def watch(
     results: list[CycleResult] = []
     init = api.init(settings)
     log(
-        f"Surveillance démarrée : un cycle toutes les {interval:g} s, base « {init.db_path} » "
+        f"Surveillance démarrée : un cycle toutes les {fmt.seconds(interval)}, "
+        f"base « {init.db_path} » "
         f"(schéma version {init.schema_version}). Arrêt : Ctrl+C ou SIGTERM."
     )
     number = 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from ventes_pme import fmt
 from ventes_pme.analyse import Analysis
@@ -19,7 +19,7 @@ def normalize_run_date(text: str) -> str:
 
 
 def run_date(created_at: str) -> str:
-    return datetime.fromisoformat(created_at).strftime("%d/%m/%Y à %H:%M UTC")
+    return fmt.moment(created_at)
 
 
 def header(analysis: Analysis) -> str:
