@@ -14,7 +14,6 @@ A generated block inside a hand-written Markdown file sits between
 
 from __future__ import annotations
 
-import argparse
 import re
 import shutil
 import subprocess
@@ -25,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ventes_pme import api, catalog, report, schema
+from ventes_pme.cli import _Parser as FrenchParser
 from ventes_pme.config import Settings
 
 #: the repository: this tool works on a clone, never from an installed package
@@ -547,7 +547,7 @@ def _shown(path: Path) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = FrenchParser(
         prog="python -m tools.docs",
         description="Régénère les livrables de docs/ : diagrammes, modèle de données, note de "
         "résultats, rapport HTML et ses captures d'écran.",

@@ -115,18 +115,21 @@ class Spec:
 
 
 def _spec(file: str, data: dict[str, Any]) -> Spec:
-    columns = tuple(Column(**c) for c in data.pop("columns"))
-    chart = Chart(**data.pop("chart")) if "chart" in data else None
-    pivot = Pivot(**data.pop("pivot")) if "pivot" in data else None
-    spec = Spec(
-        file=file,
-        name=file.partition("_")[2],
-        columns=columns,
-        chart=chart,
-        pivot=pivot,
-        section=data.pop("section", data["title"]),
-        **data,
-    )
+    try:
+        columns = tuple(Column(**c) for c in data.pop("columns"))
+        chart = Chart(**data.pop("chart")) if "chart" in data else None
+        pivot = Pivot(**data.pop("pivot")) if "pivot" in data else None
+        spec = Spec(
+            file=file,
+            name=file.partition("_")[2],
+            columns=columns,
+            chart=chart,
+            pivot=pivot,
+            section=data.pop("section", data["title"]),
+            **data,
+        )
+    except (KeyError, TypeError) as exc:  # a missing or unknown key
+        raise ValueError(f"invalid declaration of analysis {file}: {exc}") from exc
     # every name below goes into SQL text: identifiers only, checked here
     names = [spec.name, spec.table, *(c.name for c in columns), *(c.key for c in columns)]
     bad = [n for n in names if not _IDENTIFIER.fullmatch(n)]
