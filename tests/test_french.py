@@ -1,0 +1,101 @@
+"""Technical errors reach the user in French; the original only under VENTES_DEBUG."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import publish
+from tests.httpserver import FileServer, status
+from ventes_pme import french
+from ventes_pme.cli import main
+
+ENGLISH = (
+    "Name or service",
+    "name resolution",
+    "Connection refused",
+    "could not convert",
+    "invalid literal",
+    "Not Found",
+    "Errno",
+)
+
+
+def _run(capsys: pytest.CaptureFixture[str], db: Path, **urls: str) -> tuple[int, str]:
+    args = ["import", "--db", str(db)]
+    for source, url in urls.items():
+        args += [f"--url-{source}", url]
+    code = main(args)
+    return code, capsys.readouterr().err
+
+
+def _no_english(text: str) -> None:
+    assert not [e for e in ENGLISH if e in text], text
+
+
+def test_explanations_in_french_and_the_original_only_under_debug(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("VENTES_DEBUG", raising=False)
+    unknown = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    assert french.explain(unknown) == "nom de serveur inconnu"
+    assert french.explain(ValueError("could not convert string to float: 'x'")) == (
+        "un nombre est attendu"
+    )
+    assert french.explain(ConnectionRefusedError(111, "Connection refused")).startswith(
+        "connexion refusée"
+    )
+    assert french.http_reason(404, "Not Found") == "introuvable"
+    monkeypatch.setenv("VENTES_DEBUG", "1")
+    assert french.explain(unknown) == (
+        "nom de serveur inconnu [détail : gaierror: [Errno -2] Name or service not known]"
+    )
+    assert french.http_reason(404, "Not Found") == "introuvable [détail : Not Found]"
+
+
+def test_unknown_server_in_french(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, db_path: Path
+) -> None:
+    monkeypatch.setenv("VENTES_TENTATIVES", "1")
+    monkeypatch.delenv("VENTES_DEBUG", raising=False)
+    code, err = _run(capsys, db_path, produits="http://serveur-inexistant.invalid/p.csv")
+    assert code == 3
+    assert "serveur introuvable (" in err, err
+    _no_english(err)
+
+
+def test_connection_refused_in_french(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, db_path: Path
+) -> None:
+    monkeypatch.setenv("VENTES_TENTATIVES", "1")
+    monkeypatch.delenv("VENTES_DEBUG", raising=False)
+    with socket.socket() as free:  # a port nobody listens on
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    code, err = _run(capsys, db_path, produits=f"http://127.0.0.1:{port}/p.csv")
+    assert code == 3
+    assert "connexion refusée" in err, err
+    _no_english(err)
+
+
+def test_http_reason_and_bad_setting_in_french(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    server: FileServer,
+    db_path: Path,
+) -> None:
+    monkeypatch.delenv("VENTES_DEBUG", raising=False)
+    publish(server)
+    server.behaviours["ventes"] = status(404)
+    urls = {s: server.url(s) for s in ("produits", "magasins", "ventes")}
+    code, err = _run(capsys, db_path, **urls)
+    assert code == 3
+    assert "erreur HTTP 404 (introuvable)" in err, err
+    _no_english(err)
+    monkeypatch.setenv("VENTES_TIMEOUT", "abc")
+    code, err = _run(capsys, db_path, **urls)
+    assert code == 2
+    assert "Valeur invalide pour VENTES_TIMEOUT : 'abc' (un nombre est attendu)." in err, err
+    _no_english(err)
