@@ -8,6 +8,7 @@ import os
 import re
 import signal
 import sys
+import textwrap
 import threading
 import traceback
 from collections.abc import Callable, Iterator, Sequence
@@ -153,9 +154,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser(
         "analyse",
         help="calculer les analyses et enregistrer leurs résultats",
-        description="Calcule chiffre d'affaires total, ventes par produit, par région, par ville, "
-        "par jour, par semaine, par magasin et produit × région, et enregistre les résultats "
-        "dans la base (une nouvelle exécution à chaque fois, l'historique est conservé).",
+        description=textwrap.fill(
+            "Calcule les analyses ("
+            + ", ".join(spec.title[:1].lower() + spec.title[1:] for spec in catalog.specs())
+            + ") et enregistre leurs résultats dans la base (une nouvelle exécution à chaque "
+            "fois, l'historique est conservé).",
+            90,
+        ),
     )
     _common(p)
     p.add_argument("--json", action="store_true", help="afficher les résultats en JSON")
