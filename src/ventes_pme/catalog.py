@@ -162,10 +162,6 @@ def tables() -> tuple[Spec, ...]:
     return tuple(s for s in specs() if not s.summary)
 
 
-def summary() -> Spec:
-    return next(s for s in specs() if s.summary)
-
-
 # --- the database objects of each declaration --------------------------------------------
 
 
