@@ -526,7 +526,8 @@ def _cmd_rapport(args: argparse.Namespace, settings: Settings) -> int:
         raise DatabaseError(
             f"La base « {settings.db_path} » n'a encore aucune analyse : lancez « ventes analyse »."
         )
-    for path in report.write(analysis, args.sortie):
+    data = api.data_headline(settings, analysis.last_import_id)
+    for path in report.write(analysis, args.sortie, data):
         print(f"Écrit : {path}")
     return 0
 

@@ -765,6 +765,19 @@ def keys_text(f: FileProfile) -> str:
     return f"{', '.join(others)} (aucun identifiant déclaré ; unique sur ces {lines})"
 
 
+def _short_keys(f: FileProfile) -> str:
+    keys = f.candidate_keys
+    ids = [c.name for c in f.columns if c.is_key and c.identifier]
+    if ids:
+        return ", ".join(ids)
+    if not keys:
+        return "aucune"
+    if len(keys[0]) > 1:
+        return "la ligne entière"
+    names = ", ".join(k[0] for k in keys)
+    return f"aucun identifiant ({names} unique sur ces {_plural(f.lines, 'ligne')})"
+
+
 def file_title(f: FileProfile) -> str:
     return (
         f"{_plural(f.lines, 'ligne')}, {_plural(len(f.columns), 'colonne')}, "
@@ -790,7 +803,8 @@ def markdown(profile: Profile, level: int = 2) -> str:
     out = []
     for source, f in profile.files.items():
         headers, rows = column_rows(f)
-        out += [f"{h} Le fichier « {source} »", "", file_title(f).capitalize() + ".", ""]
+        title = file_title(f)
+        out += [f"{h} Le fichier « {source} »", "", title[:1].upper() + title[1:] + ".", ""]
         out.append("| " + " | ".join(headers) + " |")
         out.append("|" + "|".join(":---" if i < 2 or i == 8 else "---:" for i in range(9)) + "|")
         out += ["| " + " | ".join(cell.replace("|", "\\|") for cell in r) + " |" for r in rows]
@@ -816,7 +830,7 @@ def headline(conn: sqlite3.Connection, import_id: int | None = None) -> list[tup
         for c in x.columns
         if c.outliers is not None and not c.identifier and x.source != "magasins"
     ]
-    keys = [f"{s} : {keys_text(x)}" for s, x in f.items()]
+    keys = [f"{s} : {_short_keys(x)}" for s, x in f.items()]
     rows = [
         (
             "Fichiers reçus",
@@ -833,7 +847,10 @@ def headline(conn: sqlite3.Connection, import_id: int | None = None) -> list[tup
             )
         )
     rows += [
-        ("Lignes de ventes identiques", _n(sales.identical_lines)),
+        (
+            "Lignes de ventes identiques",
+            "aucune" if sales.identical_lines == 0 else _n(sales.identical_lines),
+        ),
         (
             "Couverture des références",
             f"{_plural(sales.unknown_products, 'vente')} à produit inconnu, "

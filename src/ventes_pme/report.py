@@ -314,8 +314,22 @@ def _header(analysis: Analysis) -> str:
     )
 
 
-def markdown(analysis: Analysis) -> str:
-    """The French results note."""
+def _md_data(data: list[tuple[str, str]] | None) -> list[str]:
+    """The "Les données" section: the headline figures of the data profile."""
+    if not data:
+        return []
+    return [
+        "## Les données",
+        "",
+        *[f"- {label} : {value}." for label, value in data],
+        "",
+        "Le profil complet : `ventes profil` (ou la table `profile_files`).",
+        "",
+    ]
+
+
+def markdown(analysis: Analysis, data: list[tuple[str, str]] | None = None) -> str:
+    """The French results note; ``data``: the headline figures of the data profile."""
     return "\n".join(
         [
             "# Note de résultats : les ventes de la PME",
@@ -329,6 +343,7 @@ def markdown(analysis: Analysis) -> str:
             "",
             *[f"- {s}" for s in reading(analysis)],
             "",
+            *_md_data(data),
             "## 1. Chiffre d'affaires total",
             "",
             f"**{fmt.euros(analysis.total_revenue_cents)}** pour "
@@ -606,6 +621,12 @@ h2 { font-size: 1.2rem; margin: 0.3em 0 0.6em; color: var(--accent); }
 .kpi { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; }
 .kpi b { display: block; font-size: 1.5rem; white-space: nowrap; }
 .kpi span { color: var(--muted); font-size: 0.9rem; }
+dl.donnees { display: grid; grid-template-columns: minmax(120px, 16em) 1fr; gap: 4px 16px;
+  margin: 0 0 8px; }
+dl.donnees dt { color: var(--muted); }
+dl.donnees dd { margin: 0; overflow-wrap: anywhere; }
+@media (max-width: 760px) { dl.donnees { grid-template-columns: 1fr; }
+  dl.donnees dd { margin-bottom: 6px; } }
 .grid2 { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; align-items: start; }
 .grid2 > div { min-width: 0; }
 @media (max-width: 760px) { .grid2 { grid-template-columns: 1fr; } main { padding: 8px; }
@@ -654,8 +675,9 @@ def _html_table(table: Table) -> str:
     )
 
 
-def html_report(analysis: Analysis) -> str:
-    """The self-contained HTML report (inline CSS and SVG, no external resource)."""
+def html_report(analysis: Analysis, data: list[tuple[str, str]] | None = None) -> str:
+    """The self-contained HTML report (inline CSS and SVG, no external resource);
+    ``data``: the headline figures of the data profile."""
     t = analysis.tables
     e = fmt.euros
     products = t["ventes_par_produit"]
@@ -711,6 +733,16 @@ def html_report(analysis: Analysis) -> str:
         + '</div><ul class="reading">'
         + "".join(f"<li>{_E(s)}</li>" for s in reading(analysis))
         + "</ul></section>",
+        *(
+            [
+                '<section id="donnees"><h2>Les données</h2><dl class="donnees">'
+                + "".join(f"<dt>{_E(k)}</dt><dd>{_E(v)}</dd>" for k, v in data)
+                + '</dl><p class="meta">Le profil complet : <code>ventes profil</code>.</p>'
+                "</section>"
+            ]
+            if data
+            else []
+        ),
         '<section id="produits"><h2>Ventes par produit</h2>'
         + product_chart
         + _html_table(products_table(analysis))
@@ -757,16 +789,18 @@ def html_report(analysis: Analysis) -> str:
     )
 
 
-def render(analysis: Analysis) -> dict[str, str]:
+def render(analysis: Analysis, data: list[tuple[str, str]] | None = None) -> dict[str, str]:
     """File name -> content: the note and the HTML report."""
-    return {NOTE_NAME: markdown(analysis), HTML_NAME: html_report(analysis)}
+    return {NOTE_NAME: markdown(analysis, data), HTML_NAME: html_report(analysis, data)}
 
 
-def write(analysis: Analysis, folder: Path) -> list[Path]:
+def write(
+    analysis: Analysis, folder: Path, data: list[tuple[str, str]] | None = None
+) -> list[Path]:
     """Write the note and the HTML report into ``folder``; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in render(analysis).items():
+    for name, text in render(analysis, data).items():
         path = folder / name
         path.write_text(text, encoding="utf-8")
         written.append(path)
