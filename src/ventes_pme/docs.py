@@ -682,7 +682,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--sans-captures", action="store_true", help="pas de captures d'écran")
     args = parser.parse_args(argv)
-    data = args.donnees if args.donnees.is_dir() else None
+    names = ("produits", "magasins", "ventes")
+    data = args.donnees if all((args.donnees / f"{n}.csv").is_file() for n in names) else None
     # what cannot be regenerated here, hence not checked either
     missing = []
     if data is None:
