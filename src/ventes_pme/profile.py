@@ -21,17 +21,20 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
 from ventes_pme import fmt, validate
 from ventes_pme.db import transaction
+from ventes_pme.errors import FileFormatError
 from ventes_pme.sqlfiles import sql
 from ventes_pme.validate import CsvLayout, RowError
 
@@ -40,6 +43,10 @@ SOURCES = ("produits", "magasins", "ventes")
 MAX_DISTINCT = 10_000
 #: distinct whole lines counted in a reference file, to find identical lines
 MAX_LINES = 100_000
+#: a value longer than this is never taken for a number (nor a date)
+MAX_DIGITS = 24
+#: lines counted at a time (a batch of lines is a few MB at most)
+BATCH = 4_096
 #: most frequent values kept per column
 TOP = 5
 #: Tukey's rule: outside [Q1 - k x IQR, Q3 + k x IQR] a value is an outlier
@@ -59,6 +66,8 @@ class ColumnProfile:
     #: an identifier (``ID …``): no statistics on its numbers
     identifier: bool
     empty_values: int
+    #: values of another type than the column's (e.g. "abc" in a column of numbers)
+    nonconforming: int
     #: None: more than MAX_DISTINCT distinct values (then no statistics)
     distinct_values: int | None
     #: every line has a value, no two lines the same one
@@ -126,26 +135,51 @@ class Profile:
 
 
 class _Counts:
-    """The count of each raw value of one column, bounded to MAX_DISTINCT values."""
+    """The count of each raw value of one column, bounded to MAX_DISTINCT values.
 
-    __slots__ = ("counts", "full", "more_empty", "more_types")
+    Past the bound the counts are dropped (the column gets no statistics) and only the
+    empty values and the type of each value are counted.
+    """
+
+    __slots__ = ("counts", "full", "more_empty", "more_kinds")
 
     def __init__(self) -> None:
-        self.counts: dict[str, int] = {}
+        self.counts: Counter[str] = Counter()
         self.full = False
-        #: empty values and types of the values met once the counts were full
         self.more_empty = 0
-        self.more_types: set[str] = set()
+        #: the types of the values counted once the counts were dropped
+        self.more_kinds: Counter[str] = Counter()
 
-    def add_overflow(self, value: str) -> None:
-        self.full = True
-        if value.strip():
-            self.more_types.add(_kind(value.strip()))
-        else:
-            self.more_empty += 1
+    def add(self, values: tuple[str, ...]) -> None:
+        if not self.full:
+            self.counts.update(values)  # C speed: a batch at a time
+            if len(self.counts) > MAX_DISTINCT:
+                self.full = True
+                self._count_kinds(self.counts.items())
+                self.counts = Counter()
+            return
+        self._count_kinds((value, 1) for value in values)
+
+    def _count_kinds(self, values: Iterable[tuple[str, int]]) -> None:
+        for raw, n in values:
+            value = raw.strip()
+            if value:
+                self.more_kinds[_kind(value)] += n
+            else:
+                self.more_empty += n
+
+
+def _date(value: str) -> str | None:
+    """``value`` as an ISO date, or None when it is not a valid date."""
+    try:
+        return validate.parse_date(value)
+    except RowError:
+        return None
 
 
 def _kind(value: str) -> str:
+    if len(value) > MAX_DIGITS:
+        return "texte"  # not a number anyone means: kept out of the statistics
     if _INTEGER.fullmatch(value):
         return "entier"
     if _DECIMAL.fullmatch(value):
@@ -200,7 +234,23 @@ class _Scan:
     bad_width_lines: int = 0
     columns: list[_Counts] = field(default_factory=list)
     #: whole lines and their counts (reference files only), None when too many
-    whole_lines: dict[str, int] | None = None
+    whole_lines: Counter[str] | None = None
+
+
+def _records(path: Path, layout: CsvLayout) -> Iterator[list[str]]:
+    """The records of the file after its header, as the import reads them (csv module)."""
+    encoding = "cp1252" if layout.encoding == "cp1252" else "utf-8-sig"
+    with path.open("rb") as raw:
+        raw.seek(layout.data_offset)
+        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        reader = csv.reader(text, delimiter=layout.delimiter, strict=False)
+        try:
+            yield from reader
+        except csv.Error as exc:
+            raise FileFormatError(
+                f"Le fichier « {layout.source} » est mal formé vers la ligne "
+                f"{reader.line_num + 1} : {exc}."
+            ) from exc
 
 
 def _scan(source: str, path: Path, layout: CsvLayout) -> _Scan:
@@ -218,38 +268,30 @@ def _scan(source: str, path: Path, layout: CsvLayout) -> _Scan:
         _encoding(path, layout),
         _line_endings(path),
         columns=[_Counts() for _ in header],
-        whole_lines=None if source == "ventes" else {},
+        whole_lines=None if source == "ventes" else Counter(),
     )
     columns = found.columns
-    counts = [c.counts for c in columns]
     whole = found.whole_lines
-    lines = bad_width = 0
-    rows = validate.rows(layout, path)
-    for _, fields in rows:
-        lines += 1
-        if len(fields) != width:
-            bad_width += 1
-            fields = (fields + [""] * width)[:width]
-        for i, value in enumerate(fields):
-            column = counts[i]
-            n = column.get(value)
-            if n is not None:
-                column[value] = n + 1
-            elif len(column) < MAX_DISTINCT:
-                column[value] = 1
-            else:
-                columns[i].add_overflow(value)
+    lines = bad_width = blank = 0
+    blank_row = [""] * width
+    records = _records(path, layout)
+    while batch := list(itertools.islice(records, BATCH)):
+        # blank lines, as the import skips them: no field, or only empty ones
+        skipped = batch.count([]) + batch.count(blank_row)
+        if skipped:
+            blank += skipped
+            batch = [fields for fields in batch if fields and fields != blank_row]
+        lines += len(batch)
+        bad_width += len(batch) - list(map(len, batch)).count(width)
+        # one tuple per column (a missing field counts as empty, an extra one is ignored)
+        by_column = list(itertools.zip_longest(*batch, fillvalue=""))
+        for i, column in enumerate(columns):
+            column.add(by_column[i] if i < len(by_column) else ("",) * len(batch))
         if whole is not None:
-            line = layout.delimiter.join(v.strip() for v in fields)
-            n = whole.get(line)
-            if n is not None:
-                whole[line] = n + 1
-            elif len(whole) < MAX_LINES:
-                whole[line] = 1
-            else:
+            whole.update(layout.delimiter.join(v.strip() for v in fields) for fields in batch)
+            if len(whole) > MAX_LINES:
                 whole = found.whole_lines = None
-    found.lines, found.bad_width_lines = lines, bad_width
-    found.blank_lines = max(0, rows.end_line - 1 - lines)
+    found.lines, found.bad_width_lines, found.blank_lines = lines, bad_width, blank
     return found
 
 
@@ -292,6 +334,12 @@ def _numbers(column: ColumnProfile, values: dict[str, int]) -> ColumnProfile:
     for text, count in values.items():
         number = Decimal(text.replace(",", "."))
         numbers[number] = numbers.get(number, 0) + count
+    with localcontext() as exact:  # room for sums of millions of 24-digit numbers
+        exact.prec = 80
+        return _number_stats(column, numbers)
+
+
+def _number_stats(column: ColumnProfile, numbers: dict[Decimal, int]) -> ColumnProfile:
     items = sorted(numbers.items())
     n = sum(numbers.values())
     total = sum((v * c for v, c in items), Decimal(0))
@@ -321,34 +369,45 @@ def _column(position: int, name: str, counts: _Counts, lines: int) -> ColumnProf
             values[value] = values.get(value, 0) + count
         else:
             empty += count
-    kinds = {_kind(v) for v in values} | counts.more_types
-    if not kinds:
-        inferred = "vide"
-    elif kinds <= {"entier"}:
-        inferred = "entier"
-    elif kinds <= {"entier", "décimal"}:
-        inferred = "décimal"
-    elif kinds == {"date"}:
-        inferred = "date"
+    kinds_of = {value: _kind(value) for value in values}
+    kinds = Counter(counts.more_kinds)
+    for value, kind in kinds_of.items():
+        kinds[kind] += values[value]
+    # the type of most values; the others are counted as not conforming to it
+    filled = sum(kinds.values())
+    numeric = kinds["entier"] + kinds["décimal"]
+    conforming: tuple[str, ...]
+    if not filled:
+        inferred, conforming = "vide", ()
+    elif 2 * numeric > filled:
+        inferred = "décimal" if kinds["décimal"] else "entier"
+        conforming = ("entier", "décimal")
+    elif 2 * kinds["date"] > filled:
+        inferred, conforming = "date", ("date",)
     else:
-        inferred = "texte"
+        inferred, conforming = "texte", ("entier", "décimal", "date", "texte")
+    nonconforming = filled - sum(kinds[k] for k in conforming)
     identifier = validate.header_key(name).startswith("id ")
     if counts.full:
-        return ColumnProfile(position, name, inferred, identifier, empty, None, False)
+        return ColumnProfile(
+            position, name, inferred, identifier, empty, nonconforming, None, False
+        )
     column = ColumnProfile(
         position,
         name,
         inferred,
         identifier,
         empty,
+        nonconforming,
         len(values),
         is_key=lines > 0 and empty == 0 and len(values) == lines,
         top=tuple(sorted(values.items(), key=lambda vc: (-vc[1], vc[0]))[:TOP]),
     )
-    if inferred in ("entier", "décimal") and not identifier:
-        column = _numbers(column, values)
-    elif inferred == "date":
-        days = {validate.parse_date(v) for v in values}
+    typed = {v: n for v, n in values.items() if kinds_of[v] in conforming}
+    if inferred in ("entier", "décimal") and not identifier and typed:
+        column = _numbers(column, typed)
+    elif inferred == "date" and typed:
+        days = {d for v in typed if (d := _date(v))}
         column = replace(column, minimum=min(days), maximum=max(days))
     return column
 
@@ -380,7 +439,7 @@ def _file(source: str, found: _Scan) -> FileProfile:
         dates = profile.column("date")
         counts = found.columns[found.layout.index["date"]]
         if dates is not None and dates.minimum and dates.maximum and not counts.full:
-            days = {validate.parse_date(v.strip()) for v in counts.counts if v.strip()}
+            days = {d for v in counts.counts if (d := _date(v.strip()))}
             period = (date.fromisoformat(dates.maximum) - date.fromisoformat(dates.minimum)).days
             profile = replace(
                 profile,
@@ -400,7 +459,9 @@ def _ids(found: _Scan, key: str, as_int: bool) -> set[object] | None:
 
 def _id(value: str, as_int: bool) -> object:
     value = value.strip()
-    return int(value) if as_int and _INTEGER.fullmatch(value) else value
+    if as_int and len(value) <= MAX_DIGITS and _INTEGER.fullmatch(value):
+        return int(value)
+    return value
 
 
 def _unknown(sales: _Scan, key: str, known: set[object] | None, as_int: bool) -> int | None:
@@ -479,6 +540,7 @@ _COLUMN_COLUMNS = [
     "inferred_type",
     "identifier",
     "empty_values",
+    "nonconforming",
     "distinct_values",
     "is_key",
     "minimum",
@@ -597,6 +659,7 @@ def to_json(profile: Profile) -> dict[str, Any]:
             "type": c.inferred_type,
             "identifiant": c.identifier,
             "vides": c.empty_values,
+            "non_conformes": c.nonconforming,
             "distinctes": c.distinct_values,
             "cle": c.is_key,
             "minimum": c.minimum,
@@ -739,6 +802,12 @@ def findings(f: FileProfile) -> list[str]:
             out.append(
                 f"Valeurs aberrantes de « {c.name} » (règle de Tukey : hors de "
                 f"[{_dec(c.low_fence)} ; {_dec(c.high_fence)}]) : {fmt.integer(c.outliers)}."
+            )
+    for c in f.columns:
+        if c.nonconforming:
+            out.append(
+                f"Valeurs de « {c.name} » qui ne sont pas du type {c.inferred_type} : "
+                f"{fmt.integer(c.nonconforming)}."
             )
     if f.bad_width_lines:
         out.append(f"Lignes au mauvais nombre de champs : {fmt.integer(f.bad_width_lines)}.")

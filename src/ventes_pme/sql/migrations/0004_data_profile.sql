@@ -53,6 +53,8 @@ CREATE TABLE profile_columns (
     -- 1 for an identifier column (no statistics on its numbers)
     identifier INTEGER NOT NULL CHECK (identifier IN (0, 1)),
     empty_values INTEGER NOT NULL,
+    -- values of another type than the column's (the type of most values)
+    nonconforming INTEGER NOT NULL,
     -- NULL: more distinct values than profile.py counts (then no statistics)
     distinct_values INTEGER,
     -- 1 when every line has a value and no two lines the same one
