@@ -113,7 +113,7 @@ def load_fetched(
     in one transaction. A file-level problem raises before the database is opened."""
     layouts = {source: validate.sniff(source, fetched[source].path) for source in SOURCES}
     # the data profile: the files' part before the database is opened (a file that cannot be
-    # read is refused here, database untouched), stored right after the import's commit
+    # read is refused here, database untouched), then stored in the import's transaction
     described = data_profile.scan({s: fetched[s].path for s in SOURCES}, layouts)
     with connection(settings) as conn:
         report = load(
@@ -122,8 +122,8 @@ def load_fetched(
             layouts,
             regions_path=settings.regions_path,
             progress=progress.load if progress else None,
+            on_loaded=functools.partial(data_profile.store, files=described),
         )
-        data_profile.record(conn, report.import_id, described)
     if progress:
         progress.done()
     return report

@@ -557,39 +557,45 @@ _COLUMN_COLUMNS = [
 
 
 def record(conn: sqlite3.Connection, import_id: int, files: dict[str, FileProfile]) -> Profile:
-    """Store the profile of import ``import_id`` (completed by SQL), in one transaction."""
+    """Store the profile of import ``import_id`` (completed by SQL), in its own transaction."""
     with transaction(conn):
-        files = complete(conn, files)
-        for source, f in files.items():
-            row: dict[str, Any] = {
-                name: getattr(f, name) for name in _FILE_COLUMNS if name != "columns"
-            }
-            row.update(columns=len(f.columns), line_is_key=int(f.line_is_key))
+        return store(conn, import_id, files)
+
+
+def store(conn: sqlite3.Connection, import_id: int, files: dict[str, FileProfile]) -> Profile:
+    """Store the profile of import ``import_id``, completed by SQL, in the transaction in
+    progress (the import's: see ``load.load(on_loaded=…)``)."""
+    files = complete(conn, files)
+    for source, f in files.items():
+        row: dict[str, Any] = {
+            name: getattr(f, name) for name in _FILE_COLUMNS if name != "columns"
+        }
+        row.update(columns=len(f.columns), line_is_key=int(f.line_is_key))
+        conn.execute(
+            f"INSERT INTO profile_files (import_id, source, {', '.join(row)}) "
+            f"VALUES (:import_id, :source, {', '.join(':' + k for k in row)})",
+            {**row, "import_id": import_id, "source": source},
+        )
+        for c in f.columns:
+            values = {name: getattr(c, name) for name in _COLUMN_COLUMNS}
+            values.update(identifier=int(c.identifier), is_key=int(c.is_key))
             conn.execute(
-                f"INSERT INTO profile_files (import_id, source, {', '.join(row)}) "
-                f"VALUES (:import_id, :source, {', '.join(':' + k for k in row)})",
-                {**row, "import_id": import_id, "source": source},
+                f"INSERT INTO profile_columns (import_id, source, {', '.join(values)}) "
+                f"VALUES (:import_id, :source, {', '.join(':' + k for k in values)})",
+                {**values, "import_id": import_id, "source": source},
             )
-            for c in f.columns:
-                values = {name: getattr(c, name) for name in _COLUMN_COLUMNS}
-                values.update(identifier=int(c.identifier), is_key=int(c.is_key))
-                conn.execute(
-                    f"INSERT INTO profile_columns (import_id, source, {', '.join(values)}) "
-                    f"VALUES (:import_id, :source, {', '.join(':' + k for k in values)})",
-                    {**values, "import_id": import_id, "source": source},
-                )
-                conn.executemany(
-                    "INSERT INTO profile_values "
-                    "(import_id, source, position, rank, value, occurrences) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    [
-                        (import_id, source, c.position, rank, value, n)
-                        for rank, (value, n) in enumerate(c.top, 1)
-                    ],
-                )
-        finished = conn.execute(
-            "SELECT finished_at FROM import_runs WHERE import_id = ?", (import_id,)
-        ).fetchone()[0]
+            conn.executemany(
+                "INSERT INTO profile_values "
+                "(import_id, source, position, rank, value, occurrences) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (import_id, source, c.position, rank, value, n)
+                    for rank, (value, n) in enumerate(c.top, 1)
+                ],
+            )
+    finished = conn.execute(
+        "SELECT finished_at FROM import_runs WHERE import_id = ?", (import_id,)
+    ).fetchone()[0]
     return Profile(import_id, finished, files)
 
 
