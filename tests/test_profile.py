@@ -178,7 +178,7 @@ def test_profile_finds_identical_lines_unknown_references_outliers_and_format(
 
 
 def test_profile_is_stored_with_each_import_and_its_evolution_is_queryable(
-    server: FileServer, db_path: Path, client_files: dict[str, bytes]
+    server: FileServer, db_path: Path, client_files: dict[str, bytes], tmp_path: Path
 ) -> None:
     server.files.update(client_files)
     settings = make_settings(server, db_path)
@@ -195,7 +195,24 @@ def test_profile_is_stored_with_each_import_and_its_evolution_is_queryable(
     assert old.days_without_sales == 0 and new.days_without_sales == 1  # 27 June
     assert (old.identical_lines, new.identical_lines) == (0, 1)
     assert new.candidate_keys == [] and old.candidate_keys == [["Date"]]
+    # the profile too read only the appended lines, added to the saved counts: the same
+    # figures as a pass over the whole file
+    whole = tmp_path / "whole"
+    whole.mkdir()
+    for name, content in {**client_files, "ventes": server.files["ventes"]}.items():
+        (whole / f"{name}.csv").write_bytes(content)
+    paths = {s: whole / f"{s}.csv" for s in profile.SOURCES}
+    full = profile.scan(paths, {s: validate.sniff(s, paths[s]) for s in profile.SOURCES})
+    assert new.columns == full["ventes"].columns
+    assert (new.lines, new.blank_lines, new.line_endings, new.bytes) == (
+        full["ventes"].lines,
+        full["ventes"].blank_lines,
+        full["ventes"].line_endings,
+        full["ventes"].bytes,
+    )
     conn = sqlite3.connect(db_path)
+    saved = conn.execute("SELECT import_id, bytes FROM profile_scan_state").fetchall()
+    assert saved == [(second.import_id, len(server.files["ventes"]))]
     history = conn.execute(
         "SELECT import_id, lines, last_date, identical_lines FROM profile_history "
         "WHERE source = 'ventes' ORDER BY import_id"

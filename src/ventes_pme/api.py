@@ -112,9 +112,13 @@ def load_fetched(
     """The validate and load stages: check each file's format, then load the three files
     in one transaction. A file-level problem raises before the database is opened."""
     layouts = {source: validate.sniff(source, fetched[source].path) for source in SOURCES}
-    # the data profile: the files' part before the database is opened (a file that cannot be
-    # read is refused here, database untouched), then stored in the import's transaction
-    described = data_profile.scan({s: fetched[s].path for s in SOURCES}, layouts)
+    # the data profile is computed and stored in the import's transaction (load calls it
+    # last): an import and its profile are committed, or rolled back, together
+    describe = functools.partial(
+        data_profile.profile_import,
+        paths={source: fetched[source].path for source in SOURCES},
+        layouts=layouts,
+    )
     with connection(settings) as conn:
         report = load(
             conn,
@@ -122,7 +126,7 @@ def load_fetched(
             layouts,
             regions_path=settings.regions_path,
             progress=progress.load if progress else None,
-            on_loaded=functools.partial(data_profile.store, files=described),
+            on_loaded=describe,
         )
     if progress:
         progress.done()

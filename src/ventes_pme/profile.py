@@ -23,6 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import json
 import re
 import sqlite3
 from collections import Counter
@@ -192,15 +193,22 @@ def _kind(value: str) -> str:
     return "date"
 
 
-def _line_endings(path: Path) -> str:
+def _line_ending_counts(path: Path, start: int = 0) -> list[int]:
+    """[LF, CR, CRLF] counts of the file from byte ``start`` (a line boundary)."""
     lf = cr = crlf = 0
     previous_cr = False
     with path.open("rb") as handle:
+        handle.seek(start)
         while chunk := handle.read(1 << 20):
             lf += chunk.count(b"\n")
             cr += chunk.count(b"\r")
             crlf += chunk.count(b"\r\n") + (previous_cr and chunk[:1] == b"\n")
             previous_cr = chunk[-1:] == b"\r"
+    return [lf, cr, crlf]
+
+
+def _line_endings(counts: list[int]) -> str:
+    lf, cr, crlf = counts
     found = [name for name, n in (("CRLF", crlf), ("LF", lf - crlf), ("CR", cr - crlf)) if n > 0]
     return found[0] if len(found) == 1 else ("mixtes" if found else "aucune")
 
@@ -229,7 +237,8 @@ class _Scan:
     header: list[str]
     bytes: int
     encoding: str
-    line_endings: str
+    #: [LF, CR, CRLF] counts
+    endings: list[int]
     lines: int = 0
     blank_lines: int = 0
     bad_width_lines: int = 0
@@ -237,28 +246,66 @@ class _Scan:
     #: whole lines and their counts (reference files only), None when too many
     whole_lines: Counter[str] | None = None
 
+    @property
+    def line_endings(self) -> str:
+        return _line_endings(self.endings)
 
-def _records(path: Path, layout: CsvLayout) -> Iterator[list[str]]:
-    """The records of the file after its header, as the import reads them (csv module)."""
+    def state(self) -> str:
+        """The counts as JSON, to resume the pass after lines are appended to the file."""
+        return json.dumps(
+            {
+                "header": self.header,
+                "endings": self.endings,
+                "lines": [self.lines, self.blank_lines, self.bad_width_lines],
+                "columns": [
+                    [dict(c.counts), c.full, c.more_empty, dict(c.more_kinds)] for c in self.columns
+                ],
+            },
+            ensure_ascii=False,
+        )
+
+    def resume(self, state: str) -> bool:
+        """Start from the counts of ``state`` (False: not the same columns)."""
+        saved = json.loads(state)
+        if saved["header"] != self.header:
+            return False
+        self.endings = saved["endings"]
+        self.lines, self.blank_lines, self.bad_width_lines = saved["lines"]
+        for column, (counts, full, more_empty, more_kinds) in zip(
+            self.columns, saved["columns"], strict=True
+        ):
+            column.counts, column.full = Counter(counts), full
+            column.more_empty, column.more_kinds = more_empty, Counter(more_kinds)
+        return True
+
+
+@dataclass(frozen=True)
+class Resume:
+    """Where the previous pass over a file stopped (the file has only grown since)."""
+
+    start: int
+    state: str
+
+
+def _records(path: Path, layout: CsvLayout, start: int) -> Iterator[list[str]]:
+    """The records of the file from byte ``start``, as the import reads them (csv module)."""
     encoding = "cp1252" if layout.encoding == "cp1252" else "utf-8-sig"
     with path.open("rb") as raw:
-        raw.seek(layout.data_offset)
+        raw.seek(start)
         text = io.TextIOWrapper(raw, encoding=encoding, newline="")
         reader = csv.reader(text, delimiter=layout.delimiter, strict=False)
         try:
             yield from reader
         except csv.Error as exc:
-            raise FileFormatError(
-                f"Le fichier « {layout.source} » est mal formé vers la ligne "
-                f"{reader.line_num + 1} : {exc}."
-            ) from exc
+            raise FileFormatError(f"Le fichier « {layout.source} » est mal formé : {exc}.") from exc
 
 
-def _scan(source: str, path: Path, layout: CsvLayout) -> _Scan:
+def _scan(source: str, path: Path, layout: CsvLayout, resume: Resume | None = None) -> _Scan:
     """One streaming pass over ``path``: the count of each value of each column.
 
     Memory is bounded by MAX_DISTINCT values per column (and MAX_LINES whole lines for a
-    reference file), whatever the number of lines.
+    reference file), whatever the number of lines. With ``resume``, only the bytes from
+    ``resume.start`` on are read, added to the counts of the previous pass.
     """
     header = _header(path, layout)
     width = len(header)
@@ -267,15 +314,22 @@ def _scan(source: str, path: Path, layout: CsvLayout) -> _Scan:
         header,
         path.stat().st_size,
         _encoding(path, layout),
-        _line_endings(path),
+        [0, 0, 0],
         columns=[_Counts() for _ in header],
         whole_lines=None if source == "ventes" else Counter(),
     )
+    start = layout.data_offset
+    if resume is not None and found.whole_lines is None and found.resume(resume.state):
+        start = resume.start
+    else:
+        resume = None
+    ended = _line_ending_counts(path, 0 if resume is None else start)
+    found.endings = [a + b for a, b in zip(found.endings, ended, strict=True)]
     columns = found.columns
     whole = found.whole_lines
-    lines = bad_width = blank = 0
+    lines, bad_width, blank = found.lines, found.bad_width_lines, found.blank_lines
     blank_row = [""] * width
-    records = _records(path, layout)
+    records = _records(path, layout, start)
     while batch := list(itertools.islice(records, BATCH)):
         # blank lines, as the import skips them: no field, or only empty ones
         skipped = batch.count([]) + batch.count(blank_row)
@@ -472,13 +526,17 @@ def _unknown(sales: _Scan, key: str, known: set[object] | None, as_int: bool) ->
     return sum(n for v, n in counts.counts.items() if v.strip() and _id(v, as_int) not in known)
 
 
-def scan(paths: Mapping[str, Path], layouts: Mapping[str, CsvLayout]) -> dict[str, FileProfile]:
-    """The profile of the three files as far as the files alone tell (no database).
-
-    A file that cannot be read as CSV raises :class:`~ventes_pme.errors.FileFormatError`,
-    as the import would.
-    """
-    found = {source: _scan(source, paths[source], layouts[source]) for source in SOURCES}
+def _scans(
+    paths: Mapping[str, Path],
+    layouts: Mapping[str, CsvLayout],
+    resume: Resume | None = None,
+) -> tuple[dict[str, _Scan], dict[str, FileProfile]]:
+    found = {
+        source: _scan(
+            source, paths[source], layouts[source], resume if source == "ventes" else None
+        )
+        for source in SOURCES
+    }
     files = {source: _file(source, found[source]) for source in SOURCES}
     files["ventes"] = replace(
         files["ventes"],
@@ -492,7 +550,16 @@ def scan(paths: Mapping[str, Path], layouts: Mapping[str, CsvLayout]) -> dict[st
             found["ventes"], "id magasin", _ids(found["magasins"], "id magasin", True), True
         ),
     )
-    return files
+    return found, files
+
+
+def scan(paths: Mapping[str, Path], layouts: Mapping[str, CsvLayout]) -> dict[str, FileProfile]:
+    """The profile of the three files as far as the files alone tell (no database).
+
+    A file that cannot be read as CSV raises :class:`~ventes_pme.errors.FileFormatError`,
+    as the import would.
+    """
+    return _scans(paths, layouts)[1]
 
 
 # --- stored with the import ----------------------------------------------------------------
@@ -561,6 +628,32 @@ def record(conn: sqlite3.Connection, import_id: int, files: dict[str, FileProfil
     """Store the profile of import ``import_id`` (completed by SQL), in its own transaction."""
     with transaction(conn):
         return store(conn, import_id, files)
+
+
+def profile_import(
+    conn: sqlite3.Connection,
+    import_id: int,
+    *,
+    paths: Mapping[str, Path],
+    layouts: Mapping[str, CsvLayout],
+) -> Profile:
+    """Profile the files of import ``import_id`` and store the profile, in the import's
+    transaction (``load.load(on_loaded=…)``).
+
+    When the import read only the lines appended to the sales file, so does the profile:
+    it adds them to the counts saved by the previous import (``profile_scan_state``).
+    """
+    row = conn.execute(sql("profile/resume_point"), {"import_id": import_id}).fetchone()
+    resume = None if row is None else Resume(start=row[0], state=row[1])
+    found, files = _scans(paths, layouts, resume)
+    sales = found["ventes"]
+    conn.execute(
+        "INSERT INTO profile_scan_state (source, import_id, bytes, state) "
+        "VALUES ('ventes', ?, ?, ?) ON CONFLICT (source) DO UPDATE SET "
+        "import_id = excluded.import_id, bytes = excluded.bytes, state = excluded.state",
+        (import_id, sales.bytes, sales.state()),
+    )
+    return store(conn, import_id, files)
 
 
 def store(conn: sqlite3.Connection, import_id: int, files: dict[str, FileProfile]) -> Profile:

@@ -105,3 +105,14 @@ SELECT
 FROM profile_files
 INNER JOIN import_runs ON profile_files.import_id = import_runs.import_id
 ORDER BY profile_files.import_id, profile_files.source;
+
+-- The counts of the streaming pass over the sales file after the latest import
+-- (JSON: the count of each value of each column, bounded by profile.py). When
+-- the next import reads only the lines appended to the file, the profile reads
+-- only those too and adds them to these counts. Rewritten at each import.
+CREATE TABLE profile_scan_state (
+    source TEXT PRIMARY KEY CHECK (source IN ('produits', 'magasins', 'ventes')),
+    import_id INTEGER NOT NULL REFERENCES import_runs (import_id),
+    bytes INTEGER NOT NULL,
+    state TEXT NOT NULL
+) STRICT;
