@@ -26,6 +26,7 @@ from tests.conftest import CLIENT_DATA, ROOT, make_settings, publish
 from tests.httpserver import FileServer
 from tests.procs import environment, ventes
 from ventes_pme import api, db, docs, profile, validate
+from ventes_pme.cli import main
 from ventes_pme.generate import generate
 
 
@@ -392,3 +393,26 @@ def test_the_verifier_fails_without_graphviz(tmp_path: Path) -> None:
     assert done.returncode == 1, done.stdout + done.stderr
     assert "Non vérifié : SVG des diagrammes (Graphviz « dot » absent)." in done.stderr
     assert "Pas à jour" not in done.stdout  # the rest was checked, and is up to date
+
+
+def test_the_reports_have_a_section_on_the_data(
+    server: FileServer, db_path: Path, tmp_path: Path, client_files: dict[str, bytes]
+) -> None:
+    server.files.update(client_files)
+    api.run(make_settings(server, db_path))
+    out = tmp_path / "rapport"
+    assert main(["rapport", "--db", str(db_path), "--sortie", str(out)]) == 0
+    note = (out / "resultats.md").read_text("utf-8")
+    page = (out / "rapport.html").read_text("utf-8")
+    section = note[note.index("## Les données") : note.index("## 1. Chiffre d'affaires total")]
+    for line in (
+        "- Fichiers reçus : produits : 5 lignes · magasins : 7 lignes · ventes : 30 lignes.",
+        "- Format : UTF-8, séparateur « , », fins de ligne LF.",
+        "- Période des ventes : du 27/05/2023 au 25/06/2023, 0 jour sans vente.",
+        "- Lignes de ventes identiques : aucune.",
+        "- Clés candidates : produits : ID Référence produit · magasins : ID Magasin · ventes : "
+        "aucun identifiant (Date unique sur ces 30 lignes).",
+    ):
+        assert line in section, line
+    assert '<section id="donnees"><h2>Les données</h2>' in page
+    assert "<dt>Couverture des références</dt>" in page
