@@ -574,7 +574,9 @@ def characteristics(data: Path | dict[str, str]) -> str:
         "Q3 + 1,5 × IQR], quartiles par interpolation linéaire). Les lignes de ventes "
         "identiques et les produits ou magasins sans vente sont comptés en SQL sur les "
         "données enregistrées (`sql/profile/`). Une colonne d'identifiant (`ID …`) n'a pas "
-        "de statistiques numériques : sa moyenne n'aurait pas de sens.",
+        "de statistiques numériques : sa moyenne n'aurait pas de sens. Le profil est écrit "
+        "dans la transaction de l'import ; quand l'import ne lit que les lignes ajoutées au "
+        "fichier des ventes, le profil aussi, qu'il ajoute aux comptes de l'import précédent.",
         "",
         prof.markdown(found),
         "## Ce que les données ont décidé",
