@@ -35,7 +35,6 @@ from pathlib import Path
 from typing import Any
 
 from ventes_pme import fmt, validate
-from ventes_pme.db import transaction
 from ventes_pme.errors import FileFormatError
 from ventes_pme.sqlfiles import sql
 from ventes_pme.validate import CsvLayout, RowError
@@ -622,12 +621,6 @@ _COLUMN_COLUMNS = [
     "high_fence",
     "outliers",
 ]
-
-
-def record(conn: sqlite3.Connection, import_id: int, files: dict[str, FileProfile]) -> Profile:
-    """Store the profile of import ``import_id`` (completed by SQL), in its own transaction."""
-    with transaction(conn):
-        return store(conn, import_id, files)
 
 
 def profile_import(
