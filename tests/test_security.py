@@ -42,6 +42,7 @@ DYNAMIC_SQL = {
     ("db.py", "migrate"): "PRAGMA application_id / user_version = <int constants>",
     ("load.py", "_count"): "table name: the literals 'sales' passed by load.py itself",
     ("analyse.py", "read_analysis"): "table, columns and ORDER BY from the RESULTS constant",
+    ("profile.py", "store"): "column names from the _FILE_COLUMNS / _COLUMN_COLUMNS constants",
 }
 #: (module, function, variable) -> where the SQL held by that variable comes from.
 SQL_VARIABLES = {
