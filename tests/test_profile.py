@@ -251,6 +251,10 @@ def test_ventes_profil_as_a_real_command(
     env = environment(server, db_path)
     none = subprocess.run(ventes("profil"), env=env, capture_output=True, text=True, timeout=60)
     assert none.returncode == 5 and "lancez d'abord « ventes init »" in none.stderr
+    subprocess.run(ventes("init"), env=env, check=True, capture_output=True, timeout=60)
+    empty = subprocess.run(ventes("profil"), env=env, capture_output=True, text=True, timeout=60)
+    assert empty.returncode == 5
+    assert "n'a encore aucun profil des données : lancez « ventes import »" in empty.stderr
     subprocess.run(ventes("import"), env=env, check=True, capture_output=True, timeout=120)
     done = subprocess.run(ventes("profil"), env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

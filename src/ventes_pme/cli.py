@@ -441,9 +441,13 @@ def _cmd_profile(args: argparse.Namespace, settings: Settings) -> int:
 
     found = api.profile(settings, args.import_id)
     if found is None:
-        which = "l'import n° " + str(args.import_id) if args.import_id else "aucun import"
+        if args.import_id is not None:
+            raise DatabaseError(
+                f"La base « {settings.db_path} » n'a pas de profil pour l'import n° "
+                f"{args.import_id} (voir la table profile_files)."
+            )
         raise DatabaseError(
-            f"La base « {settings.db_path} » n'a pas de profil pour {which} : "
+            f"La base « {settings.db_path} » n'a encore aucun profil des données : "
             "lancez « ventes import »."
         )
     if args.json:
