@@ -379,7 +379,7 @@ _SQL_FOLDERS = {
     "analyses": "les analyses, une par fichier, exécutées dans l'ordre de leur nom",
     "load": "l'import : tables de transit, règle anti-doublon, mises à jour, journal",
     "aggregates": "les agrégats de ventes tenus par chaque import, migration 0002",
-    "profile": "le profil des données de chaque import (ventes profil)",
+    "profile": "le profil des données, calculé à chaque import",
     "runs": "les exécutions d'analyse",
     "watch": "la surveillance périodique (ventes watch)",
 }

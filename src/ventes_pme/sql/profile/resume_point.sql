@@ -1,6 +1,7 @@
--- Where the streaming pass over the sales file resumes: when this import read only the
--- lines appended to the file (import_files.incremental), from the end of the file the
--- previous import read, provided the saved counts are those of that import.
+-- Where the streaming pass over the sales file resumes after an append.
+-- When this import read only the lines appended to the file (import_files.incremental),
+-- from the end of the file the previous import read, provided the saved counts are those
+-- of that import.
 SELECT
     state.bytes,
     state.state

@@ -1,5 +1,5 @@
--- Referential coverage: stored products and stores that no stored sale names
--- (read from the product x store aggregate, a few thousand rows at most).
+-- Referential coverage: the stored products and stores without any sale.
+-- Read from the product x store aggregate (a few thousand rows at most).
 SELECT
     (
         SELECT count(*) FROM products
