@@ -14,7 +14,7 @@ One job: describe the data set. Two sources, each used for what it knows best:
 
 Numbers stay exact (``Decimal``: money never goes through a float); means are rounded
 to four decimals when stored, to two when shown. The profile of each import is kept in
-``profile_files``, ``profile_columns`` and ``profile_values`` (migration 0004), written in
+``profile_files``, ``profile_columns`` and ``profile_values`` (migration 0005), written in
 the import's own transaction (:func:`store`, called by ``load.load(on_loaded=…)``).
 """
 

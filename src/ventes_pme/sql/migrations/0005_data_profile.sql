@@ -1,4 +1,4 @@
--- Migration 0004: the data profile of each import (ventes profil).
+-- Migration 0005: the data profile of each import (ventes profil).
 --
 -- At each import the three files are described (profile.py): a streaming pass
 -- over each raw file (encoding, separator, line endings, lines, per column:
