@@ -350,6 +350,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for _ in range(reps):
             measure(analyse, ventes("analyse", "--db", str(base)), env=env)
 
+        # the data profile each import computes (included in the import times above)
+        prof = m("profil", f"profil des données seul (flux + SQL), {n:_} ventes".replace("_", " "))
+        for _ in range(reps):
+            measure(prof, [PY, "-m", "bench.baselines", "profil", str(data / label), str(base)])
+
         if args.ten_m:
             big = m("import10m", "ventes import, 10 000 000 ventes (base neuve, 1 fois)")
             db10 = dbs / "10m.db"
@@ -392,6 +397,7 @@ def report(
         "same": ("× import complet", results["same"].wall / imp),
         "append": ("× import complet", results["append"].wall / imp),
         "edit": ("× import complet", results["edit"].wall / imp),
+        "profil": ("× import complet", results["profil"].wall / imp),
     }
     if "pandas" in results:
         ratios["pandas"] = ("× shell sqlite3", results["pandas"].wall / ref)

@@ -4,6 +4,8 @@
 ``DataFrame.to_sql`` (no validation, no deduplication).
 ``python -m bench.baselines python CSV DB``: CPython's floor, ``csv.reader`` then
 ``executemany`` into a bare table (no validation, no deduplication, no key).
+``python -m bench.baselines profil FOLDER DB``: the data profile alone, as each import
+computes it (the streaming pass over the three files of FOLDER, then its SQL on DB).
 """
 
 from __future__ import annotations
@@ -41,7 +43,23 @@ def python_import(path: str, db: str) -> int:
     return count
 
 
+def profile_only(folder: str, db: str) -> int:
+    from pathlib import Path
+
+    from ventes_pme import profile, validate
+
+    paths = {source: Path(folder) / f"{source}.csv" for source in profile.SOURCES}
+    layouts = {source: validate.sniff(source, paths[source]) for source in profile.SOURCES}
+    files = profile.scan(paths, layouts)
+    conn = sqlite3.connect(db)
+    try:
+        files = profile.complete(conn, files)
+    finally:
+        conn.close()
+    return files["ventes"].lines
+
+
 if __name__ == "__main__":
     kind, source, target = sys.argv[1:4]
-    rows = (pandas_import if kind == "pandas" else python_import)(source, target)
-    print(rows)
+    run = {"pandas": pandas_import, "python": python_import, "profil": profile_only}[kind]
+    print(run(source, target))

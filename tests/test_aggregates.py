@@ -105,12 +105,24 @@ def downgrade_to_version_1(path: Path) -> None:
         for statement in db.split_statements(db.migrations()[0].sql)
         if "CREATE TABLE rejects" in statement
     )
+    v1 = sqlite3.connect(":memory:")
+    for statement in db.split_statements(db.migrations()[0].sql):
+        v1.execute(statement)
+    v1_names = {name for (name,) in v1.execute("SELECT name FROM sqlite_master")}
+    v1.close()
     conn = sqlite3.connect(path, isolation_level=None)
     try:
+        # every view, trigger and table the later migrations created
+        for kind in ("view", "trigger", "table"):
+            names = conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = ? AND name NOT LIKE 'sqlite_%'",
+                (kind,),
+            ).fetchall()
+            for (name,) in names:
+                if name not in v1_names:
+                    conn.execute(f'DROP {kind.upper()} "{name}"')
         conn.executescript(
-            "DROP TRIGGER sales_refuse_update; DROP TRIGGER sales_refuse_delete;"
-            "DROP TABLE sales_by_day_store;"
-            "DROP TABLE sales_by_product_store; DELETE FROM schema_migrations WHERE version >= 2;"
+            "DELETE FROM schema_migrations WHERE version >= 2;"
             "DROP TABLE rejects;"
             "PRAGMA user_version = 1;"
         )

@@ -39,6 +39,7 @@ DYNAMIC_SQL = {
     ("db.py", "migrate"): "PRAGMA application_id / user_version = <int constants>",
     ("load.py", "_count"): "table name: the literals 'sales' passed by load.py itself",
     ("analyse.py", "read_analysis"): "table, columns, ORDER BY: identifiers checked by catalog",
+    ("profile.py", "store"): "column names from the _FILE_COLUMNS / _COLUMN_COLUMNS constants",
 }
 #: (module, function, variable) -> where the SQL held by that variable comes from.
 SQL_VARIABLES = {

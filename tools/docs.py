@@ -5,9 +5,12 @@
 - the physical schema, read from a migrated database (``ventes schema``),
 - the results note and the HTML report, from the client's files (``ventes run`` then
   ``ventes rapport`` on a temporary database),
+- the characteristics of the data set, docs/caracteristiques.md (the data profile of the
+  client's files, then the design decision each finding drove),
 - the report's screenshots at a desktop and a phone width (headless Chromium, Playwright).
 
-``--verifier`` writes nothing and fails when a committed file is stale (what the tests run).
+``--verifier`` writes nothing and fails when a committed file is stale (what the tests run),
+or when it could not check one (client's files or Graphviz missing).
 A generated block inside a hand-written Markdown file sits between
 ``<!-- généré:NOM -->`` and ``<!-- /généré:NOM -->``.
 """
@@ -376,6 +379,7 @@ _SQL_FOLDERS = {
     "analyses": "les analyses : un fichier SQL et sa déclaration, exécutées dans l'ordre",
     "load": "l'import : tables de transit, règle anti-doublon, mises à jour, journal",
     "aggregates": "les agrégats de ventes tenus par chaque import, migration 0002",
+    "profile": "le profil des données, calculé à chaque import",
     "runs": "les exécutions d'analyse",
     "watch": "la surveillance périodique (ventes watch)",
 }
@@ -418,6 +422,15 @@ SQL_DESCRIPTIONS = {
     "et son rang, comme une vente.",
     "migrations/0004_store_regions_view": "La région de chaque magasin en vue (plus de table "
     "temporaire cachée) et la vue derniere_analyse, en français.",
+    "migrations/0005_data_profile": "Le profil des données de chaque import (`ventes "
+    "profil`) : fichiers, colonnes, valeurs fréquentes, vue profile_history, et les comptes "
+    "d'où reprend le profil après un ajout.",
+    "profile/identical_sales": "Les ventes identiques parmi les ventes en base : une vente "
+    "de rang k > 1 répète une ligne précédente.",
+    "profile/resume_point": "D'où reprend la lecture du fichier des ventes quand l'import "
+    "ne lit que les lignes ajoutées.",
+    "profile/without_sales": "Couverture des références : les produits et les magasins en "
+    "base sans aucune vente.",
     "runs/new_analysis_run": "Une nouvelle exécution d'analyse : sa date, le nombre de ventes "
     "couvertes, leur période.",
     "watch/previous_files": "Les fichiers du dernier import : ce à quoi `ventes watch` "
@@ -473,7 +486,171 @@ def client_settings(data: Path | dict[str, str], db_path: Path) -> Settings:
 def results(data: Path | dict[str, str]) -> dict[str, str]:
     """The note and the HTML report of a fresh ``ventes run`` on the client's files."""
     with tempfile.TemporaryDirectory(prefix="ventes-docs-") as tmp:
-        return report.render(api.run(client_settings(data, Path(tmp) / "ventes.db")).analysis)
+        settings = client_settings(data, Path(tmp) / "ventes.db")
+        analysis = api.run(settings).analysis
+        return report.render(analysis, api.data_headline(settings, analysis.last_import_id))
+
+
+# --- the data set's characteristics (docs/caracteristiques.md) ------------------------------
+
+CHARACTERISTICS_NAME = "caracteristiques.md"
+
+
+def characteristics(data: Path | dict[str, str]) -> str:
+    """docs/caracteristiques.md: the profile of the client's files, computed by a fresh
+    import (never written by hand), then what each finding decided in the design."""
+    from ventes_pme import fmt
+    from ventes_pme import profile as prof
+    from ventes_pme.validate import MAX_QUANTITY
+
+    with tempfile.TemporaryDirectory(prefix="ventes-docs-") as tmp:
+        settings = client_settings(data, Path(tmp) / "ventes.db")
+        api.import_data(settings)
+        found = api.profile(settings)
+    assert found is not None
+    f = found.files
+    sales, products, stores = f["ventes"], f["produits"], f["magasins"]
+
+    def col(file: prof.FileProfile, key: str) -> prof.ColumnProfile:
+        column = file.column(key)
+        assert column is not None, key
+        return column
+
+    def n(value: int | None, word: str) -> str:
+        return prof._plural(value, word)
+
+    date, quantity = col(sales, "date"), col(sales, "quantite")
+    price, city = col(products, "prix"), col(stores, "ville")
+    product_id, store_id = col(products, "id reference produit"), col(stores, "id magasin")
+    sale_names = ", ".join(f"`{c.name}`" for c in sales.columns)
+    if sales.identical_lines:
+        identical = (
+            f"{n(sales.identical_lines, 'ligne')} répètent exactement une ligne précédente "
+            f"(jusqu'à {sales.max_copies} exemplaires d'une même ligne)"
+        )
+    else:
+        identical = "aucune ligne n'en répète une autre"
+    date_key = (
+        f" Sur cet extrait, la date est unique ({n(sales.lines, 'vente')}, une par jour) : "
+        "c'est un hasard de l'extrait, rien dans le format ne l'assure — un magasin peut "
+        "vendre deux fois le même produit le même jour, et une clé sur la date refuserait "
+        "la seconde vente."
+        if date.is_key
+        else ""
+    )
+    cities = ", ".join(v for v, _ in city.top[:4])
+    decisions = [
+        (
+            f"Le fichier des ventes n'a **aucun identifiant** (colonnes {sale_names}) ; "
+            f"{identical}.{date_key}",
+            "Une vente est identifiée par son contenu **et son rang** parmi les lignes "
+            "identiques (`occurrence`) : clé primaire (date, produit, magasin, quantité, "
+            "occurrence). *k* lignes identiques donnent *k* ventes, un ré-import n'ajoute que "
+            "les lignes absentes de la base, et une ligne disparue de la source est signalée, "
+            "jamais supprimée en silence.",
+        ),
+        (
+            f"`{product_id.name}` et `{store_id.name}` sont **uniques et jamais vides** "
+            f"({n(product_id.distinct_values, 'référence')} pour "
+            f"{n(products.lines, 'ligne')}, {n(store_id.distinct_values, 'magasin')} pour "
+            f"{n(stores.lines, 'ligne')}).",
+            "Ce sont les clés primaires de `products` et `stores`, et les clés étrangères des "
+            "ventes. Une seconde ligne avec la même clé est rejetée avec son motif (la "
+            "première est gardée) plutôt que d'écraser la première en silence.",
+        ),
+        (
+            f"Couverture des références : {n(sales.unknown_products, 'vente')} à produit "
+            f"inconnu, {n(sales.unknown_stores, 'vente')} à magasin inconnu ; "
+            f"{n(products.without_sales, 'produit')} et {n(stores.without_sales, 'magasin')} "
+            "sans vente.",
+            "Les trois fichiers sont importés ensemble, dans une transaction, références "
+            "d'abord. Une vente qui nomme un produit ou un magasin absent est rejetée avec son "
+            "motif (table `rejects`), puis relue quand les références changent ; un produit "
+            "sans vente reste dans la base.",
+        ),
+        (
+            f"La colonne `{city.name}` donne des **villes** ({n(city.distinct_values, 'ville')} "
+            f"distinctes : {cities}…), aucune région.",
+            "« Ventes par région » s'entend au sens des régions administratives : une table "
+            "éditable ville → région (`villes_regions.csv`, comparaison sans casse ni accents) "
+            "les relie ; une ville inconnue est comptée sous « Région inconnue » et signalée, "
+            "jamais écartée.",
+        ),
+        (
+            f"`{price.name}` est un **décimal à deux décimales** (de "
+            f"{prof._dec(price.minimum)} à {prof._dec(price.maximum)} €, médiane "
+            f"{prof._dec(price.median)} €) : un prix courant par produit, sans date — il peut "
+            "changer d'une publication à l'autre.",
+            "Les montants sont des entiers en centimes (jamais de virgule flottante). Chaque "
+            "vente garde le prix de son produit **lors de son premier import** "
+            "(`sales.unit_price_cents`) : un nouveau prix ne réécrit pas le chiffre d'affaires "
+            "passé.",
+        ),
+        (
+            f"`{date.name}` : des dates `AAAA-MM-JJ`, du {prof._day(date.minimum)} au "
+            f"{prof._day(date.maximum)}, {n(sales.days_without_sales, 'jour')} sans vente.",
+            "Les dates sont vérifiées (date impossible : rejet) et stockées en ISO 8601 ; "
+            "`JJ/MM/AAAA` est aussi accepté, toujours jour d'abord (jamais deviné). Les "
+            "analyses par jour et par semaine couvrent la période des données.",
+        ),
+        (
+            f"`{quantity.name}` : des entiers de {quantity.minimum} à {quantity.maximum} "
+            f"(médiane {prof._dec(quantity.median)}, moyenne {prof._dec(quantity.mean, 2)}), "
+            f"{prof._plural(quantity.outliers, 'valeur aberrante', 'valeurs aberrantes')} "
+            "selon la règle de Tukey.",
+            "Une quantité doit être un entier strictement positif ; au-delà de "
+            f"{fmt.integer(MAX_QUANTITY)}, c'est une faute de frappe : la ligne est rejetée "
+            "avec son motif plutôt que de fausser le chiffre d'affaires.",
+        ),
+        (
+            f"Format : {sales.encoding}, séparateur {prof.delimiter_name(sales.delimiter)}, "
+            f"fins de ligne {sales.line_endings}, une ligne d'en-tête ; des colonnes nommées.",
+            "Le format est **reconnu, pas supposé** : encodage (UTF-8 avec ou sans BOM, sinon "
+            "Windows-1252), séparateur, fins de ligne, colonnes lues par leur nom (dans "
+            "n'importe quel ordre). Une page HTML ou un fichier sans les colonnes attendues "
+            "arrête l'import, base inchangée.",
+        ),
+    ]
+    lines = [
+        "# Caractéristiques du jeu de données",
+        "",
+        "Ce que contiennent les trois fichiers publiés par le client "
+        "([`exemples/client/`](../exemples/client/)), et ce que chaque constat a décidé dans "
+        "la conception. Tout est calculé : `bash scripts/docs.sh` importe les fichiers dans "
+        "une base neuve et écrit ce document à partir du profil enregistré avec l'import "
+        "(`ventes profil` l'affiche sur n'importe quelle base) ; rien n'est écrit à la main, "
+        "et les tests échouent si ce document n'est plus à jour.",
+        "",
+        "**Méthode.** Une lecture en flux de chaque fichier (mémoire constante) donne "
+        "l'encodage, le séparateur, les fins de ligne, et pour chaque colonne le type déduit, "
+        "les valeurs vides et le nombre d'occurrences de chaque valeur (jusqu'à "
+        f"{fmt.integer(prof.MAX_DISTINCT)} valeurs distinctes par colonne) : de là viennent "
+        "exactement les valeurs distinctes et fréquentes, les clés candidates, le minimum, le "
+        "maximum, la moyenne (exacte, arrondie à l'affichage) et la médiane des nombres, et "
+        "les valeurs aberrantes selon la règle de Tukey (hors de [Q1 − 1,5 × IQR ; "
+        "Q3 + 1,5 × IQR], quartiles par interpolation linéaire) ; au-delà de ces "
+        f"{fmt.integer(prof.MAX_DISTINCT)} valeurs, une colonne n'a ni statistiques ni clé "
+        "(rien n'est deviné). Les clés candidates cherchées sont les colonnes seules, puis la "
+        "ligne entière (unique quand aucune ligne n'en répète une autre). Les lignes de ventes "
+        "identiques et les produits ou magasins sans vente sont comptés en SQL sur les "
+        "données enregistrées (`sql/profile/`). Une colonne d'identifiant (`ID …`) n'a pas "
+        "de statistiques numériques : sa moyenne n'aurait pas de sens. Le profil est écrit "
+        "dans la transaction de l'import ; quand l'import ne lit que les lignes ajoutées au "
+        "fichier des ventes, le profil aussi, qu'il ajoute aux comptes de l'import précédent.",
+        "",
+        prof.markdown(found),
+        "## Ce que les données ont décidé",
+        "",
+        "| constat (tiré du profil ci-dessus) | décision de conception |",
+        "|---|---|",
+        *[f"| {finding} | {decision} |" for finding, decision in decisions],
+        "",
+        "Le profil est recalculé et enregistré à chaque import (tables `profile_files`, "
+        "`profile_columns`, `profile_values`, vue `profile_history`) : son évolution d'un "
+        "import à l'autre se lit en SQL.",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 # --- everything ----------------------------------------------------------------------------
@@ -503,6 +680,7 @@ def expected(docs: Path, data: Path | dict[str, str] | None) -> dict[Path, str]:
     if data is not None:
         for name, content in results(data).items():
             files[docs / name] = content
+        files[docs / CHARACTERISTICS_NAME] = characteristics(data)
     return files
 
 
@@ -550,7 +728,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = FrenchParser(
         prog="python -m tools.docs",
         description="Régénère les livrables de docs/ : diagrammes, modèle de données, note de "
-        "résultats, rapport HTML et ses captures d'écran.",
+        "résultats, rapport HTML et ses captures d'écran, caractéristiques des données.",
     )
     parser.add_argument("--docs", type=Path, default=DOCS, help="dossier des livrables")
     parser.add_argument(
@@ -566,16 +744,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--sans-captures", action="store_true", help="pas de captures d'écran")
     args = parser.parse_args(argv)
-    data = args.donnees if args.donnees.is_dir() else None
+    names = ("produits", "magasins", "ventes")
+    data = args.donnees if all((args.donnees / f"{n}.csv").is_file() for n in names) else None
+    # what cannot be regenerated here, hence not checked either
+    missing: list[str] = []
     if data is None:
-        print(f"Données du client absentes ({args.donnees}) : note et rapport non régénérés.")
+        missing.append(
+            f"note, rapport et caractéristiques des données (données du client absentes : "
+            f"{args.donnees})"
+        )
     if shutil.which("dot") is None:
-        print("Graphviz (dot) absent : les SVG ne sont pas régénérés.", file=sys.stderr)
+        missing.append("SVG des diagrammes (Graphviz « dot » absent)")
     if args.verifier:
         outdated = stale(args.docs, data)
         for path in outdated:
             print(f"Pas à jour : {_shown(path)}")
-        return 1 if outdated else 0
+        # a verifier that could not verify everything fails: it must never pass unchecked
+        for what in missing:
+            print(f"Non vérifié : {what}.", file=sys.stderr)
+        return 1 if outdated or missing else 0
+    for what in missing:
+        print(f"Non régénéré : {what}.", file=sys.stderr)
     written = set()
     for path, content in expected(args.docs, data).items():
         if _same(path, content):
@@ -591,9 +780,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ):
         from tools.browser import available
 
-        missing = available()
-        if missing is not None:
-            print(f"{missing} : captures d'écran non régénérées.", file=sys.stderr)
+        browser_missing = available()
+        if browser_missing is not None:
+            print(f"{browser_missing} : captures d'écran non régénérées.", file=sys.stderr)
         else:
             for path in screenshots(args.docs):
                 print(f"Capture : {_shown(path)}")

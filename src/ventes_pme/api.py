@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ventes_pme import collect, db, validate
+from ventes_pme import profile as data_profile
 from ventes_pme.analyse import Analysis, latest_run_id, read_analysis, run_analyses
 from ventes_pme.config import SOURCES, Settings
 from ventes_pme.errors import DatabaseError
@@ -111,6 +112,13 @@ def load_fetched(
     """The validate and load stages: check each file's format, then load the three files
     in one transaction. A file-level problem raises before the database is opened."""
     layouts = {source: validate.sniff(source, fetched[source].path) for source in SOURCES}
+    # the data profile is computed and stored in the import's transaction (load calls it
+    # last): an import and its profile are committed, or rolled back, together
+    describe = functools.partial(
+        data_profile.profile_import,
+        paths={source: fetched[source].path for source in SOURCES},
+        layouts=layouts,
+    )
     with connection(settings) as conn:
         report = load(
             conn,
@@ -118,6 +126,7 @@ def load_fetched(
             layouts,
             regions_path=settings.regions_path,
             progress=progress.load if progress else None,
+            on_loaded=describe,
         )
     if progress:
         progress.done()
@@ -146,6 +155,18 @@ def latest_analysis(settings: Settings) -> Analysis | None:
     with connection(settings, create=False) as conn:
         run_id = latest_run_id(conn)
         return None if run_id is None else read_analysis(conn, run_id)
+
+
+def profile(settings: Settings, import_id: int | None = None) -> data_profile.Profile | None:
+    """The data profile stored with import ``import_id`` (default: the latest one)."""
+    with connection(settings, create=False) as conn:
+        return data_profile.read(conn, import_id)
+
+
+def data_headline(settings: Settings, import_id: int | None = None) -> list[tuple[str, str]]:
+    """The headline figures of the data set (the reports' "Les données" section)."""
+    with connection(settings, create=False) as conn:
+        return data_profile.headline(conn, import_id)
 
 
 def run(settings: Settings, progress: ProgressLine | None = None) -> RunReport:

@@ -123,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
             "  ventes run                     # tout : init, import, analyse\n"
             "  ventes import --db /tmp/v.db   # importer dans une autre base\n"
             "  ventes analyse --json          # résultats au format JSON\n"
+            "  ventes profil                  # ce que contiennent les fichiers reçus\n"
             "  ventes watch --interval 600    # importer toutes les 10 minutes\n"
             "Aide d'une commande : ventes COMMANDE --help"
         ),
@@ -196,7 +197,32 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _deliverables_parsers(commands)
     _generate_parser(commands)
+    _profile_parser(commands)
     return parser
+
+
+def _profile_parser(commands: Any) -> None:
+    p = commands.add_parser(
+        "profil",
+        help="décrire les données reçues : types, valeurs, clés, doublons, couverture",
+        description="Affiche le profil des trois fichiers, calculé et enregistré à chaque "
+        "import : encodage, séparateur et fins de ligne, lignes, colonnes et leur type, "
+        "valeurs vides et distinctes, min, max, moyenne et médiane des nombres, période et "
+        "jours sans vente, valeurs les plus fréquentes, clés candidates, lignes identiques, "
+        "couverture des références (ventes à produit ou magasin inconnu, produits et "
+        "magasins sans vente) et valeurs aberrantes (règle de Tukey). Par défaut, le profil "
+        "du dernier import ; l'historique est dans les tables profile_* (vue "
+        "profile_history).",
+    )
+    _common(p)
+    p.add_argument(
+        "--import",
+        metavar="N",
+        type=int,
+        dest="import_id",
+        help="le profil de l'import n° N (défaut : le dernier)",
+    )
+    p.add_argument("--json", action="store_true", help="afficher le profil en JSON")
 
 
 def _generate_parser(commands: Any) -> None:
@@ -389,6 +415,28 @@ def _cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_profile(args: argparse.Namespace, settings: Settings) -> int:
+    from ventes_pme import profile
+    from ventes_pme.errors import DatabaseError
+
+    found = api.profile(settings, args.import_id)
+    if found is None:
+        if args.import_id is not None:
+            raise DatabaseError(
+                f"La base « {settings.db_path} » n'a pas de profil pour l'import n° "
+                f"{args.import_id} (voir la table profile_files)."
+            )
+        raise DatabaseError(
+            f"La base « {settings.db_path} » n'a encore aucun profil des données : "
+            "lancez « ventes import »."
+        )
+    if args.json:
+        print(json.dumps(profile.to_json(found), ensure_ascii=False, indent=2))
+    else:
+        print(profile.text(found), end="")
+    return 0
+
+
 def _cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     if args.cycles is not None and args.cycles < 1:
         raise ConfigError("--cycles doit être au moins 1.")
@@ -403,6 +451,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
     "run": _cmd_run,
     "watch": _cmd_watch,
     "generer": _cmd_generate,
+    "profil": _cmd_profile,
 }
 
 
@@ -461,7 +510,8 @@ def _cmd_rapport(args: argparse.Namespace, settings: Settings) -> int:
         raise DatabaseError(
             f"La base « {settings.db_path} » n'a encore aucune analyse : lancez « ventes analyse »."
         )
-    for path in report.write(analysis, args.sortie):
+    data = api.data_headline(settings, analysis.last_import_id)
+    for path in report.write(analysis, args.sortie, data):
         print(f"Écrit : {path}")
     return 0
 

@@ -137,8 +137,13 @@ def load(
     *,
     regions_path: Path | None = None,
     progress: Progress | None = None,
+    on_loaded: Callable[[sqlite3.Connection, int], object] | None = None,
 ) -> ImportReport:
-    """Import the three fetched files in one transaction and return what was done."""
+    """Import the three fetched files in one transaction and return what was done.
+
+    ``on_loaded(conn, import_id)`` runs last, inside the transaction (api.py stores the
+    data profile there): what it writes is committed, or rolled back, with the import.
+    """
     with transaction(conn):
         started = now()
         sales_before = _count(conn, "sales")
@@ -198,6 +203,8 @@ def load(
             "UPDATE import_runs SET finished_at = ?, sales_after = ? WHERE import_id = ?",
             (finished, sales_after, import_id),
         )
+        if on_loaded is not None:
+            on_loaded(conn, import_id)
     return ImportReport(import_id, started, finished, sales_before, sales_after, reports, warnings)
 
 

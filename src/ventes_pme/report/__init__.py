@@ -42,16 +42,19 @@ __all__ = [
 ]
 
 
-def render(analysis: Analysis) -> dict[str, str]:
-    """File name -> content: the note and the HTML report."""
-    return {NOTE_NAME: markdown(analysis), HTML_NAME: html_report(analysis)}
+def render(analysis: Analysis, data: list[tuple[str, str]] | None = None) -> dict[str, str]:
+    """File name -> content: the note and the HTML report; ``data``: the headline figures
+    of the data profile (the "Les données" section, left out when ``None``)."""
+    return {NOTE_NAME: markdown(analysis, data), HTML_NAME: html_report(analysis, data)}
 
 
-def write(analysis: Analysis, folder: Path) -> list[Path]:
+def write(
+    analysis: Analysis, folder: Path, data: list[tuple[str, str]] | None = None
+) -> list[Path]:
     """Write the note and the HTML report into ``folder``; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in render(analysis).items():
+    for name, text in render(analysis, data).items():
         path = folder / name
         path.write_text(text, encoding="utf-8")
         written.append(path)

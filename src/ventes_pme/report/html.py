@@ -80,8 +80,21 @@ def _block(analysis: Analysis, spec: catalog.Spec, titled: bool) -> str:
     return "".join(parts)
 
 
-def html_report(analysis: Analysis) -> str:
-    """The self-contained HTML report (inline CSS and SVG, no external resource)."""
+def data_section(data: list[tuple[str, str]] | None) -> list[str]:
+    """The "Les données" section: the headline figures of the data profile."""
+    if not data:
+        return []
+    return [
+        '<section id="donnees"><h2>Les données</h2><dl class="donnees">'
+        + "".join(f"<dt>{_E(k)}</dt><dd>{_E(v)}</dd>" for k, v in data)
+        + '</dl><p class="meta">Le profil complet : <code>ventes profil</code>.</p>'
+        "</section>"
+    ]
+
+
+def html_report(analysis: Analysis, data: list[tuple[str, str]] | None = None) -> str:
+    """The self-contained HTML report (inline CSS and SVG, no external resource);
+    ``data``: the headline figures of the data profile."""
     kpis = [
         (fmt.euros(analysis.total_revenue_cents), "chiffre d'affaires total"),
         (fmt.integer(analysis.sales_count), "ventes"),
@@ -93,7 +106,8 @@ def html_report(analysis: Analysis) -> str:
         + "".join(f'<div class="kpi"><b>{_E(v)}</b><span>{_E(k)}</span></div>' for v, k in kpis)
         + '</div><ul class="reading">'
         + "".join(f"<li>{_E(s)}</li>" for s in reading(analysis))
-        + "</ul></section>"
+        + "</ul></section>",
+        *data_section(data),
     ]
     for title, specs in sections():
         anchor = specs[0].name.replace("_", "-")

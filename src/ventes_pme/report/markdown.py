@@ -42,8 +42,22 @@ def sections() -> list[tuple[str, list[catalog.Spec]]]:
     return list(found.items())
 
 
-def markdown(analysis: Analysis) -> str:
-    """The French results note."""
+def data_section(data: list[tuple[str, str]] | None) -> list[str]:
+    """The "Les données" section: the headline figures of the data profile."""
+    if not data:
+        return []
+    return [
+        "## Les données",
+        "",
+        *[f"- {escape(label)} : {escape(value)}." for label, value in data],
+        "",
+        "Le profil complet : `ventes profil` (ou la table `profile_files`).",
+        "",
+    ]
+
+
+def markdown(analysis: Analysis, data: list[tuple[str, str]] | None = None) -> str:
+    """The French results note; ``data``: the headline figures of the data profile."""
     lines = [
         "# Note de résultats : les ventes de la PME",
         "",
@@ -55,6 +69,7 @@ def markdown(analysis: Analysis) -> str:
         "",
         *[f"- {escape(s)}" for s in reading(analysis)],
         "",
+        *data_section(data),
         "## 1. Chiffre d'affaires total",
         "",
         f"**{fmt.euros(analysis.total_revenue_cents)}** pour "
