@@ -12,7 +12,10 @@ import csv
 import html
 import io
 import math
+import os
 import re
+import sqlite3
+import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from importlib import resources
@@ -20,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ventes_pme import fmt
-from ventes_pme.analyse import Analysis
+from ventes_pme.analyse import Analysis, latest_run_id, read_analysis
 from ventes_pme.regions import city_key
 
 NOTE_NAME = "resultats.md"
@@ -769,5 +772,32 @@ def write(analysis: Analysis, folder: Path) -> list[Path]:
     for name, text in render(analysis).items():
         path = folder / name
         path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def write_atomically(conn: sqlite3.Connection, folder: Path) -> list[Path]:
+    """(Re)write the note and the HTML report of the latest analysis of ``conn`` into
+    ``folder``, each written to a temporary file then renamed: a reader (the ``tableau``
+    service) sees the old file or the new one, never half of one. Nothing is written
+    when there is no analysis yet."""
+    run_id = latest_run_id(conn)
+    if run_id is None:
+        return []
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in render(read_analysis(conn, run_id)).items():
+        path = folder / name
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         written.append(path)
     return written
