@@ -1,9 +1,9 @@
 """The ``tableau`` service: the HTML report and the database, served read-only by Datasette.
 
 ``python -m ventes_pme.tableau`` (the command of the ``tableau`` image) writes Datasette's
-metadata into a temporary folder, waits for the database to exist, then replaces itself
-with ``datasette serve``. Everything Datasette is told comes from here, so the tests start
-exactly what the image starts:
+metadata into a temporary folder, waits for the database to exist, then runs
+``datasette serve`` in the same process (no child process, no shell). Everything Datasette
+is told comes from here, so the tests start exactly what the image starts:
 
 - the metadata (:func:`metadata`): French titles and descriptions of every table, view and
   column (from :mod:`ventes_pme.dictionary`, the source of the schema documentation), and
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 import time
@@ -104,11 +103,11 @@ def metadata(database: str, rapport_dir: Path | None) -> dict[str, Any]:
     }
 
 
-def datasette_command(
+def datasette_arguments(
     db_path: Path, metadata_path: Path, *, host: str = "127.0.0.1", port: int = 8001
 ) -> list[str]:
-    """The ``datasette serve`` command line of the service (and of the tests)."""
-    command = [sys.executable, "-m", "datasette", "serve", str(db_path)]
+    """The arguments of ``datasette`` for the service: ``serve DB --metadata …``."""
+    command = ["serve", str(db_path)]
     command += ["--metadata", str(metadata_path), "--plugins-dir", str(PLUGINS_DIR)]
     command += ["--host", host, "--port", str(port)]
     for name, value in SETTINGS.items():
@@ -163,12 +162,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"La base « {settings.db_path} » n'existe toujours pas.", file=sys.stderr)
         return 5
     folder = Path(tempfile.mkdtemp(prefix="ventes-tableau-"))
-    command = datasette_command(
+    arguments = datasette_arguments(
         settings.db_path, write_metadata(settings, folder), host=args.hote, port=args.port
     )
     print(f"Tableau de bord : Datasette sur {args.hote}:{args.port}, base « {settings.db_path} ».")
     sys.stdout.flush()
-    os.execv(command[0], command)  # noqa: S606 (our own interpreter, fixed arguments)
+    from datasette.cli import cli  # only in the tableau image (extra ``tableau``)
+
+    cli.main(args=arguments, prog_name="datasette")  # runs the server until SIGTERM
+    return 0
 
 
 if __name__ == "__main__":

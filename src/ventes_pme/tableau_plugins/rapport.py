@@ -5,6 +5,9 @@ Loaded with ``--plugins-dir`` (see :mod:`ventes_pme.tableau`). ``/`` serves the 
 given by the metadata (``plugins`` → ``ventes-rapport`` → ``dossier``), read again at each
 request, with a bar of links to the data; ``/resultats.md`` serves the note. Datasette's
 own pages (the database, its tables and canned queries) stay where they are.
+
+Read-only at the door too: any request but GET and HEAD is answered 405 before it reaches
+Datasette (which already opens the database read-only and allows no SQL of one's own).
 """
 
 from __future__ import annotations
@@ -60,6 +63,33 @@ def _read(folder: Path | None, name: str) -> str | None:
         return (folder / name).read_text("utf-8")
     except FileNotFoundError:
         return None
+
+
+READ_ONLY = "Tableau de bord en lecture seule : seules les requêtes GET sont acceptées.\n"
+
+
+@hookimpl  # type: ignore[untyped-decorator]
+def asgi_wrapper(datasette: Any) -> Any:
+    def wrap(app: Any) -> Any:
+        async def read_only(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            if scope["type"] == "http" and scope["method"] not in ("GET", "HEAD"):
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 405,
+                        "headers": [
+                            (b"content-type", b"text/plain; charset=utf-8"),
+                            (b"allow", b"GET, HEAD"),
+                        ],
+                    }
+                )
+                await send({"type": "http.response.body", "body": READ_ONLY.encode()})
+                return
+            await app(scope, receive, send)
+
+        return read_only
+
+    return wrap
 
 
 @hookimpl  # type: ignore[untyped-decorator]
