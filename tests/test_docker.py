@@ -198,7 +198,9 @@ def stack(tmp_path: Path, server: FileServer) -> Iterator[Stack]:
     try:
         yield stack
     finally:
-        stack("down", "--volumes", "--remove-orphans", "--timeout", "5", check=False)
+        # every profile, or `down` leaves their containers (and the volume they hold) behind
+        profiles = ["--profile", "watch", "--profile", "tableau"]
+        stack(*profiles, "down", "--volumes", "--remove-orphans", "--timeout", "5", check=False)
 
 
 def test_compose_stack_end_to_end(
