@@ -48,7 +48,7 @@ SETTINGS = {
 }
 
 
-def canned_queries() -> dict[str, dict[str, str]]:
+def canned_queries() -> dict[str, dict[str, Any]]:
     """Name -> title, description and SQL of each file of ``sql/tableau/``.
 
     A file starts with its title on a comment line, then its description on the following
@@ -70,6 +70,8 @@ def canned_queries() -> dict[str, dict[str, str]]:
             "title": comments[0],
             "description": " ".join(comments[1:]),
             "sql": text.strip(),
+            # the manager reads the results first; the SQL is one click away
+            "hide_sql": True,
         }
     return queries
 
