@@ -195,12 +195,15 @@ def stack(tmp_path: Path, server: FileServer) -> Iterator[Stack]:
     env_file = tmp_path / "empty.env"
     env_file.write_text("")
     stack = Stack(env, env_file)
+    # images of this run only (tests/compose.test.yaml), removed with it; the build cache stays
+    env["VENTES_TEST_TAG"] = stack.project
     try:
         yield stack
     finally:
         # every profile, or `down` leaves their containers (and the volume they hold) behind
         profiles = ["--profile", "watch", "--profile", "tableau"]
-        stack(*profiles, "down", "--volumes", "--remove-orphans", "--timeout", "5", check=False)
+        down = ["down", "--volumes", "--remove-orphans", "--rmi", "all", "--timeout", "5"]
+        stack(*profiles, *down, check=False)
 
 
 def test_compose_stack_end_to_end(

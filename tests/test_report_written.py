@@ -115,3 +115,18 @@ def test_a_reader_never_sees_half_a_report(
         thread.join()
     assert reads and all(r == whole for r in reads)
     assert not [n for n in os.listdir(folder) if n.endswith(".tmp")]
+
+
+def test_a_report_folder_that_cannot_be_written_is_a_clear_error(
+    server: FileServer, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    publish(server, PRODUITS, MAGASINS, VENTES)
+    blocker = tmp_path / "fichier"
+    blocker.write_text("pas un dossier")
+    args = ["run", *_cli_args(server, db_path), "--rapport", str(blocker / "rapport")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"Impossible d'écrire le rapport dans « {blocker / 'rapport'} »" in err
+    # the import and the analysis are kept: only the report is missing
+    analysis = api.latest_analysis(make_settings(server, db_path))
+    assert analysis is not None and analysis.total_revenue_cents == 11997

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from ventes_pme import collect, db, validate
 from ventes_pme.analyse import Analysis, latest_run_id, read_analysis, run_analyses
 from ventes_pme.config import SOURCES, Settings
-from ventes_pme.errors import DatabaseError
+from ventes_pme.errors import ConfigError, DatabaseError
 from ventes_pme.load import ImportReport, load
 from ventes_pme.progress import ProgressLine
 
@@ -165,7 +165,13 @@ def write_report(settings: Settings) -> list[Path]:
     from ventes_pme import report  # only the report stage needs it
 
     with connection(settings, create=False) as conn:
-        return report.write_atomically(conn, settings.rapport_dir)
+        try:
+            return report.write_atomically(conn, settings.rapport_dir)
+        except OSError as exc:
+            raise ConfigError(
+                f"Impossible d'écrire le rapport dans « {settings.rapport_dir} » "
+                f"(VENTES_RAPPORT) : {exc.strerror or exc}."
+            ) from exc
 
 
 def watch(settings: Settings, *, cycles: int | None = None) -> list[CycleResult]:
