@@ -24,6 +24,18 @@ from typing import Any
 DB = "ventes"
 
 
+def require_datasette() -> None:
+    """Skip without Datasette (extra ``tableau``), except under CI=true: there it must run."""
+    try:
+        import datasette  # noqa: F401
+    except ImportError:
+        if os.environ.get("CI") == "true":
+            raise AssertionError("Datasette is required under CI=true (extra dev)") from None
+        import pytest
+
+        pytest.skip("Datasette absent (extra tableau de pyproject.toml)", allow_module_level=True)
+
+
 @dataclass
 class Tableau:
     base: str

@@ -16,12 +16,12 @@ import pytest
 
 from tests.conftest import CLIENT_DATA, dump, make_settings
 from tests.httpserver import FileServer
-from tests.tableau_server import DB, Tableau, tableau
+from tests.tableau_server import DB, Tableau, require_datasette, tableau
 from ventes_pme import api, dictionary, fmt, report
 from ventes_pme import tableau as service
 from ventes_pme.progress import ProgressLine
 
-pytest.importorskip("datasette", reason="Datasette absent (extra tableau de pyproject.toml)")
+require_datasette()
 
 #: the client's extract, by region (docs/resultats.md; the sum is the total)
 BY_REGION = {

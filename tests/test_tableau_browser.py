@@ -14,13 +14,13 @@ import pytest
 
 from tests.conftest import CLIENT_DATA, make_settings
 from tests.httpserver import FileServer
-from tests.tableau_server import DB, Tableau, tableau
+from tests.tableau_server import DB, Tableau, require_datasette, tableau
 from tests.test_report_browser import CHARTS_JS, WIDTHS
 from ventes_pme import api, dictionary, fmt
 from ventes_pme.chromium import Browser, find_chromium
 
 pytestmark = pytest.mark.browser
-pytest.importorskip("datasette", reason="Datasette absent (extra tableau de pyproject.toml)")
+require_datasette()
 
 #: the report's charts on the client's data, and how many marks each draws
 CLIENT_CHARTS = {
