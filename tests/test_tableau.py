@@ -137,10 +137,24 @@ def test_canned_queries_answer_the_brief(served: Tableau) -> None:
         "Auvergne-Rhône-Alpes",
         "Provence-Alpes-Côte d'Azur",
     ]
+    # the average basket per store agrees with the analysis' own French view, same order
+    baskets = served.rows("panier_moyen_par_magasin")
+    view = served.rows("derniere_panier_moyen_par_magasin")
+    assert [(b["magasin"], b["ventes"], b["panier_moyen_centimes"]) for b in baskets] == [
+        (v["magasin_id"], v["nombre_ventes"], _cents(v["panier_moyen"])) for v in view
+    ]
+    assert sum(b["ventes"] for b in baskets) == 30
+    assert all(b["panier_moyen"] == fmt.euros(b["panier_moyen_centimes"]) for b in baskets)
     # the others run too, with rows
     for name in names - {"chiffre_affaires_total", "ventes_par_produit", "ventes_par_region"}:
         if name != "lignes_rejetees":  # the client's files have no bad line
             assert served.rows(name), name
+
+
+def _cents(euros: str) -> int:
+    """'5268.78' (an amount of a derniere_* view) -> 526878."""
+    whole, _, cents = euros.partition(".")
+    return int(whole) * 100 + int(cents)
 
 
 def test_tables_and_views_carry_their_french_titles(served: Tableau) -> None:
