@@ -1,12 +1,16 @@
-# The scripts service (`etl` in compose.yaml): the `ventes` command, stdlib only.
+# The two images of the Python services, from the same PYTHON_IMAGE:
+#
+#   etl (the default, last stage): the `ventes` command, stdlib only (services etl, watch).
+#   tableau (--target tableau): the dashboard, the package plus Datasette from PyPI.
 #
 #   docker build -t ventes-pme .                     # python:3.11-slim-bookworm from Docker Hub
 #   docker build --build-arg PYTHON_IMAGE=... .      # any Python 3.11+ image with venv and pip
+#   docker build --target tableau -t ventes-pme-tableau .
 #
-# Two stages FROM the same image: the first builds the wheel and installs it into a virtual
-# environment at /opt/venv, the second copies only that environment. Both stages share the
-# interpreter path, so the venv's symlinks resolve whether python lives in /usr/local/bin
-# (official images) or /usr/bin (Debian's python3).
+# The build stage builds the wheel and installs it into a virtual environment; each final
+# stage copies only its environment. All stages share the interpreter path, so the venvs'
+# symlinks resolve whether python lives in /usr/local/bin (official images) or /usr/bin
+# (Debian's python3).
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 
 FROM ${PYTHON_IMAGE} AS build
@@ -22,7 +26,16 @@ RUN python3 -m pip wheel --no-deps --wheel-dir /wheels . \
     && python3 -m pip --python /opt/venv/bin/python install --no-deps /wheels/*.whl \
     && /opt/venv/bin/ventes --version
 
-FROM ${PYTHON_IMAGE}
+# The dashboard's environment: the same wheel with its `tableau` extra, i.e. Datasette and
+# its dependencies downloaded from PyPI at build time (version range in pyproject.toml).
+FROM build AS build-tableau
+RUN python3 -m venv --without-pip /opt/tableau \
+    && wheel="$(ls /wheels/*.whl)" \
+    && python3 -m pip --python /opt/tableau/bin/python install "${wheel}[tableau]" \
+    && /opt/tableau/bin/python -m datasette --version
+
+# What both final images share: the unprivileged user and its /data.
+FROM ${PYTHON_IMAGE} AS runtime
 # Same uid/gid as the `db` service (docker/sqlite.Dockerfile, compose.yaml).
 ARG VENTES_UID=10001
 ARG VENTES_GID=10001
@@ -31,6 +44,28 @@ RUN groupadd --gid "${VENTES_GID}" ventes \
        --shell /usr/sbin/nologin ventes \
     && mkdir /data \
     && chown ventes:ventes /data
+
+# The `tableau` service: the report and the database, read-only, on port 8001.
+FROM runtime AS tableau
+ARG VENTES_UID=10001
+ARG VENTES_GID=10001
+COPY --from=build-tableau /opt/tableau /opt/tableau
+ENV PATH=/opt/tableau/bin:$PATH \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    VENTES_DB=/data/ventes.db \
+    VENTES_RAPPORT=/data/rapport
+USER ${VENTES_UID}:${VENTES_GID}
+WORKDIR /data
+EXPOSE 8001
+# Inside the container it listens on every interface; compose.yaml publishes the port on
+# the host's 127.0.0.1 only.
+ENTRYPOINT ["python3", "-m", "ventes_pme.tableau", "--hote", "0.0.0.0", "--port", "8001"]
+
+# The `etl` and `watch` services (the default target: keep it last).
+FROM runtime AS etl
+ARG VENTES_UID=10001
+ARG VENTES_GID=10001
 COPY --from=build /opt/venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH \
     PYTHONDONTWRITEBYTECODE=1 \

@@ -135,8 +135,22 @@ def test_architecture_matches_the_compose_file() -> None:
     ids = {node.id for node in docs.ARCHITECTURE_NODES}
     assert top_level_keys("services") <= ids
     assert top_level_keys("volumes") <= ids
-    # the diagram states that no port is exposed
-    assert not re.search(r"^\s+(ports|expose):", text, re.M)
+    # every published port is on the host's loopback, and the diagram shows it on an incoming
+    # link to its service; no other port is published
+    yaml = pytest.importorskip("yaml")
+    services = yaml.safe_load(text)["services"]
+    published = {
+        name: [str(p) for p in service.get("ports", [])] for name, service in services.items()
+    }
+    assert {name for name, ports in published.items() if ports} == {"tableau"}
+    assert not re.search(r"^\s+expose:", text, re.M)
+    for name, ports in published.items():
+        for port in ports:
+            host, _, inside = port.rpartition(":")
+            assert host.startswith("127.0.0.1:"), port
+            incoming = [link for link in docs.ARCHITECTURE_LINKS if link.target == name]
+            assert any(f"127.0.0.1:8001 (hôte) → {inside}" in link.label for link in incoming)
+            assert f"127.0.0.1:8001 → {inside}" in docs.PORTS_NOTE
     mermaid = docs.architecture_mermaid()
     for service in top_level_keys("services"):
         assert re.search(rf"^\s+{service}\[", mermaid, re.M)

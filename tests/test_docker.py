@@ -1,8 +1,9 @@
-"""The Compose stack for real: both images built, `db` + `etl` run on the client's files.
+"""The Compose stack for real: the images built, `db` + `etl` run on the client's files,
+then the dashboard (`tableau` profile) kept current by `watch`.
 
-The client's files are served by a real HTTP server on 127.0.0.1; `etl` reaches it through
-the host's network (tests/compose.test.yaml). Everything else is compose.yaml as the jury
-runs it. Skipped without a Docker engine, except under CI=true where that is a failure.
+The client's files are served by a real HTTP server on 127.0.0.1; `etl` and `watch` reach it
+through the host's network (tests/compose.test.yaml). Everything else is compose.yaml as the
+jury runs it. Skipped without a Docker engine, except under CI=true where that is a failure.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ import os
 import re
 import secrets
 import shutil
+import socket
 import subprocess
 import time
+import urllib.error
+import urllib.request
 from collections import defaultdict
 from collections.abc import Iterator
 from decimal import Decimal
@@ -23,6 +27,7 @@ from typing import Any
 import pytest
 
 from tests.httpserver import FileServer
+from ventes_pme import fmt
 
 pytestmark = pytest.mark.docker
 
@@ -190,10 +195,15 @@ def stack(tmp_path: Path, server: FileServer) -> Iterator[Stack]:
     env_file = tmp_path / "empty.env"
     env_file.write_text("")
     stack = Stack(env, env_file)
+    # images of this run only (tests/compose.test.yaml), removed with it; the build cache stays
+    env["VENTES_TEST_TAG"] = stack.project
     try:
         yield stack
     finally:
-        stack("down", "--volumes", "--remove-orphans", "--timeout", "5", check=False)
+        # every profile, or `down` leaves their containers (and the volume they hold) behind
+        profiles = ["--profile", "watch", "--profile", "tableau"]
+        down = ["down", "--volumes", "--remove-orphans", "--rmi", "all", "--timeout", "5"]
+        stack(*profiles, *down, check=False)
 
 
 def test_compose_stack_end_to_end(
@@ -269,3 +279,92 @@ def test_compose_stack_end_to_end(
     # db stops on SIGTERM (forwarded by init), without waiting to be killed
     stack("stop", "--timeout", "30", "db")
     assert _inspect(db)["State"]["ExitCode"] == 143
+
+
+# --- the dashboard: profiles tableau + watch ------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+
+
+def _poll(what: str, check: Any, timeout: float, stack: Stack) -> Any:
+    """Call ``check()`` until it returns a true value, for at most ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        try:
+            last = check()
+        except (OSError, ValueError) as exc:  # not listening yet, connection reset, bad JSON
+            last = repr(exc)
+        else:
+            if last:
+                return last
+        time.sleep(0.5)
+    raise AssertionError(f"{what}: nothing after {timeout:.0f} s (last: {last!r})\n{stack.logs()}")
+
+
+def test_dashboard_serves_the_report_and_follows_watch(
+    stack: Stack, server: FileServer, client_files: dict[str, bytes]
+) -> None:
+    server.files.update(client_files)
+    _count, revenue_cents, _by_city = _expected(client_files)
+    port = _free_port()
+    stack.env.update(VENTES_TABLEAU_PORT=str(port), VENTES_INTERVALLE="1")
+    base = f"http://127.0.0.1:{port}"
+
+    # What the README says: both profiles, in the background.
+    stack("--profile", "tableau", "--profile", "watch", "up", "--build", "--detach", timeout=900)
+
+    def total() -> int | None:
+        status, body = _get(f"{base}/ventes/chiffre_affaires_total.json?_shape=array")
+        rows = json.loads(body) if status == 200 else []
+        return int(rows[0]["chiffre_affaires_centimes"]) if rows else None
+
+    # the home page is the report written by the first import, from the host's loopback
+    home = _poll(
+        "home page", lambda: (lambda r: r[1] if r[0] == 200 else None)(_get(base)), 240, stack
+    )
+    assert "<title>Rapport des ventes</title>" in home
+    assert fmt.euros(revenue_cents) in home  # 5 268,78 €
+    assert "Explorer les données" in home
+    assert _poll("canned query", total, 60, stack) == revenue_cents == 526878
+
+    # one more sale at the source: watch imports it, analyses, rewrites the report
+    added = 4999  # REF001 at 49,99 €, once
+    server.files["ventes"] = client_files["ventes"] + b"2023-06-26,REF001,1,1\n"
+    new_total = revenue_cents + added
+    _poll("the new total", lambda: total() == new_total, 120, stack)
+    _poll("the new report", lambda: fmt.euros(new_total) in _get(base)[1], 30, stack)
+    assert stack.sql("SELECT count(*) AS n FROM sales") == [{"n": _count + 1}]
+
+    # read-only: no SQL of one's own, the canned queries cannot be posted to
+    assert _get(f"{base}/ventes?sql=SELECT+1")[0] == 403
+    assert _get(f"{base}/ventes?sql=DELETE+FROM+products")[0] in (400, 403)
+    request = urllib.request.Request(f"{base}/ventes/chiffre_affaires_total", data=b"x=1")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=10)
+    assert refused.value.code in (400, 403, 405)
+
+    # hardened like the other services, published on the host's 127.0.0.1 only
+    info = _inspect(stack.container("tableau"))
+    assert info["Config"]["User"] == STACK_USER
+    host = info["HostConfig"]
+    assert host["ReadonlyRootfs"] is True
+    assert host["CapDrop"] == ["ALL"]
+    assert "no-new-privileges:true" in host["SecurityOpt"]
+    assert host["PortBindings"] == {"8001/tcp": [{"HostIp": "127.0.0.1", "HostPort": str(port)}]}
+    container = stack.container("tableau")
+    _poll(
+        "healthy", lambda: _inspect(container)["State"]["Health"]["Status"] == "healthy", 60, stack
+    )

@@ -44,19 +44,27 @@ def test_the_wheel_holds_no_development_tooling(wheel_files: list[str]) -> None:
         assert f"ventes_pme/sql/analyses/{spec.name}" in shipped
     for data in ("report/rapport.css", "report/france.csv", "data/villes_regions.csv"):
         assert f"ventes_pme/{data}" in shipped
+    # the dashboard's canned queries and its Datasette plugin (loaded by Datasette only)
+    for query in Path(ROOT / "src" / "ventes_pme" / "sql" / "tableau").glob("*.sql"):
+        assert f"ventes_pme/sql/tableau/{query.name}" in shipped
+    assert "ventes_pme/tableau_plugins/rapport.py" in shipped
 
 
 def test_the_package_imports_no_development_tool() -> None:
-    """Every module of the package in a fresh interpreter: no tool, no browser library."""
+    """Every module of the package in a fresh interpreter: no tool, no browser library, no
+    Datasette (imported by ``tableau.main`` only, in the ``tableau`` image). The plugin of
+    ``tableau_plugins/`` is not a module of the package: Datasette loads it from its folder."""
+    package = ROOT / "src" / "ventes_pme"
     modules = sorted(
         ".".join(p.relative_to(ROOT / "src").with_suffix("").parts)
-        for p in (ROOT / "src" / "ventes_pme").rglob("*.py")
-        if p.name != "__main__.py"
+        for p in package.rglob("*.py")
+        if p.name != "__main__.py" and package / "tableau_plugins" not in p.parents
     )
+    assert "ventes_pme.tableau" in modules
     code = (
         f"import sys\nfor m in {modules!r}: __import__(m)\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('tools', 'playwright', 'tests', 'bench')))"
+        "('tools', 'playwright', 'tests', 'bench', 'datasette')))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

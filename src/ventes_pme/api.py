@@ -22,7 +22,7 @@ from ventes_pme import collect, db, validate
 from ventes_pme import profile as data_profile
 from ventes_pme.analyse import Analysis, latest_run_id, read_analysis, run_analyses
 from ventes_pme.config import SOURCES, Settings
-from ventes_pme.errors import DatabaseError
+from ventes_pme.errors import ConfigError, DatabaseError
 from ventes_pme.load import ImportReport, load
 from ventes_pme.progress import ProgressLine
 
@@ -170,10 +170,29 @@ def data_headline(settings: Settings, import_id: int | None = None) -> list[tupl
 
 
 def run(settings: Settings, progress: ProgressLine | None = None) -> RunReport:
-    """The main job: init, import, analyse."""
+    """The main job: init, import, analyse (then the report, when ``rapport_dir`` is set)."""
     initialised = init(settings)
     imported = import_data(settings, progress)
-    return RunReport(initialised, imported, analyse(settings))
+    done = RunReport(initialised, imported, analyse(settings))
+    write_report(settings)
+    return done
+
+
+def write_report(settings: Settings) -> list[Path]:
+    """Rewrite the note and the HTML report of the latest analysis into
+    ``settings.rapport_dir``, atomically; nothing when that setting is not given."""
+    if settings.rapport_dir is None:
+        return []
+    from ventes_pme import report  # only the report stage needs it
+
+    with connection(settings, create=False) as conn:
+        try:
+            return report.write_atomically(conn, settings.rapport_dir)
+        except OSError as exc:
+            raise ConfigError(
+                f"Impossible d'écrire le rapport dans « {settings.rapport_dir} » "
+                f"(VENTES_RAPPORT) : {exc.strerror or exc}."
+            ) from exc
 
 
 def watch(settings: Settings, *, cycles: int | None = None) -> list[CycleResult]:

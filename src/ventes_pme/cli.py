@@ -171,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="La tâche principale : init, import puis analyse.",
     )
     _common(p, urls=True)
+    _rapport_option(p)
     p.add_argument("--json", action="store_true", help="afficher les résultats en JSON")
     p = commands.add_parser(
         "watch",
@@ -182,6 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
         "annule l'import en cours : la base reste telle qu'elle était).",
     )
     _common(p, urls=True)
+    _rapport_option(p)
     p.add_argument(
         "--interval",
         metavar="SECONDES",
@@ -223,6 +225,17 @@ def _profile_parser(commands: Any) -> None:
         help="le profil de l'import n° N (défaut : le dernier)",
     )
     p.add_argument("--json", action="store_true", help="afficher le profil en JSON")
+
+
+def _rapport_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--rapport",
+        metavar="DOSSIER",
+        type=Path,
+        dest="rapport_dir",
+        help="réécrire la note resultats.md et le rapport rapport.html dans DOSSIER après "
+        "chaque analyse (VENTES_RAPPORT, défaut : non écrits)",
+    )
 
 
 def _generate_parser(commands: Any) -> None:
@@ -272,7 +285,15 @@ def _generate_parser(commands: Any) -> None:
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
-    names = ("db_path", "url_produits", "url_magasins", "url_ventes", "progress", "watch_interval")
+    names = (
+        "db_path",
+        "url_produits",
+        "url_magasins",
+        "url_ventes",
+        "progress",
+        "watch_interval",
+        "rapport_dir",
+    )
     return Settings.load({name: getattr(args, name, None) for name in names})
 
 
@@ -376,6 +397,8 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     print_import(report.imported)
     print()
     print_analysis(report.analysis)
+    if settings.rapport_dir is not None:
+        print(f"\nRapport réécrit dans « {settings.rapport_dir} ».")
     return 0
 
 

@@ -52,6 +52,9 @@ class Settings:
     progress: bool | None = None
     #: seconds between two cycles of ``ventes watch``
     watch_interval: float = 300.0
+    #: folder where ``ventes run`` and each ``watch`` cycle that changes the data rewrite the
+    #: note and the HTML report (None: not written; /data/rapport in Docker)
+    rapport_dir: Path | None = None
 
     def url(self, source: str) -> str:
         return str(getattr(self, f"url_{source}"))
@@ -124,5 +127,6 @@ ENV_VARS: dict[str, tuple[str, Any]] = {
     "regions_path": ("VENTES_REGIONS", Path),
     "progress": ("VENTES_PROGRESSION", _bool),
     "watch_interval": ("VENTES_INTERVALLE", float),
+    "rapport_dir": ("VENTES_RAPPORT", Path),
 }
 assert set(ENV_VARS) <= {f.name for f in fields(Settings)}

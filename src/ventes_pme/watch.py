@@ -152,9 +152,11 @@ def run_cycle(settings: Settings, number: int, log: Log) -> CycleResult:
         log(f"{summary} ; rien de changé : analyses non relancées.")
         return CycleResult(number, imported=report)
     analysis = api.analyse(settings)
+    written = api.write_report(settings)
     log(
         f"{summary} ; analyse n° {analysis.run_id} enregistrée "
-        f"(chiffre d'affaires total {fmt.euros(analysis.total_revenue_cents)})."
+        f"(chiffre d'affaires total {fmt.euros(analysis.total_revenue_cents)})"
+        + (f", rapport réécrit dans « {written[0].parent} »." if written else ".")
     )
     return CycleResult(number, imported=report, analysis_run=analysis.run_id)
 

@@ -15,9 +15,13 @@ the period of the data, so the same run always gives the same files.
 
 from __future__ import annotations
 
+import os
+import sqlite3
+import tempfile
 from pathlib import Path
 
-from ventes_pme.analyse import Analysis
+from ventes_pme import profile as data_profile
+from ventes_pme.analyse import Analysis, latest_run_id, read_analysis
 from ventes_pme.report.charts import bar_chart, city_map, column_chart, coordinates
 from ventes_pme.report.html import html_report
 from ventes_pme.report.markdown import HTML_NAME, NOTE_NAME, markdown
@@ -39,6 +43,7 @@ __all__ = [
     "render",
     "table",
     "write",
+    "write_atomically",
 ]
 
 
@@ -57,5 +62,34 @@ def write(
     for name, text in render(analysis, data).items():
         path = folder / name
         path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def write_atomically(conn: sqlite3.Connection, folder: Path) -> list[Path]:
+    """(Re)write the note and the HTML report of the latest analysis of ``conn`` into
+    ``folder``, each written to a temporary file then renamed: a reader (the ``tableau``
+    service) sees the old file or the new one, never half of one. Nothing is written
+    when there is no analysis yet."""
+    run_id = latest_run_id(conn)
+    if run_id is None:
+        return []
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    analysis = read_analysis(conn, run_id)
+    data = data_profile.headline(conn, analysis.last_import_id)
+    for name, text in render(analysis, data).items():
+        path = folder / name
+        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
         written.append(path)
     return written

@@ -1,0 +1,135 @@
+"""The report is a product of every run: ``ventes run --rapport`` / VENTES_RAPPORT, and each
+``watch`` cycle that changes the data, rewrite the note and the HTML report atomically."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import MAGASINS, PRODUITS, VENTES_HEADER, make_settings, publish
+from tests.httpserver import FileServer
+from ventes_pme import api, fmt, report, watch
+from ventes_pme.cli import main
+from ventes_pme.config import Settings
+
+VENTES = VENTES_HEADER + "2024-01-01,REF001,2,1\n2024-01-02,REF002,1,2\n"  # 99,98 + 19,99
+
+
+def _cli_args(server: FileServer, db: Path) -> list[str]:
+    return [
+        "--db",
+        str(db),
+        *(a for s in ("produits", "magasins", "ventes") for a in (f"--url-{s}", server.url(s))),
+    ]
+
+
+def test_run_writes_the_report_where_told(
+    server: FileServer, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    publish(server, PRODUITS, MAGASINS, VENTES)
+    folder = tmp_path / "rapport"
+    assert main(["run", *_cli_args(server, db_path), "--rapport", str(folder)]) == 0
+    assert f"Rapport réécrit dans « {folder} »." in capsys.readouterr().out
+    assert sorted(p.name for p in folder.iterdir()) == [report.HTML_NAME, report.NOTE_NAME]
+    analysis = api.latest_analysis(make_settings(server, db_path))
+    assert analysis is not None
+    # the written report has the "Les données" section of the data profile too
+    data = api.data_headline(make_settings(server, db_path), analysis.last_import_id)
+    assert data
+    assert (folder / report.HTML_NAME).read_text("utf-8") == report.html_report(analysis, data)
+    assert (folder / report.NOTE_NAME).read_text("utf-8") == report.markdown(analysis, data)
+    assert fmt.euros(11997) in (folder / report.NOTE_NAME).read_text("utf-8")
+    assert oct((folder / report.HTML_NAME).stat().st_mode & 0o777) == "0o644"
+
+
+def test_the_setting_comes_from_the_environment_and_is_off_by_default(tmp_path: Path) -> None:
+    assert Settings.load(env={}).rapport_dir is None
+    chosen = Settings.load(env={"VENTES_RAPPORT": str(tmp_path)})
+    assert chosen.rapport_dir == tmp_path
+    option = Settings.load({"rapport_dir": tmp_path / "x"}, env={"VENTES_RAPPORT": "y"})
+    assert option.rapport_dir == tmp_path / "x"
+
+
+def test_run_without_the_setting_writes_no_report(
+    server: FileServer, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    publish(server, PRODUITS, MAGASINS, VENTES)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("VENTES_RAPPORT", raising=False)
+    assert main(["run", *_cli_args(server, db_path)]) == 0
+    written = [p.name for p in tmp_path.rglob("*") if p.suffix in (".html", ".md")]
+    assert written == []
+    assert db_path.exists()
+
+
+def test_each_watch_cycle_that_changes_the_data_rewrites_the_report(
+    server: FileServer, db_path: Path, tmp_path: Path
+) -> None:
+    publish(server, PRODUITS, MAGASINS, VENTES)
+    folder = tmp_path / "rapport"
+    settings = make_settings(server, db_path, rapport_dir=folder)
+    lines: list[str] = []
+    watch.watch(settings, 0.01, cycles=1, log=lines.append)
+    page = folder / report.HTML_NAME
+    assert fmt.euros(11997) in page.read_text("utf-8")
+    first = page.stat().st_ino
+    assert any(f"rapport réécrit dans « {folder} »" in line for line in lines), lines
+
+    # nothing changed at the source: the report is left alone
+    watch.watch(settings, 0.01, cycles=1, log=lines.append)
+    assert page.stat().st_ino == first
+
+    # one more sale: a new file replaces the old one (renamed over it, never rewritten)
+    publish(server, PRODUITS, MAGASINS, VENTES + "2024-01-03,REF001,1,1\n")
+    watch.watch(settings, 0.01, cycles=1, log=lines.append)
+    assert fmt.euros(11997 + 4999) in page.read_text("utf-8")
+    assert page.stat().st_ino != first
+    assert sorted(p.name for p in folder.iterdir()) == [report.HTML_NAME, report.NOTE_NAME]
+
+
+def test_a_reader_never_sees_half_a_report(
+    server: FileServer, db_path: Path, tmp_path: Path
+) -> None:
+    """While the report is rewritten again and again, every read gets a whole file."""
+    publish(server, PRODUITS, MAGASINS, VENTES)
+    folder = tmp_path / "rapport"
+    settings = make_settings(server, db_path, rapport_dir=folder)
+    api.run(settings)
+    page = folder / report.HTML_NAME
+    whole = page.read_text("utf-8")
+    assert whole.rstrip().endswith("</html>")
+    stop = threading.Event()
+    reads: list[str] = []
+
+    def reader() -> None:
+        while not stop.is_set():
+            reads.append(page.read_text("utf-8"))
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for _ in range(30):
+            api.write_report(settings)
+    finally:
+        stop.set()
+        thread.join()
+    assert reads and all(r == whole for r in reads)
+    assert not [n for n in os.listdir(folder) if n.endswith(".tmp")]
+
+
+def test_a_report_folder_that_cannot_be_written_is_a_clear_error(
+    server: FileServer, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    publish(server, PRODUITS, MAGASINS, VENTES)
+    blocker = tmp_path / "fichier"
+    blocker.write_text("pas un dossier")
+    args = ["run", *_cli_args(server, db_path), "--rapport", str(blocker / "rapport")]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert f"Impossible d'écrire le rapport dans « {blocker / 'rapport'} »" in err
+    # the import and the analysis are kept: only the report is missing
+    analysis = api.latest_analysis(make_settings(server, db_path))
+    assert analysis is not None and analysis.total_revenue_cents == 11997
