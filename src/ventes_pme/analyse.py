@@ -6,6 +6,7 @@ results are inserted with the new ``run_id``, so earlier runs stay (history).
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
@@ -119,11 +120,13 @@ class Analysis:
     tables: dict[str, list[dict[str, Any]]]
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON document of ``ventes analyse --json`` (amounts in euros, 2 decimals)."""
+        """The document of ``ventes analyse --json``: amounts in euros as exact
+        :class:`~decimal.Decimal` with 2 places (never a float); :func:`json_text` writes
+        them as JSON numbers digit for digit."""
 
         def convert(row: dict[str, Any]) -> dict[str, Any]:
             return {
-                key: _number(euros(value)) if key.startswith("chiffre_affaires") else value
+                key: euros(value) if key.startswith("chiffre_affaires") else value
                 for key, value in row.items()
             }
 
@@ -133,14 +136,33 @@ class Analysis:
             "nombre_ventes": self.sales_count,
             "periode": {"debut": self.period_start, "fin": self.period_end},
             "quantite_totale": self.total_quantity,
-            "chiffre_affaires_total": _number(euros(self.total_revenue_cents)),
+            "chiffre_affaires_total": euros(self.total_revenue_cents),
             **{key: [convert(row) for row in rows] for key, rows in self.tables.items()},
         }
 
 
-def _number(value: Decimal | None) -> float | None:
-    # JSON has one number type: a Decimal with 2 places prints exactly as a float here.
-    return None if value is None else float(value)
+def json_text(value: Any, indent: int = 2, level: int = 0) -> str:
+    """``value`` as JSON text, laid out as ``json.dumps(value, indent=indent,
+    ensure_ascii=False)`` would, but a :class:`~decimal.Decimal` is written as the exact
+    JSON number it is (``5268.78``): going through a float would change the last digits
+    of totals beyond 2**53 cents (about 90 000 billion euros)."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    pad, inner = " " * (indent * level), " " * (indent * (level + 1))
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [
+            f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {json_text(v, indent, level + 1)}"
+            for k, v in value.items()
+        ]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        items = [f"{inner}{json_text(v, indent, level + 1)}" for v in value]
+        return "[\n" + ",\n".join(items) + f"\n{pad}]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def run_analyses(conn: sqlite3.Connection) -> Analysis:
@@ -152,7 +174,7 @@ def run_analyses(conn: sqlite3.Connection) -> Analysis:
         (sales_count,) = conn.execute(
             "SELECT sales_count FROM analysis_runs WHERE run_id = ?", (run_id,)
         ).fetchone()
-        aggregates.ensure(conn, sales_count)
+        aggregates.rebuild_if_stale(conn, sales_count)
         for name in analysis_names():
             for statement in split_statements(sql(f"analyses/{name}")):
                 conn.execute(statement, {"run_id": run_id} if ":run_id" in statement else {})

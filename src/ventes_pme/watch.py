@@ -19,15 +19,14 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
-from ventes_pme import api, fmt
+from ventes_pme import api, fmt, signals
 from ventes_pme.collect import Fetched, Validators
 from ventes_pme.config import SOURCES, Settings
 from ventes_pme.errors import CollectError, FileFormatError
@@ -110,6 +109,14 @@ def previous_files(settings: Settings) -> dict[str, _Previous]:
         }
 
 
+def analysis_is_stale(settings: Settings) -> bool:
+    """Whether the latest analysis misses something: there is none, or a sale was added
+    since (by an import of the watcher, a ``ventes import`` or the sqlite3 shell), or an
+    import since changed a product or a store (``sql/watch/analysis_is_stale.sql``)."""
+    with api.connection(settings) as conn:
+        return bool(conn.execute(sql("watch/analysis_is_stale")).fetchone()[0])
+
+
 def _unchanged(fetched: Fetched, previous: _Previous | None) -> bool:
     if previous is None or previous.url != fetched.url:
         return False
@@ -130,8 +137,18 @@ def run_cycle(settings: Settings, number: int, log: Log) -> CycleResult:
             how = ", ".join(
                 f"{s} ({'304' if fetched[s].not_modified else 'même empreinte'})" for s in SOURCES
             )
-            log(f"Cycle {number} : aucun changement à la source [{how}] : import sauté.")
-            return CycleResult(number, skipped=True)
+            message = f"Cycle {number} : aucun changement à la source [{how}] : import sauté"
+            if not analysis_is_stale(settings):
+                log(f"{message}.")
+                return CycleResult(number, skipped=True)
+            # sales imported outside the watcher (ventes import): the analysis lags behind
+            analysis = api.analyse(settings)
+            log(
+                f"{message} ; la dernière analyse ne couvrait pas toutes les données "
+                f"(import hors surveillance) : analyse n° {analysis.run_id} enregistrée "
+                f"(chiffre d'affaires total {fmt.euros(analysis.total_revenue_cents)})."
+            )
+            return CycleResult(number, skipped=True, analysis_run=analysis.run_id)
         # Something changed: import the three files together, each fetched in full.
         unchanged = [source for source in SOURCES if fetched[source].not_modified]
         fetched.update(api.fetch_sources(settings, Path(tmp), sources=unchanged))
@@ -148,7 +165,7 @@ def run_cycle(settings: Settings, number: int, log: Log) -> CycleResult:
     )
     for warning in report.warnings:
         log(f"Cycle {number} : attention : {warning}")
-    if not report.changed and api.latest_analysis(settings) is not None:
+    if not analysis_is_stale(settings):
         log(f"{summary} ; rien de changé : analyses non relancées.")
         return CycleResult(number, imported=report)
     analysis = api.analyse(settings)
@@ -157,20 +174,6 @@ def run_cycle(settings: Settings, number: int, log: Log) -> CycleResult:
         f"(chiffre d'affaires total {fmt.euros(analysis.total_revenue_cents)})."
     )
     return CycleResult(number, imported=report, analysis_run=analysis.run_id)
-
-
-@contextmanager
-def _signals(stop: StopRequest) -> Iterator[None]:
-    names = (signal.SIGINT, signal.SIGTERM)
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signals are only delivered to the main thread: nothing to install
-        return
-    saved = {s: signal.signal(s, stop) for s in names}
-    try:
-        yield
-    finally:
-        for s, handler in saved.items():
-            signal.signal(s, handler)
 
 
 def watch(
@@ -189,13 +192,14 @@ def watch(
     log = log or timestamped()
     stop = stop or StopRequest(log)
     results: list[CycleResult] = []
+    api.check_settings(settings)  # before the first download, as ventes import does
     init = api.init(settings)
     log(
         f"Surveillance démarrée : un cycle toutes les {interval:g} s, base « {init.db_path} » "
         f"(schéma version {init.schema_version}). Arrêt : Ctrl+C ou SIGTERM."
     )
     number = 0
-    with _signals(stop):
+    with signals.handling(stop, signal.SIGINT, signal.SIGTERM):
         while not stop.requested and (cycles is None or number < cycles):
             number += 1
             started = time.monotonic()
