@@ -6,11 +6,11 @@ import csv
 import io
 import re
 import sqlite3
-import unicodedata
 from importlib import resources
 from pathlib import Path
 
 from ventes_pme.errors import ConfigError
+from ventes_pme.text import fold
 
 UNKNOWN_REGION = "Région inconnue"
 
@@ -24,9 +24,7 @@ def city_key(name: str) -> str:
     >>> city_key("  SAINT-ÉTIENNE ") == city_key("St Etienne") == "saint etienne"
     True
     """
-    text = unicodedata.normalize("NFKD", name.replace("œ", "oe").replace("Œ", "OE"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    words = [_ABBREVIATIONS.get(word, word) for word in _SEPARATORS.split(text) if word]
+    words = [_ABBREVIATIONS.get(word, word) for word in _SEPARATORS.split(fold(name)) if word]
     return " ".join(words)
 
 
