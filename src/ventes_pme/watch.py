@@ -137,18 +137,8 @@ def run_cycle(settings: Settings, number: int, log: Log) -> CycleResult:
             how = ", ".join(
                 f"{s} ({'304' if fetched[s].not_modified else 'même empreinte'})" for s in SOURCES
             )
-            message = f"Cycle {number} : aucun changement à la source [{how}] : import sauté"
-            if not analysis_is_stale(settings):
-                log(f"{message}.")
-                return CycleResult(number, skipped=True)
-            # sales imported outside the watcher (ventes import): the analysis lags behind
-            analysis = api.analyse(settings)
-            log(
-                f"{message} ; la dernière analyse ne couvrait pas toutes les données "
-                f"(import hors surveillance) : analyse n° {analysis.run_id} enregistrée "
-                f"(chiffre d'affaires total {fmt.euros(analysis.total_revenue_cents)})."
-            )
-            return CycleResult(number, skipped=True, analysis_run=analysis.run_id)
+            summary = f"Cycle {number} : aucun changement à la source [{how}] : import sauté"
+            return _end_cycle(settings, number, log, summary, None)
         # Something changed: import the three files together, each fetched in full.
         unchanged = [source for source in SOURCES if fetched[source].not_modified]
         fetched.update(api.fetch_sources(settings, Path(tmp), sources=unchanged))
@@ -165,15 +155,26 @@ def run_cycle(settings: Settings, number: int, log: Log) -> CycleResult:
     )
     for warning in report.warnings:
         log(f"Cycle {number} : attention : {warning}")
+    return _end_cycle(settings, number, log, summary, report)
+
+
+def _end_cycle(
+    settings: Settings, number: int, log: Log, summary: str, imported: ImportReport | None
+) -> CycleResult:
+    """Every cycle ends with an analysis that covers every stored sale: the analyses run
+    again when the latest one misses something (:func:`analysis_is_stale`), whether the
+    change came from this cycle's import or from outside the watcher (``ventes import``)."""
+    skipped = imported is None
     if not analysis_is_stale(settings):
-        log(f"{summary} ; rien de changé : analyses non relancées.")
-        return CycleResult(number, imported=report)
+        log(f"{summary}." if skipped else f"{summary} ; rien de changé : analyses non relancées.")
+        return CycleResult(number, skipped=skipped, imported=imported)
     analysis = api.analyse(settings)
+    why = "la dernière analyse ne couvrait pas toutes les ventes (import hors surveillance) : "
     log(
-        f"{summary} ; analyse n° {analysis.run_id} enregistrée "
+        f"{summary} ; {why if skipped else ''}analyse n° {analysis.run_id} enregistrée "
         f"(chiffre d'affaires total {fmt.euros(analysis.total_revenue_cents)})."
     )
-    return CycleResult(number, imported=report, analysis_run=analysis.run_id)
+    return CycleResult(number, skipped=skipped, imported=imported, analysis_run=analysis.run_id)
 
 
 def watch(
