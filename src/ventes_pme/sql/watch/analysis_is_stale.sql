@@ -1,6 +1,6 @@
--- Whether the latest analysis misses something (1) or covers every stored sale and
--- the latest products and stores (0): a cycle of `ventes watch` ends with an analysis
--- that covers everything, even after imports made outside the watcher.
+-- 1 when the latest analysis misses a stored sale or a later change, else 0.
+-- A cycle of `ventes watch` ends with an analysis that covers every stored sale and
+-- the latest products and stores, even after imports made outside the watcher.
 -- Sales are only ever added, so an equal count means the same sales.
 WITH latest AS (
     SELECT
