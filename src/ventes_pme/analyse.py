@@ -144,8 +144,8 @@ class Analysis:
 def json_text(value: Any, indent: int = 2, level: int = 0) -> str:
     """``value`` as JSON text, laid out as ``json.dumps(value, indent=indent,
     ensure_ascii=False)`` would, but a :class:`~decimal.Decimal` is written as the exact
-    JSON number it is (``5268.78``): going through a float would change the last digits
-    of totals beyond 2**53 cents (about 90 000 billion euros)."""
+    JSON number it is (``5268.78``): going through a float would change the last digit
+    of totals beyond 15 significant digits (10 000 billion euros)."""
     if isinstance(value, Decimal):
         return format(value, "f")
     pad, inner = " " * (indent * level), " " * (indent * (level + 1))
