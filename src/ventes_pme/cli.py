@@ -142,8 +142,9 @@ def build_parser() -> argparse.ArgumentParser:
         "watch",
         help="surveiller la source : importer périodiquement, analyser quand elle change",
         description="Importe à intervalle régulier : à chaque cycle, demande au serveur si les "
-        "fichiers ont changé (ETag / Last-Modified) ; sinon, l'import est sauté. Les analyses "
-        "sont relancées quand l'import a changé quelque chose. Une ligne datée par cycle. "
+        "fichiers ont changé (ETag / Last-Modified) ; sinon, l'import est sauté. Chaque cycle "
+        "se termine par une analyse qui couvre toutes les ventes de la base (relancée si la "
+        "dernière en manque une, même importée à côté). Une ligne datée par cycle. "
         "Ctrl+C ou SIGTERM arrête proprement à la fin du cycle en cours (un second signal "
         "annule l'import en cours : la base reste telle qu'elle était).",
     )

@@ -4,8 +4,10 @@ Each cycle asks the server whether the three files changed (conditional requests
 ETag / Last-Modified of the latest import, when the server gave them). When none changed
 (HTTP 304, or the same SHA-256 as the latest import), the import is skipped. When any
 changed, the three files are fetched in full and imported together, so an import always
-sees a consistent set of files; the analyses run again only when the import changed a
-product, a store or a sale.
+sees a consistent set of files. A Last-Modified serves as a validator only when it is at
+least one second older than the response (see ``collect._strong_last_modified``). Every
+cycle ends with an analysis covering every stored sale: the analyses run again when the
+latest one misses a sale or a change, made by this cycle or outside the watcher.
 
 SIGINT and SIGTERM stop the watcher cleanly: while it waits, at once; during a cycle, at
 the end of that cycle (its transaction commits). A second signal during a cycle
