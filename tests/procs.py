@@ -197,6 +197,20 @@ def _reading_unfinished(pid: int, name: str) -> bool:
     return False
 
 
+def waiting_for_the_lock(pid: int, db: Path) -> bool | None:
+    """Whether ``pid`` has ``db`` open and sleeps in the kernel (``/proc/PID/wchan``): SQLite's
+    busy handler sleeping between two tries of a lock another connection holds. None when
+    the kernel does not tell (``wchan`` hidden)."""
+    try:
+        wchan = Path(f"/proc/{pid}/wchan").read_text().strip()
+        if wchan in ("", "0"):
+            return None
+        opened = any(os.readlink(fd) == str(db) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+    return opened and "sleep" in wchan
+
+
 def stop_inside_the_load(
     proc: subprocess.Popen[str], db: Path, sales_file: str = "ventes.csv", timeout: float = 60
 ) -> bool:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
 import re
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def test_readme_python_example_runs(
     code: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    for name in list(__import__("os").environ):
+    for name in list(os.environ):
         if name.startswith("VENTES_"):
             monkeypatch.delenv(name)
     for source in ("produits", "magasins", "ventes"):
@@ -35,7 +36,7 @@ def test_readme_python_example_runs(
     monkeypatch.setenv("VENTES_PROGRESSION", "non")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(code, "README.md", "exec"), {"__name__": "readme"})  # noqa: S102
+        exec(compile(code, "README.md", "exec"), {"__name__": "readme"})
     assert (tmp_path / "data" / "ventes.db").is_file()
     # the example prints the sales inserted and the total revenue of the client's files
     assert out.getvalue().split() == ["30", "526878"]
