@@ -124,8 +124,8 @@ def _coerce(name: str, value: Any) -> Any:
     var, convert = ENV_VARS[name]
     if isinstance(value, str):
         return _convert(convert, value, f"{name} ({var})")
-    if isinstance(value, os.PathLike) and convert is Path:
-        return Path(value)
+    if isinstance(value, os.PathLike) and convert in (Path, str):
+        return convert(os.fspath(value))  # a local path is also an address
     if convert is _finite and isinstance(value, int | float) and not isinstance(value, bool):
         return float(value)
     if convert is int and isinstance(value, int) and not isinstance(value, bool):
