@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
-from ventes_pme import __version__, api, catalog, fmt, signals
+from ventes_pme import __version__, api, catalog, fmt, french, signals
 from ventes_pme.analyse import Analysis, json_text
 from ventes_pme.config import Settings
 from ventes_pme.errors import ConfigError, VentesError
@@ -54,8 +54,8 @@ _ERRORS = [
 
 def translate_error(message: str) -> str:
     """An argparse error message in French (French typography included)."""
-    for pattern, french in _ERRORS:
-        message = re.sub(pattern, french, message)
+    for pattern, replacement in _ERRORS:
+        message = re.sub(pattern, replacement, message)
     return message
 
 
@@ -512,7 +512,7 @@ def _debug_detail(exc: BaseException) -> None:
     """With ``VENTES_DEBUG`` set (not empty, not 0): the traceback of ``exc`` and of the
     lower-level errors behind it (HTTP, SQLite, decoding…), even those a French message
     replaced (``raise … from None``)."""
-    if os.environ.get("VENTES_DEBUG", "").strip() in ("", "0"):
+    if not french.debug():
         return
     cause: BaseException | None = exc
     while cause is not None:

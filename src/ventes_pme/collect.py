@@ -184,8 +184,9 @@ def _download(
                 if time.monotonic() + pause > deadline:
                     raise CollectError(
                         f"Téléchargement de « {source} » impossible : {last}, qui demande "
-                        f"d'attendre {math.ceil(last.retry_after)} s (Retry-After), au-delà de "
-                        f"la durée maximale de {settings.max_duration:g} s (VENTES_DUREE_MAX). "
+                        f"d'attendre {fmt.seconds(math.ceil(last.retry_after))} (Retry-After), "
+                        f"au-delà de la durée maximale de {fmt.seconds(settings.max_duration)} "
+                        f"(VENTES_DUREE_MAX). "
                         f"Adresse : {url}{remedy(source)}."
                     )
             time.sleep(pause)
