@@ -20,7 +20,9 @@ class FileServer:
     """Serves ``files[name]`` at ``/name``; ``behaviours[name]`` overrides the answer.
 
     Supports ETag / Last-Modified (answers 304 to a matching conditional request) and
-    records every request in ``requests`` as (method, path, headers).
+    records every request in ``requests`` as (method, path, headers). ``etags = False``
+    leaves out the ETag (Last-Modified only); ``last_modified[name]`` fixes a file's
+    modification time and ``date`` the ``Date`` header (epoch seconds; default: now).
     """
 
     def __init__(self) -> None:
@@ -28,6 +30,9 @@ class FileServer:
         self.behaviours: dict[str, Behaviour] = {}
         self.requests: list[tuple[str, str, dict[str, str]]] = []
         self.conditional = True
+        self.etags = True
+        self.last_modified: dict[str, float] = {}
+        self.date: float | None = None
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -35,6 +40,21 @@ class FileServer:
 
             def log_message(self, format: str, *args: Any) -> None:  # quiet
                 pass
+
+            def date_time_string(self, timestamp: float | None = None) -> str:
+                when = server.date if timestamp is None else timestamp
+                return email.utils.formatdate(when, usegmt=True)
+
+            def not_modified(self, name: str, etag: str) -> bool:
+                if not server.conditional:
+                    return False
+                if "If-None-Match" in self.headers:
+                    return server.etags and self.headers["If-None-Match"] == etag
+                since = self.headers.get("If-Modified-Since")
+                if since is None:
+                    return False
+                modified = server.last_modified.get(name, time.time())
+                return int(modified) <= email.utils.parsedate_to_datetime(since).timestamp()
 
             def do_GET(self) -> None:
                 name = self.path.lstrip("/").split("?")[0]
@@ -47,17 +67,20 @@ class FileServer:
                     return
                 body = server.files[name]
                 etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
-                if server.conditional and self.headers.get("If-None-Match") == etag:
+                if self.not_modified(name, etag):
                     self.send_response(304)
-                    self.send_header("ETag", etag)
+                    if server.etags:
+                        self.send_header("ETag", etag)
                     self.end_headers()
                     return
                 self.send_response(200)
                 self.send_header("Content-Type", "text/csv; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))
                 if server.conditional:
-                    self.send_header("ETag", etag)
-                    self.send_header("Last-Modified", email.utils.formatdate(usegmt=True))
+                    if server.etags:
+                        self.send_header("ETag", etag)
+                    modified = server.last_modified.get(name)
+                    self.send_header("Last-Modified", self.date_time_string(modified))
                 self.end_headers()
                 self.wfile.write(body)
 
@@ -88,9 +111,16 @@ class FileServer:
 # --- scripted behaviours -------------------------------------------------------------------
 
 
-def status(code: int, body: bytes = b"", content_type: str = "text/plain") -> Behaviour:
+def status(
+    code: int,
+    body: bytes = b"",
+    content_type: str = "text/plain",
+    headers: dict[str, str] | None = None,
+) -> Behaviour:
     def answer(h: BaseHTTPRequestHandler) -> None:
         h.send_response(code)
+        for name, value in (headers or {}).items():
+            h.send_header(name, value)
         h.send_header("Content-Type", content_type)
         h.send_header("Content-Length", str(len(body)))
         h.end_headers()
@@ -143,14 +173,16 @@ def slow(body: bytes, delay: float, chunk: int = 1) -> Behaviour:
     return answer
 
 
-def flaky(failures: int, then: Behaviour, code: int = 503) -> Behaviour:
-    """Answer ``code`` the first ``failures`` times, then behave as ``then``."""
+def flaky(
+    failures: int, then: Behaviour, code: int = 503, headers: dict[str, str] | None = None
+) -> Behaviour:
+    """Answer ``code`` (with ``headers``) the first ``failures`` times, then as ``then``."""
     count = {"n": 0}
 
     def answer(h: BaseHTTPRequestHandler) -> None:
         count["n"] += 1
         if count["n"] <= failures:
-            status(code, b"busy")(h)
+            status(code, b"busy", headers=headers)(h)
         else:
             then(h)
 
@@ -159,3 +191,24 @@ def flaky(failures: int, then: Behaviour, code: int = 503) -> Behaviour:
 
 def serve(body: bytes, content_type: str = "text/csv") -> Behaviour:
     return status(200, body, content_type)
+
+
+def gated(body: bytes, gate: threading.Event, first: int = 1) -> Behaviour:
+    """Send the first ``first`` bytes of ``body``, wait for ``gate`` to be set, then the rest:
+    the download is deterministically in flight until the test opens the gate."""
+
+    def answer(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "text/csv")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        try:
+            h.wfile.write(body[:first])
+            h.wfile.flush()
+            gate.wait(60)
+            h.wfile.write(body[first:])
+            h.wfile.flush()
+        except OSError:
+            pass
+
+    return answer

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import random
+import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.httpserver import FileServer
@@ -42,20 +45,69 @@ def environment(server: FileServer | None, db: Path, **extra: str) -> dict[str, 
     return env
 
 
+@contextmanager
+def sigint_default() -> Iterator[None]:
+    """Children started inside get SIGINT at its default disposition (Ctrl+C interrupts),
+    even when pytest itself runs with SIGINT ignored: a shell without job control starts
+    a background job (``cmd &``, ``nohup cmd &``) with SIGINT ignored, and an ignored
+    signal stays ignored across exec, whereas a handled one is reset to the default. So
+    SIGINT is handled here (as Ctrl+C) while the child is started, then set back."""
+    main = threading.current_thread() is threading.main_thread()
+    if not main or signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def start(args: list[str], env: Mapping[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        args,
-        env=dict(env),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    with sigint_default():
+        return subprocess.Popen(
+            args,
+            env=dict(env),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
 
 def run(
     args: list[str], env: Mapping[str, str], timeout: float = 60
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, env=dict(env), capture_output=True, text=True, timeout=timeout)
+    with sigint_default():
+        return subprocess.run(args, env=dict(env), capture_output=True, text=True, timeout=timeout)
+
+
+class Output:
+    """The standard output of a started process, read line by line as it comes (for a test
+    to wait for a line the process writes at a known point), kept whole for the end."""
+
+    def __init__(self, proc: subprocess.Popen[str]) -> None:
+        assert proc.stdout is not None
+        self._stdout = proc.stdout
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        for line in self._stdout:
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+
+    def wait_for(self, text: str, timeout: float = 30.0) -> bool:
+        """Wait until a line containing ``text`` was written; False after ``timeout``."""
+        with self._changed:
+            return self._changed.wait_for(lambda: any(text in x for x in self.lines), timeout)
+
+    def text(self) -> str:
+        """Everything written, once the process has ended."""
+        self._thread.join(timeout=30)
+        return "".join(self.lines)
 
 
 def generate_sales(n: int, seed: int = 0, header: bool = True) -> bytes:
@@ -117,6 +169,72 @@ def lock_held(db: Path) -> bool:
         return False
     finally:
         conn.close()
+
+
+def _state(pid: int) -> str:
+    """The process state letter of ``/proc/PID/stat`` (R, S, D, T for stopped...)."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return stat[stat.rindex(")") + 2]
+
+
+def _reading_unfinished(pid: int, name: str) -> bool:
+    """Whether ``pid`` has a file ``name`` open for reading and has not read it all:
+    its read offset (``/proc/PID/fdinfo``) is short of the file's size."""
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+            info = dict(
+                line.split(":", 1)
+                for line in Path(f"/proc/{pid}/fdinfo/{fd.name}").read_text().splitlines()
+                if ":" in line
+            )
+            if Path(target).name != name or int(info["flags"], 8) & os.O_ACCMODE != os.O_RDONLY:
+                continue
+            if int(info["pos"]) < os.stat(target).st_size:
+                return True
+        except (OSError, KeyError, ValueError):
+            continue  # closed meanwhile
+    return False
+
+
+def waiting_for_the_lock(pid: int, db: Path) -> bool | None:
+    """Whether ``pid`` has ``db`` open and sleeps in the kernel (``/proc/PID/wchan``): SQLite's
+    busy handler sleeping between two tries of a lock another connection holds. None when
+    the kernel does not tell (``wchan`` hidden)."""
+    try:
+        wchan = Path(f"/proc/{pid}/wchan").read_text().strip()
+        if wchan in ("", "0"):
+            return None
+        opened = any(os.readlink(fd) == str(db) for fd in Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False
+    return opened and "sleep" in wchan
+
+
+def stop_inside_the_load(
+    proc: subprocess.Popen[str], db: Path, sales_file: str = "ventes.csv", timeout: float = 60
+) -> bool:
+    """Stop ``proc`` (SIGSTOP) at a point inside its import transaction, before COMMIT.
+
+    Observed, not guessed from a delay: the process is stopped, holds the write lock of
+    ``db`` (:func:`lock_held`), and is still reading the downloaded sales file (its read
+    offset is short of the file's end), which the import reads inside its transaction and
+    entirely before COMMIT. Otherwise it is let run a few milliseconds and stopped again.
+    Returns True with the process stopped (SIGCONT resumes it), False if it ended first.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        os.kill(proc.pid, signal.SIGSTOP)
+        try:
+            while _state(proc.pid) not in "TtZX":
+                time.sleep(0.0005)
+            if lock_held(db) and _reading_unfinished(proc.pid, sales_file):
+                return True
+        except FileNotFoundError:
+            return False  # ended
+        os.kill(proc.pid, signal.SIGCONT)
+        time.sleep(0.002)
+    return False
 
 
 def wait_for(condition: object, timeout: float = 20.0, step: float = 0.005) -> bool:

@@ -169,7 +169,7 @@ def test_migration_of_a_version_1_database_backfills_the_aggregates(
     assert query(db_path, "PRAGMA user_version") == [(1,)]
     sales = stored(db_path)
 
-    conn = db.open_db(db_path)  # what `ventes init` or any command does
+    conn = db.open_and_migrate(db_path)  # what `ventes init` or any command does
     conn.close()
     assert query(db_path, "SELECT version, name FROM schema_migrations WHERE version = 2") == [
         (2, "sales_aggregates")

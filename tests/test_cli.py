@@ -8,13 +8,15 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import dump, publish
-from tests.httpserver import FileServer, slow
+from tests.httpserver import FileServer, gated
+from tests.procs import sigint_default
 from tests.support import query, stored_sales, ventes_csv
 from ventes_pme import db
 from ventes_pme.cli import main
@@ -321,21 +323,27 @@ def test_interrupted_import_exits_130_and_changes_nothing(
     path = tmp_path / "v.db"
     assert main(["import", "--db", str(path), *_urls(server)]) == 0
     before = dump(path)
-    server.behaviours["ventes"] = slow(VENTES.encode() * 50, delay=0.05, chunk=8)
+    gate = threading.Event()  # the body stops after its first byte until the gate opens
+    server.behaviours["ventes"] = gated(VENTES.encode() * 50, gate)
     server.requests.clear()
-    proc = subprocess.Popen(
-        [str(VENTES_BIN), "import", "--db", str(path), *_urls(server)],
-        env=_env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 30
-    while not any(p == "/ventes" for _m, p, _h in server.requests):
-        assert time.monotonic() < deadline and proc.poll() is None
-        time.sleep(0.02)
-    proc.send_signal(signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    # SIGINT at its default in the child even when pytest runs with it ignored (cmd &)
+    with sigint_default():
+        proc = subprocess.Popen(
+            [str(VENTES_BIN), "import", "--db", str(path), *_urls(server)],
+            env=_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while not any(p == "/ventes" for _m, p, _h in server.requests):
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.02)
+        proc.send_signal(signal.SIGINT)  # the download is in flight, held by the gate
+        out, err = proc.communicate(timeout=60)
+    finally:
+        gate.set()
     assert "Import n°" not in out
     assert proc.returncode == 130, err
     assert "interrompu" in err and "Traceback" not in err

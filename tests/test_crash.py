@@ -30,6 +30,7 @@ from tests.procs import (
     lock_held,
     run,
     start,
+    stop_inside_the_load,
     stored_sales,
     ventes,
     wait_for,
@@ -40,7 +41,8 @@ from tests.support import aggregates, aggregates_from_sales
 N_SALES = 30_000
 FULL = generate_sales(N_SALES, seed=11)
 HALF = b"".join(FULL.splitlines(keepends=True)[: N_SALES // 2 + 1])
-KILL_DELAYS = (0.0, 0.15, 0.4)
+#: after the first kill (inside the transaction, observed), later kills after these delays
+KILL_DELAYS = (None, 0.15, 0.4)
 
 
 def _kill(proc: subprocess.Popen[str]) -> bool:
@@ -99,15 +101,18 @@ def test_kill_during_the_load_transaction(server: FileServer, tmp_path: Path, mo
     in_flight = 0
     for delay in KILL_DELAYS:
         proc = start(ventes("import"), env)
-        assert wait_for(lambda p=proc: lock_held(db) or p.poll() is not None, timeout=60)
-        time.sleep(delay)
+        if delay is None:  # the first kill: stopped where it is surely inside the transaction
+            assert stop_inside_the_load(proc, db)
+        else:
+            assert wait_for(lambda p=proc: lock_held(db) or p.poll() is not None, timeout=60)
+            time.sleep(delay)
         _kill(proc)
         _consistent(db)
         if stored_sales(db) == expected_sales(FULL):
             break  # this kill came after the COMMIT: the import is complete
         assert dump(db) == before  # killed inside the transaction: nothing of it remains
         in_flight += 1
-    assert in_flight >= 1  # at least the kill at the start of the transaction
+    assert in_flight >= 1  # at least the first kill, observed inside the transaction
     print(f"{mode}: {in_flight} kill(s) inside the load transaction")
 
     result = run(ventes("import"), env)
@@ -124,8 +129,7 @@ def test_kill_during_the_download(server: FileServer, tmp_path: Path) -> None:
     server.behaviours["ventes"] = slow(FULL, delay=0.05, chunk=4096)
     proc = start(ventes("import"), env)
     assert wait_for(lambda: sum(p == "/ventes" for _m, p, _h in server.requests) == 2)
-    time.sleep(0.2)
-    _kill(proc)
+    _kill(proc)  # the body takes about 9 s to come: the download is in flight
     _consistent(db)
     assert dump(db) == before
     del server.behaviours["ventes"]
@@ -153,36 +157,32 @@ def test_kill_a_whole_run_at_several_times(
     _consistent(db)
 
 
-def _held_twice(db: Path) -> bool:
-    if not lock_held(db):
-        return False
-    time.sleep(0.1)
-    return lock_held(db)
-
-
 def test_a_watcher_interrupted_twice_during_the_load_rolls_back(
     server: FileServer, tmp_path: Path
 ) -> None:
-    """The graceful path: two SIGTERMs while the transaction is open -> ROLLBACK, exit 130."""
+    """The graceful path: two stop signals while the transaction is open -> ROLLBACK, 130.
+
+    Deterministic whatever the machine's speed: the watcher is stopped (SIGSTOP) at an
+    observed point inside its load transaction (:func:`stop_inside_the_load`), both signals
+    are sent while it is stopped, then it resumes. They are SIGINT and SIGTERM (Ctrl+C,
+    then ``docker stop``): two different signals both stay pending, where a second SIGTERM
+    would merge with the first. On resuming, Python runs both handlers, in signal number
+    order, before the next line of the load: the first asks to stop after the cycle, the
+    second cancels it.
+    """
     db = tmp_path / "watch.db"
     env, _ = _prepare(server, db, "first")
     before = dump(db)
     proc = start(ventes("watch", "--interval", "3600"), env)
-    # Held twice 0.1 s apart: the import's transaction, not the brief exclusive lock of a
-    # connection opening the database (WAL recovery), which comes before the watcher has
-    # installed its signal handlers.
-    assert wait_for(lambda: _held_twice(db), timeout=60)
+    assert stop_inside_the_load(proc, db)
+    proc.send_signal(signal.SIGINT)
     proc.send_signal(signal.SIGTERM)
-    time.sleep(0.05)
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(signal.SIGCONT)
     out, err = proc.communicate(timeout=60)
-    if proc.returncode == 0:  # the transaction committed before the second signal
-        assert stored_sales(db) == expected_sales(FULL)
-    else:
-        assert proc.returncode == 130, err
-        assert "interrompu : la transaction en cours est annulée" in err
-        assert "Arrêt demandé (SIGTERM)" in out
-        assert dump(db) == before
+    assert proc.returncode == 130, err
+    assert "interrompu : la transaction en cours est annulée" in err
+    assert "Arrêt demandé (SIGINT)" in out
+    assert dump(db) == before
     _consistent(db)
 
 
@@ -203,10 +203,10 @@ def test_sigterm_rolls_back_and_removes_the_temporary_files(
     proc = start(ventes("import"), env)
     if phase == "download":
         assert wait_for(lambda: any(p == "/ventes" for _m, p, _h in server.requests[mark:]))
-        time.sleep(0.2)
     else:
-        assert wait_for(lambda: lock_held(db), timeout=60)
+        assert stop_inside_the_load(proc, db)
     proc.send_signal(signal.SIGTERM)
+    proc.send_signal(signal.SIGCONT)
     _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
     assert "interrompu : la transaction en cours est annulée" in err

@@ -99,3 +99,35 @@ def test_http_reason_and_bad_setting_in_french(
     assert code == 2
     assert "Valeur invalide pour VENTES_TIMEOUT : 'abc' (un nombre est attendu)." in err, err
     _no_english(err)
+
+
+@pytest.mark.parametrize(
+    ("var", "raw", "why"),
+    [
+        ("VENTES_TIMEOUT", "nan", "attendu : un nombre fini"),
+        ("VENTES_PROGRESSION", "peut-être", "attendu : oui ou non"),
+        ("VENTES_SCHEMAS", "https,gopher", "schémas inconnus : gopher"),
+    ],
+)
+def test_the_settings_own_refusals_keep_their_french_reason(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    db_path: Path,
+    var: str,
+    raw: str,
+    why: str,
+) -> None:
+    monkeypatch.delenv("VENTES_DEBUG", raising=False)
+    monkeypatch.setenv(var, raw)
+    code, err = _run(capsys, db_path)
+    assert code == 2
+    assert f"Valeur invalide pour {var} : {raw!r} ({why})." in err, err
+
+
+@pytest.mark.parametrize("value", ["", "0", " 0 "])
+def test_ventes_debug_empty_or_zero_adds_no_detail(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("VENTES_DEBUG", value)
+    assert not french.debug()
+    assert french.http_reason(404, "Not Found") == "introuvable"

@@ -343,7 +343,7 @@ def test_quantile_is_exact_on_a_multiset() -> None:
 
 
 def test_the_profile_migration_is_the_latest_and_keyed_on_the_import(db_path: Path) -> None:
-    conn = db.open_db(db_path)
+    conn = db.open_and_migrate(db_path)
     assert db.schema_version(conn) == db.latest_version()
     keys = conn.execute("SELECT name FROM pragma_table_info('profile_files') WHERE pk > 0")
     assert {k[0] for k in keys} == {"import_id", "source"}

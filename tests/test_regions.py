@@ -12,7 +12,7 @@ from tests.conftest import make_settings
 from tests.httpserver import FileServer
 from tests.support import Sale, import_files, query, ventes_csv
 from ventes_pme import api, db, regions
-from ventes_pme.errors import FileFormatError
+from ventes_pme.errors import ConfigError
 from ventes_pme.regions import UNKNOWN_REGION, city_key
 
 REGIONS = {
@@ -146,12 +146,14 @@ def test_custom_region_table_and_rows_added_in_sql(
 def test_invalid_region_table_is_refused(server: FileServer, db_path: Path, tmp_path: Path) -> None:
     table = tmp_path / "regions.csv"
     table.write_text("city,area\nParis,IDF\n", encoding="utf-8")
-    with pytest.raises(FileFormatError, match="colonnes « ville » et « region »"):
+    with pytest.raises(ConfigError, match="colonnes « ville » et « region »") as info:
         import_files(server, db_path, ventes=ventes_csv(SALES), regions_path=table)
+    assert info.value.exit_code == 2  # a setting (VENTES_REGIONS), checked before downloading
+    assert server.requests == [] and not db_path.exists()
 
 
 def test_load_reference_counts_rows(tmp_path: Path) -> None:
-    conn = db.open_db(tmp_path / "v.db")
+    conn = db.open_and_migrate(tmp_path / "v.db")
     try:
         count = regions.load_reference(conn)
         assert count == conn.execute("SELECT count(*) FROM city_regions").fetchone()[0] > 200

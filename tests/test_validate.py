@@ -211,7 +211,7 @@ def test_migration_keys_existing_rejects_by_content(tmp_path: Path) -> None:
         )
     finally:
         conn.close()
-    db.open_db(path).close()
+    db.open_and_migrate(path).close()
     rows = query(
         path, "SELECT raw, occurrence, line_number, first_import_id FROM rejects ORDER BY 1, 2"
     )

@@ -5,14 +5,25 @@ from __future__ import annotations
 import re
 import signal
 import sqlite3
+import subprocess
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import MAGASINS, PRODUITS, VENTES_HEADER, dump, make_settings, publish
-from tests.httpserver import FileServer, flaky, serve, slow
-from tests.procs import environment, integrity, run, start, stored_sales, ventes, wait_for
+from tests.httpserver import FileServer, flaky, gated, serve
+from tests.procs import (
+    Output,
+    environment,
+    integrity,
+    run,
+    start,
+    stored_sales,
+    ventes,
+    wait_for,
+)
 from ventes_pme import api
 from ventes_pme.watch import StopRequest, run_cycle, watch
 
@@ -132,6 +143,13 @@ def test_a_foreign_database_stops_the_watcher(server: FileServer, tmp_path: Path
     assert db.read_bytes() == b"not a database at all\n"
 
 
+def _finish(proc: subprocess.Popen[str], output: Output) -> tuple[str, str]:
+    """Wait for ``proc``; its standard output (read by ``output``) and error."""
+    proc.wait(timeout=30)
+    assert proc.stderr is not None
+    return output.text(), proc.stderr.read()
+
+
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_a_signal_while_waiting_stops_at_once(
     server: FileServer, tmp_path: Path, sig: signal.Signals
@@ -139,11 +157,12 @@ def test_a_signal_while_waiting_stops_at_once(
     publish(server, ventes=SALES)
     db = tmp_path / "w.db"
     proc = start(ventes("watch", "--interval", "3600"), environment(server, db))
-    assert wait_for(lambda: db.exists() and _analysed(db) == 1, timeout=30)
-    time.sleep(0.3)  # now waiting for the next cycle
+    output = Output(proc)
+    # the line of cycle 1 is the last thing the cycle does: then the watcher waits 3600 s
+    assert output.wait_for("Cycle 1 : import n° 1", timeout=30)
     started = time.monotonic()
     proc.send_signal(sig)
-    out, err = proc.communicate(timeout=30)
+    out, err = _finish(proc, output)
     assert proc.returncode == 0, err
     assert time.monotonic() - started < 5
     lines = out.splitlines()
@@ -154,24 +173,22 @@ def test_a_signal_while_waiting_stops_at_once(
     assert integrity(db) == "ok"
 
 
-def _analysed(db: Path) -> int:
-    try:
-        return _count(db, "analysis_runs")
-    except sqlite3.OperationalError:
-        return 0
-
-
 def test_a_signal_during_a_cycle_lets_it_finish(server: FileServer, tmp_path: Path) -> None:
     body = (SALES + "".join(f"2023-06-{d:02d},REF001,1,1\n" for d in range(1, 29))).encode()
     server.files.update(produits=PRODUITS.encode(), magasins=MAGASINS.encode())
-    server.behaviours["ventes"] = slow(body, delay=0.05, chunk=64)  # about 1 s
+    gate = threading.Event()  # the download is held in flight until the gate opens
+    server.behaviours["ventes"] = gated(body, gate)
     db = tmp_path / "w.db"
     proc = start(ventes("watch", "--interval", "3600"), environment(server, db))
-    assert wait_for(lambda: any(p == "/ventes" for _m, p, _h in server.requests), timeout=30)
-    proc.send_signal(signal.SIGTERM)
-    out, err = proc.communicate(timeout=30)
+    output = Output(proc)
+    try:
+        assert wait_for(lambda: any(p == "/ventes" for _m, p, _h in server.requests), timeout=30)
+        proc.send_signal(signal.SIGTERM)
+        assert output.wait_for("Arrêt demandé (SIGTERM) : l'import en cours se termine")
+    finally:
+        gate.set()
+    out, err = _finish(proc, output)
     assert proc.returncode == 0, err
-    assert "Arrêt demandé (SIGTERM) : l'import en cours se termine" in out
     assert "Cycle 1 : import n° 1 : +30 ventes" in out
     assert _count(db, "sales") == 30
     assert integrity(db) == "ok"
@@ -186,13 +203,21 @@ def test_a_second_signal_cancels_the_cycle_and_rolls_back(
     assert run(ventes("import"), env).returncode == 0
     before = dump(db)
     body = (SALES + "".join(f"2023-06-{d:02d},REF001,1,1\n" for d in range(1, 29))).encode()
-    server.behaviours["ventes"] = slow(body, delay=0.1, chunk=32)  # about 4 s
+    gate = threading.Event()  # the download is held in flight until the gate opens
+    server.behaviours["ventes"] = gated(body, gate)
     proc = start(ventes("watch", "--interval", "3600"), env)
-    assert wait_for(lambda: any(p == "/ventes" for _m, p, _h in server.requests[3:]), timeout=30)
-    proc.send_signal(signal.SIGTERM)
-    time.sleep(0.3)
-    proc.send_signal(signal.SIGTERM)
-    _out, err = proc.communicate(timeout=30)
+    output = Output(proc)
+    try:
+        assert wait_for(
+            lambda: any(p == "/ventes" for _m, p, _h in server.requests[3:]), timeout=30
+        )
+        proc.send_signal(signal.SIGTERM)
+        # the first signal was handled (not merged with the second one) ...
+        assert output.wait_for("Arrêt demandé (SIGTERM)")
+        proc.send_signal(signal.SIGTERM)  # ... and the download is still held: cancel it
+        _out, err = _finish(proc, output)
+    finally:
+        gate.set()
     assert proc.returncode == 130
     assert "interrompu : la transaction en cours est annulée" in err
     assert dump(db) == before

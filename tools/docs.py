@@ -29,6 +29,7 @@ from pathlib import Path
 from ventes_pme import api, catalog, dictionary, report, schema, tableau
 from ventes_pme.cli import _Parser as FrenchParser
 from ventes_pme.config import Settings
+from ventes_pme.text import fold
 
 #: the repository: this tool works on a clone, never from an installed package
 ROOT = Path(__file__).resolve().parents[1]
@@ -322,11 +323,7 @@ def mcd_mermaid() -> str:
 
 
 def _slug(text: str) -> str:
-    import unicodedata
-
-    plain = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
-    return re.sub(r"[^A-Za-z0-9]+", "_", plain).strip("_").lower() or "x"
+    return re.sub(r"[^a-z0-9]+", "_", fold(text)).strip("_") or "x"
 
 
 def mcd_dot() -> str:
@@ -461,6 +458,8 @@ SQL_DESCRIPTIONS = {
     "base sans aucune vente.",
     "runs/new_analysis_run": "Une nouvelle exécution d'analyse : sa date, le nombre de ventes "
     "couvertes, leur période.",
+    "watch/analysis_is_stale": "Si la dernière analyse manque une vente en base ou un "
+    "changement de produit ou de magasin : `ventes watch` relance alors les analyses.",
     "watch/previous_files": "Les fichiers du dernier import : ce à quoi `ventes watch` "
     "compare la source.",
 }

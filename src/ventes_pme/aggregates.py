@@ -11,7 +11,7 @@ import takes its aggregate updates back with its sales.
 - full re-read of the file (rare): one set-based statement per aggregate, from the sales of
   that import (``sql/aggregates/add_sales_by_*.sql``), a scan that costs little next to
   reading the whole file again;
-- :func:`ensure` compares the total count of each aggregate with the number of sales (an
+- :func:`rebuild_if_stale` compares the total count of each aggregate with the number of sales (an
   import and an analysis count them anyway) and rebuilds both from the sales when they
   differ: a sale inserted by other means (the sqlite3 shell) cannot leave them wrong.
 """
@@ -81,7 +81,7 @@ def rebuild(conn: sqlite3.Connection) -> None:
     add_import(conn, None)
 
 
-def ensure(conn: sqlite3.Connection, sales_count: int) -> bool:
+def rebuild_if_stale(conn: sqlite3.Connection, sales_count: int) -> bool:
     """Rebuild the aggregates if their totals differ from ``sales_count`` (the number of
     sales, counted in the caller's transaction). Returns True when they were rebuilt."""
     totals = conn.execute(

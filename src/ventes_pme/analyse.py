@@ -7,6 +7,7 @@ they run in name order inside one transaction; results are inserted with the new
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from decimal import Decimal
@@ -43,7 +44,9 @@ class Analysis:
     tables: dict[str, list[dict[str, Any]]]
 
     def to_json(self) -> dict[str, Any]:
-        """The JSON document of ``ventes analyse --json`` (amounts in euros, 2 decimals)."""
+        """The document of ``ventes analyse --json``: amounts in euros as exact
+        :class:`~decimal.Decimal` with 2 places (never a float); :func:`json_text` writes
+        them as JSON numbers digit for digit."""
 
         def convert(spec: catalog.Spec, row: dict[str, Any]) -> dict[str, Any]:
             return {column.key: json_value(column, row[column.key]) for column in spec.columns}
@@ -67,11 +70,34 @@ def json_value(column: catalog.Column, value: Any) -> Any:
     return json_amount(value) if column.format == "euros" else value
 
 
-def json_amount(cents: int | None) -> float | None:
-    """The one place where ``--json`` writes an amount (euros, 2 decimals)."""
-    # JSON has one number type: a Decimal with 2 places prints exactly as a float here.
-    value = euros(cents)
-    return None if value is None else float(value)
+def json_amount(cents: int | None) -> Decimal | None:
+    """The one place where ``--json`` gives an amount: exact euros with 2 places, a
+    :class:`~decimal.Decimal` that :func:`json_text` writes digit for digit."""
+    return euros(cents)
+
+
+def json_text(value: Any, indent: int = 2, level: int = 0) -> str:
+    """``value`` as JSON text, laid out as ``json.dumps(value, indent=indent,
+    ensure_ascii=False)`` would, but a :class:`~decimal.Decimal` is written as the exact
+    JSON number it is (``5268.78``): going through a float would change the last digit
+    of totals beyond 15 significant digits (10 000 billion euros)."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    pad, inner = " " * (indent * level), " " * (indent * (level + 1))
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        items = [
+            f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {json_text(v, indent, level + 1)}"
+            for k, v in value.items()
+        ]
+        return "{\n" + ",\n".join(items) + f"\n{pad}}}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        items = [f"{inner}{json_text(v, indent, level + 1)}" for v in value]
+        return "[\n" + ",\n".join(items) + f"\n{pad}]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def run_analyses(conn: sqlite3.Connection) -> Analysis:
@@ -85,7 +111,7 @@ def run_analyses(conn: sqlite3.Connection) -> Analysis:
         (sales_count,) = conn.execute(
             "SELECT sales_count FROM analysis_runs WHERE run_id = ?", (run_id,)
         ).fetchone()
-        aggregates.ensure(conn, sales_count)
+        aggregates.rebuild_if_stale(conn, sales_count)
         for spec in catalog.specs():
             for statement in split_statements(sql(f"analyses/{spec.file}")):
                 conn.execute(statement, {"run_id": run_id} if ":run_id" in statement else {})

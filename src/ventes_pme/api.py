@@ -18,13 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ventes_pme import collect, db, validate
+from ventes_pme import collect, db, regions, validate
 from ventes_pme import profile as data_profile
 from ventes_pme.analyse import Analysis, latest_run_id, read_analysis, run_analyses
 from ventes_pme.config import SOURCES, Settings
 from ventes_pme.errors import ConfigError, DatabaseError
 from ventes_pme.load import ImportReport, load
 from ventes_pme.progress import ProgressLine
+from ventes_pme.validate import CsvLayout
 
 if TYPE_CHECKING:  # watch builds on this module: no import cycle at run time
     from ventes_pme.watch import CycleResult
@@ -48,7 +49,7 @@ class RunReport:
 def connection(settings: Settings, *, create: bool = True) -> Iterator[sqlite3.Connection]:
     """An open, migrated connection to the database of ``settings``."""
     if create:
-        conn = db.open_db(settings.db_path, lock_timeout=settings.lock_timeout)
+        conn = db.open_and_migrate(settings.db_path, lock_timeout=settings.lock_timeout)
     else:
         conn = db.connect(settings.db_path, lock_timeout=settings.lock_timeout)
         if db.schema_version(conn) < db.latest_version():
@@ -74,6 +75,17 @@ def init(settings: Settings) -> InitReport:
         )
     finally:
         conn.close()
+
+
+def check_settings(settings: Settings) -> None:
+    """Check what :meth:`Settings.check` cannot without touching the disk or the network,
+    before any download: the three addresses' schemes, the database path (not a folder nor
+    a device), the region table of ``VENTES_REGIONS`` (readable, UTF-8, its columns)."""
+    for source in SOURCES:
+        collect.check_location(source, settings.url(source), settings)
+    db.check_path(settings.db_path)
+    if settings.regions_path is not None:
+        regions.reference_rows(settings.regions_path)
 
 
 def fetch_sources(
@@ -104,14 +116,22 @@ def fetch_sources(
     return fetched
 
 
+def check_files(fetched: Mapping[str, collect.Fetched]) -> dict[str, CsvLayout]:
+    """The file-level part of the validate stage: each file is the expected CSV (raises
+    :class:`~ventes_pme.errors.FileFormatError` otherwise). Touches no database."""
+    return {source: validate.sniff(source, fetched[source].path) for source in SOURCES}
+
+
 def load_fetched(
     settings: Settings,
     fetched: Mapping[str, collect.Fetched],
     progress: ProgressLine | None = None,
+    *,
+    layouts: Mapping[str, CsvLayout] | None = None,
 ) -> ImportReport:
     """The validate and load stages: check each file's format, then load the three files
     in one transaction. A file-level problem raises before the database is opened."""
-    layouts = {source: validate.sniff(source, fetched[source].path) for source in SOURCES}
+    layouts = dict(layouts) if layouts is not None else check_files(fetched)
     # the data profile is computed and stored in the import's transaction (load calls it
     # last): an import and its profile are committed, or rolled back, together
     describe = functools.partial(
@@ -136,9 +156,11 @@ def load_fetched(
 def import_data(settings: Settings, progress: ProgressLine | None = None) -> ImportReport:
     """Collect the three files, check them, load them in one transaction.
 
-    Every file is fetched and its format checked before the database is opened: a
-    file-level problem stops the import with the database untouched.
+    The settings are checked before any download, and every file is fetched and its
+    format checked before the database is opened: a problem stops the import with the
+    database untouched (not even created).
     """
+    check_settings(settings)
     with tempfile.TemporaryDirectory(prefix="ventes-") as tmp:
         fetched = fetch_sources(settings, Path(tmp), progress=progress)
         return load_fetched(settings, fetched, progress)
@@ -170,9 +192,17 @@ def data_headline(settings: Settings, import_id: int | None = None) -> list[tupl
 
 
 def run(settings: Settings, progress: ProgressLine | None = None) -> RunReport:
-    """The main job: init, import, analyse (then the report, when ``rapport_dir`` is set)."""
-    initialised = init(settings)
-    imported = import_data(settings, progress)
+    """The main job: init, import, analyse (then the report, when ``rapport_dir`` is set).
+
+    The database is created (init) only once the three files are fetched and their
+    format checked: a run whose download fails leaves no new ``data/ventes.db`` behind.
+    """
+    check_settings(settings)
+    with tempfile.TemporaryDirectory(prefix="ventes-") as tmp:
+        fetched = fetch_sources(settings, Path(tmp), progress=progress)
+        layouts = check_files(fetched)
+        initialised = init(settings)
+        imported = load_fetched(settings, fetched, progress, layouts=layouts)
     done = RunReport(initialised, imported, analyse(settings))
     write_report(settings)
     return done

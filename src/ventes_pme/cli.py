@@ -9,16 +9,13 @@ import re
 import signal
 import sys
 import textwrap
-import threading
 import traceback
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import FrameType
 from typing import Any, NoReturn
 
-from ventes_pme import __version__, api, catalog, fmt
-from ventes_pme.analyse import Analysis
+from ventes_pme import __version__, api, catalog, fmt, french, signals
+from ventes_pme.analyse import Analysis, json_text
 from ventes_pme.config import Settings
 from ventes_pme.errors import ConfigError, VentesError
 from ventes_pme.load import ImportReport
@@ -58,8 +55,8 @@ _ERRORS = [
 
 def translate_error(message: str) -> str:
     """An argparse error message in French (French typography included)."""
-    for pattern, french in _ERRORS:
-        message = re.sub(pattern, french, message)
+    for pattern, replacement in _ERRORS:
+        message = re.sub(pattern, replacement, message)
     return message
 
 
@@ -177,8 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
         "watch",
         help="surveiller la source : importer périodiquement, analyser quand elle change",
         description="Importe à intervalle régulier : à chaque cycle, demande au serveur si les "
-        "fichiers ont changé (ETag / Last-Modified) ; sinon, l'import est sauté. Les analyses "
-        "sont relancées quand l'import a changé quelque chose. Une ligne datée par cycle. "
+        "fichiers ont changé (ETag / Last-Modified) ; sinon, l'import est sauté. Chaque cycle "
+        "se termine par une analyse qui couvre toutes les ventes de la base (relancée si la "
+        "dernière en manque une, même importée à côté). Une ligne datée par cycle. "
         "Ctrl+C ou SIGTERM arrête proprement à la fin du cycle en cours (un second signal "
         "annule l'import en cours : la base reste telle qu'elle était).",
     )
@@ -356,7 +354,7 @@ def print_analysis(analysis: Analysis) -> None:
 
 
 def _json(analysis: Analysis) -> None:
-    print(json.dumps(analysis.to_json(), ensure_ascii=False, indent=2))
+    print(json_text(analysis.to_json()))
 
 
 def _cmd_init(args: argparse.Namespace, settings: Settings) -> int:
@@ -543,24 +541,6 @@ COMMANDS["schema"] = _cmd_schema
 COMMANDS["rapport"] = _cmd_rapport
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt(signal.Signals(signum).name)
-
-
-@contextmanager
-def _sigterm_interrupts() -> Iterator[None]:
-    """SIGTERM (``docker stop``, ``kill``) interrupts like Ctrl+C: the transaction in flight
-    is rolled back and the temporary files are removed. ``ventes watch`` sets its own."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -572,15 +552,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "json", False):
             # JSON on stdout must stay parseable: messages go to stderr.
             pass
-        with _sigterm_interrupts():
+        # SIGTERM (docker stop, kill) interrupts like Ctrl+C: the transaction in flight is
+        # rolled back and the temporary files removed. `ventes watch` sets its own.
+        with signals.handling(signals.interrupt, signal.SIGTERM):
             code = COMMANDS[args.command](args, settings)
             sys.stdout.flush()  # a reader gone early shows here, not in the exit flush
         return code
     except VentesError as exc:
         print(f"ventes : erreur : {exc.message}", file=sys.stderr)
+        _debug_detail(exc)
         return exc.exit_code
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("\nventes : interrompu : la transaction en cours est annulée.", file=sys.stderr)
+        _debug_detail(exc)
         return 130
     except BrokenPipeError:
         # the reader of our output left (ventes analyse | head): not an error of ours;
@@ -594,6 +578,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             "Relancez avec VENTES_DEBUG=1 pour le détail.",
             file=sys.stderr,
         )
-        if os.environ.get("VENTES_DEBUG"):
-            traceback.print_exc()
+        _debug_detail(exc)
         return 70
+
+
+def _debug_detail(exc: BaseException) -> None:
+    """With ``VENTES_DEBUG`` set (not empty, not 0): the traceback of ``exc`` and of the
+    lower-level errors behind it (HTTP, SQLite, decoding…), even those a French message
+    replaced (``raise … from None``)."""
+    if not french.debug():
+        return
+    cause: BaseException | None = exc
+    while cause is not None:
+        cause.__suppress_context__ = False
+        cause = cause.__cause__ or cause.__context__
+    print("Détail technique (VENTES_DEBUG) :", file=sys.stderr)
+    traceback.print_exception(exc, file=sys.stderr)

@@ -6,16 +6,19 @@ flat whatever the size. Nothing here touches the database.
 
 from __future__ import annotations
 
+import email.utils
 import hashlib
 import http.client
+import math
 import socket
 import ssl
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +58,25 @@ class Validators:
     last_modified: str | None = None
 
 
+def check_location(source: str, location: str, settings: Settings) -> str:
+    """The scheme of ``location`` ("file" for a local path); ConfigError if not allowed."""
+    scheme = urllib.parse.urlsplit(location).scheme.lower()
+    if len(scheme) <= 1:  # no scheme, or a Windows drive letter
+        scheme = "file"
+    if scheme not in settings.allowed_schemes:
+        raise ConfigError(
+            f"Adresse refusée pour « {source} » : le schéma « {scheme} » n'est pas autorisé "
+            f"(autorisés : {', '.join(settings.allowed_schemes)} ; voir VENTES_SCHEMAS)"
+            f"{remedy(source)}."
+        )
+    return scheme
+
+
+def remedy(source: str) -> str:
+    """Where the address of ``source`` is set, for the end of an error message."""
+    return f" ; adresse réglable par --url-{source} ou VENTES_URL_{source.upper()}"
+
+
 def fetch(
     source: str,
     location: str,
@@ -65,17 +87,37 @@ def fetch(
     progress: Progress | None = None,
 ) -> Fetched:
     """Fetch ``location`` (http(s) URL, ``file://`` URL or local path) into ``dest``."""
-    scheme = urllib.parse.urlsplit(location).scheme.lower()
-    if len(scheme) <= 1:  # no scheme, or a Windows drive letter
-        scheme = "file"
-    if scheme not in settings.allowed_schemes:
-        raise ConfigError(
-            f"Adresse refusée pour « {source} » : le schéma « {scheme} » n'est pas autorisé "
-            f"(autorisés : {', '.join(settings.allowed_schemes)} ; voir VENTES_SCHEMAS)."
-        )
-    if scheme == "file":
+    if check_location(source, location, settings) == "file":
         return _copy_local(source, location, dest, settings)
     return _download(source, location, dest, settings, validators, progress)
+
+
+def copy_hashing(chunks: Iterable[bytes], out: Any) -> tuple[int, str]:
+    """Write ``chunks`` to the binary file ``out``; return (size, SHA-256 hex digest).
+
+    The one streaming SHA-256 of the package: what is hashed is exactly what is written.
+    """
+    digest = hashlib.sha256()
+    size = 0
+    for chunk in chunks:
+        size += len(chunk)
+        digest.update(chunk)
+        if out is not None:
+            out.write(chunk)
+    return size, digest.hexdigest()
+
+
+def file_chunks(path: Path, limit: int | None = None) -> Iterable[bytes]:
+    """The bytes of ``path`` in chunks (only the first ``limit`` bytes when given)."""
+    remaining = limit
+    with path.open("rb") as handle:
+        while remaining is None or remaining > 0:
+            chunk = handle.read(CHUNK if remaining is None else min(CHUNK, remaining))
+            if not chunk:
+                return
+            if remaining is not None:
+                remaining -= len(chunk)
+            yield chunk
 
 
 def _copy_local(source: str, location: str, dest: Path, settings: Settings) -> Fetched:
@@ -85,19 +127,21 @@ def _copy_local(source: str, location: str, dest: Path, settings: Settings) -> F
     else:
         path = Path(location)
     if not path.is_file():
-        raise CollectError(f"Fichier « {source} » introuvable : {path}.")
+        raise CollectError(f"Fichier « {source} » introuvable : {path}{remedy(source)}.")
     if path.stat().st_size > settings.max_bytes:
         raise CollectError(_too_big(source, settings.max_bytes))
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as src, dest.open("wb") as out:
-        while chunk := src.read(CHUNK):
-            size += len(chunk)
-            if size > settings.max_bytes:
+
+    def capped() -> Iterable[bytes]:
+        total = 0
+        for chunk in file_chunks(path):
+            total += len(chunk)
+            if total > settings.max_bytes:
                 raise CollectError(_too_big(source, settings.max_bytes))
-            digest.update(chunk)
-            out.write(chunk)
-    return Fetched(source, location, dest, size, digest.hexdigest())
+            yield chunk
+
+    with dest.open("wb") as out:
+        size, sha256 = copy_hashing(capped(), out)
+    return Fetched(source, location, dest, size, sha256)
 
 
 def _too_big(source: str, limit: int) -> str:
@@ -108,7 +152,12 @@ def _too_big(source: str, limit: int) -> str:
 
 
 class _Retry(Exception):
-    """A transient failure: the download may be tried again."""
+    """A transient failure: the download may be tried again (after ``retry_after``
+    seconds when the server said so)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 def _download(
@@ -119,19 +168,72 @@ def _download(
     validators: Validators | None,
     progress: Progress | None,
 ) -> Fetched:
-    last: Exception | None = None
+    """Up to ``settings.attempts`` attempts, all within ``settings.max_duration``.
+
+    Between two attempts, the pause doubles from ``settings.backoff``; a server answering
+    429 or 503 with ``Retry-After`` is obeyed when it asks for longer, unless its wait
+    would pass ``max_duration``: the download then stops at once, saying so.
+    """
+    deadline = time.monotonic() + settings.max_duration
+    last: _Retry | None = None
     for attempt in range(settings.attempts):
-        if attempt:
-            time.sleep(settings.backoff * 2 ** (attempt - 1))
+        if last is not None:
+            pause = settings.backoff * 2 ** (attempt - 1)
+            if last.retry_after is not None:
+                pause = max(pause, last.retry_after)
+                if time.monotonic() + pause > deadline:
+                    raise CollectError(
+                        f"Téléchargement de « {source} » impossible : {last}, qui demande "
+                        f"d'attendre {fmt.seconds(math.ceil(last.retry_after))} (Retry-After), "
+                        f"au-delà de la durée maximale de {fmt.seconds(settings.max_duration)} "
+                        f"(VENTES_DUREE_MAX). "
+                        f"Adresse : {url}{remedy(source)}."
+                    )
+            time.sleep(pause)
         try:
-            return _download_once(source, url, dest, settings, validators, progress)
+            return _download_once(source, url, dest, settings, validators, progress, deadline)
         except _Retry as exc:
             last = exc
     raise CollectError(
         f"Téléchargement de « {source} » impossible après "
         f"{fmt.plural(settings.attempts, 'tentative')} : "
-        f"{last}. Adresse : {url}"
-    )
+        f"{last}. Adresse : {url}{remedy(source)}."
+    ) from last
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds asked by a ``Retry-After`` header (seconds or HTTP date), None if absent."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isascii() and value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        return None
+    return max(0.0, (when - datetime.now(when.tzinfo)).total_seconds())
+
+
+def _strong_last_modified(last_modified: str | None, date: str | None) -> str | None:
+    """``last_modified`` if it can serve as a validator, else None.
+
+    A file may change again within the second of its ``Last-Modified``: such a date, not
+    at least one second before the response's ``Date``, is weak (RFC 9110, 8.8.2.2), and
+    an ``If-Modified-Since`` with it would get 304 for every later change of that second.
+    """
+    if not last_modified or not date:
+        return None
+    try:
+        modified = email.utils.parsedate_to_datetime(last_modified)
+        sent = email.utils.parsedate_to_datetime(date)
+        if (sent - modified).total_seconds() >= 1:
+            return last_modified
+    except (TypeError, ValueError):
+        pass
+    return None
 
 
 class _Redirects(urllib.request.HTTPRedirectHandler):
@@ -153,7 +255,7 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
                 raise CollectError(
                     f"Redirection refusée pour « {self.source} » : le serveur renvoie vers une "
                     f"adresse « {scheme} » (autorisés : {', '.join(sorted(self.allowed))} ; "
-                    f"voir VENTES_SCHEMAS). Adresse : {target}"
+                    f"voir VENTES_SCHEMAS). Adresse : {target}{remedy(self.source)}."
                 )
         return super().http_error_302(req, fp, code, msg, headers)
 
@@ -172,6 +274,7 @@ def _download_once(
     settings: Settings,
     validators: Validators | None,
     progress: Progress | None,
+    deadline: float,
 ) -> Fetched:
     headers = {"User-Agent": USER_AGENT, "Accept": "text/csv, text/plain;q=0.9, */*;q=0.1"}
     if validators and validators.etag:
@@ -179,12 +282,17 @@ def _download_once(
     if validators and validators.last_modified:
         headers["If-Modified-Since"] = validators.last_modified
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 (scheme checked above)
-    started = time.monotonic()
-    deadline = started + settings.max_duration
     try:
         response = _opener(source, settings).open(request, timeout=settings.timeout)
     except urllib.error.HTTPError as exc:
         exc.close()
+        conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
+        if exc.code == 304 and not conditional:
+            raise CollectError(
+                f"Réponse invalide du serveur pour « {source} » : « 304 non modifié » à une "
+                f"requête sans condition (aucun ETag ni date envoyés) : rien n'est importé. "
+                f"Adresse : {url}{remedy(source)}."
+            ) from None
         if exc.code == 304:
             return Fetched(
                 source,
@@ -199,20 +307,23 @@ def _download_once(
             )
         if exc.code in (301, 302, 303, 307, 308):
             raise CollectError(
-                f"Trop de redirections pour « {source} » (boucle de redirection ?). Adresse : {url}"
+                f"Trop de redirections pour « {source} » (boucle de redirection ?). "
+                f"Adresse : {url}{remedy(source)}."
             ) from None
         if exc.code >= 500 or exc.code == 429:
-            raise _Retry(f"erreur HTTP {exc.code} du serveur") from None
+            wait = _retry_after(exc.headers.get("Retry-After")) if exc.code in (429, 503) else None
+            raise _Retry(f"erreur HTTP {exc.code} du serveur", wait) from None
         raise CollectError(
             f"Le serveur a refusé « {source} » : erreur HTTP {exc.code} "
             f"({french.http_reason(exc.code, str(exc.reason))}). "
-            f"Vérifiez l'adresse : {url}"
+            f"Vérifiez l'adresse : {url}{remedy(source)}."
         ) from None
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, ssl.SSLError):
             raise CollectError(
-                f"Connexion sécurisée impossible pour « {source} » : {french.explain(reason)}."
+                f"Connexion sécurisée impossible pour « {source} » : {french.explain(reason)}. "
+                f"Adresse : {url}{remedy(source)}."
             ) from None
         if isinstance(reason, socket.gaierror):
             raise _Retry(f"serveur introuvable ({french.explain(reason)})") from None
@@ -228,32 +339,32 @@ def _download_once(
         expected = int(length_header) if length_header and length_header.isdigit() else None
         if expected is not None and expected > settings.max_bytes:
             raise CollectError(_too_big(source, settings.max_bytes))
-        digest = hashlib.sha256()
-        size = 0
+        received = 0
+
+        def body() -> Iterable[bytes]:
+            nonlocal received
+            while chunk := response.read1(CHUNK):  # what has arrived: the deadline is checked often
+                received += len(chunk)
+                if received > settings.max_bytes:
+                    raise CollectError(_too_big(source, settings.max_bytes))
+                if time.monotonic() > deadline:
+                    raise CollectError(
+                        f"Téléchargement de « {source} » trop lent : abandon après "
+                        f"{fmt.seconds(settings.max_duration)} (VENTES_DUREE_MAX) "
+                        f"({fmt.integer(received)} octets reçus)."
+                    )
+                yield chunk
+                if progress:
+                    progress(received, expected)
+
         try:
             with dest.open("wb") as out:
-                while True:
-                    chunk = response.read1(CHUNK)  # what has arrived: the deadline is checked often
-                    if not chunk:
-                        break
-                    size += len(chunk)
-                    if size > settings.max_bytes:
-                        raise CollectError(_too_big(source, settings.max_bytes))
-                    if time.monotonic() > deadline:
-                        raise CollectError(
-                            f"Téléchargement de « {source} » trop lent : abandon après "
-                            f"{fmt.seconds(settings.max_duration)} (VENTES_DUREE_MAX) "
-                            f"({fmt.integer(size)} octets reçus)."
-                        )
-                    digest.update(chunk)
-                    out.write(chunk)
-                    if progress:
-                        progress(size, expected)
+                size, sha256 = copy_hashing(body(), out)
         except TimeoutError:
-            raise _Retry(f"le serveur ne répond plus (après {size} octets)") from None
+            raise _Retry(f"le serveur ne répond plus (après {received} octets)") from None
         except (ConnectionError, http.client.HTTPException) as exc:
             raise _Retry(
-                f"téléchargement interrompu après {size} octets ({french.explain(exc)})"
+                f"téléchargement interrompu après {received} octets ({french.explain(exc)})"
             ) from None
         if expected is not None and size != expected:
             raise _Retry(f"fichier tronqué : {size} octets reçus sur {expected} annoncés")
@@ -262,9 +373,11 @@ def _download_once(
             url=url,
             path=dest,
             size=size,
-            sha256=digest.hexdigest(),
+            sha256=sha256,
             http_status=status,
             etag=response.headers.get("ETag"),
-            last_modified=response.headers.get("Last-Modified"),
+            last_modified=_strong_last_modified(
+                response.headers.get("Last-Modified"), response.headers.get("Date")
+            ),
             content_type=response.headers.get("Content-Type"),
         )

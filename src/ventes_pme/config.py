@@ -3,6 +3,7 @@ which wins over the default."""
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
@@ -63,27 +64,37 @@ class Settings:
     def load(
         cls, overrides: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None
     ) -> Settings:
-        """Resolve the settings: ``overrides`` (CLI options, None = not given), then the
-        ``VENTES_*`` environment variables, then the defaults."""
+        """Resolve the settings: ``overrides`` (CLI options or Python values, None = not
+        given), then the ``VENTES_*`` environment variables, then the defaults.
+
+        A value given as text is converted exactly as the environment variable would be
+        (``{"db_path": "data/ventes.db"}`` gives a :class:`~pathlib.Path`); every value is
+        then checked (:meth:`check`)."""
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
         for name, (var, convert) in ENV_VARS.items():
             raw = env.get(var)
             if raw is not None and raw.strip() != "":
-                try:
-                    values[name] = convert(raw.strip())
-                except ValueError as exc:
-                    raise ConfigError(
-                        f"Valeur invalide pour {var} : {raw!r} ({french.explain(exc)})."
-                    ) from exc
+                values[name] = _convert(convert, raw, var)
         for name, value in (overrides or {}).items():
             if value is not None:
-                values[name] = value
+                values[name] = _coerce(name, value)
         settings = replace(cls(), **values)
         settings.check()
         return settings
 
     def check(self) -> None:
+        """Refuse a value no run could use (ConfigError, exit 2). Durations must be finite
+        numbers of seconds up to :data:`MAX_SECONDS`: ``nan`` passes a "> 0" test and an
+        infinite one overflows the clocks."""
+        for name, (var, _convert) in ENV_VARS.items():
+            value = getattr(self, name)
+            if name in _DURATIONS and not (math.isfinite(value) and 0 <= value <= MAX_SECONDS):
+                label = "--interval ou VENTES_INTERVALLE" if name == "watch_interval" else var
+                raise ConfigError(
+                    f"Valeur invalide pour {label} : {value!r} (attendu : un nombre fini de "
+                    f"secondes, de 0 à {MAX_SECONDS})."
+                )
         if self.timeout <= 0:
             raise ConfigError("Le délai d'attente doit être positif.")
         if self.attempts < 1:
@@ -94,6 +105,49 @@ class Settings:
             raise ConfigError("La taille maximale doit être positive.")
         if self.watch_interval <= 0:
             raise ConfigError("L'intervalle de surveillance doit être positif.")
+
+
+#: the longest duration a setting may give, in seconds (about 23 days): SQLite's busy
+#: timeout counts milliseconds in a 32-bit integer
+MAX_SECONDS = 2_000_000
+_DURATIONS = {"timeout", "backoff", "max_duration", "lock_timeout", "watch_interval"}
+
+
+def _convert(convert: Any, raw: str, what: str) -> Any:
+    try:
+        return convert(raw.strip())
+    except ValueError as exc:
+        raise ConfigError(
+            f"Valeur invalide pour {what} : {raw!r} ({french.explain(exc)})."
+        ) from exc
+
+
+def _coerce(name: str, value: Any) -> Any:
+    """A value given to :meth:`Settings.load`, converted like its environment variable."""
+    if name not in ENV_VARS:
+        known = ", ".join(sorted(ENV_VARS))
+        raise ConfigError(f"Réglage inconnu : {name!r} (réglages : {known}).")
+    var, convert = ENV_VARS[name]
+    if isinstance(value, str):
+        return _convert(convert, value, f"{name} ({var})")
+    if isinstance(value, os.PathLike) and convert in (Path, str):
+        return convert(os.fspath(value))  # a local path is also an address
+    if convert is _finite and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if convert is int and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if convert is _bool and isinstance(value, bool):
+        return value
+    if convert is _schemes and isinstance(value, list | tuple):
+        return _convert(convert, ",".join(map(str, value)), f"{name} ({var})")
+    raise ConfigError(f"Valeur invalide pour {name} ({var}) : {value!r}.")
+
+
+def _finite(raw: str) -> float:
+    value = float(raw)  # the message of a ValueError says which text was refused
+    if not math.isfinite(value):
+        raise ValueError("attendu : un nombre fini")
+    return value
 
 
 def _schemes(raw: str) -> tuple[str, ...]:
@@ -117,16 +171,16 @@ ENV_VARS: dict[str, tuple[str, Any]] = {
     "url_produits": ("VENTES_URL_PRODUITS", str),
     "url_magasins": ("VENTES_URL_MAGASINS", str),
     "url_ventes": ("VENTES_URL_VENTES", str),
-    "timeout": ("VENTES_TIMEOUT", float),
+    "timeout": ("VENTES_TIMEOUT", _finite),
     "attempts": ("VENTES_TENTATIVES", int),
-    "backoff": ("VENTES_PAUSE", float),
+    "backoff": ("VENTES_PAUSE", _finite),
     "max_bytes": ("VENTES_TAILLE_MAX", int),
-    "max_duration": ("VENTES_DUREE_MAX", float),
+    "max_duration": ("VENTES_DUREE_MAX", _finite),
     "allowed_schemes": ("VENTES_SCHEMAS", _schemes),
-    "lock_timeout": ("VENTES_ATTENTE_VERROU", float),
+    "lock_timeout": ("VENTES_ATTENTE_VERROU", _finite),
     "regions_path": ("VENTES_REGIONS", Path),
     "progress": ("VENTES_PROGRESSION", _bool),
-    "watch_interval": ("VENTES_INTERVALLE", float),
+    "watch_interval": ("VENTES_INTERVALLE", _finite),
     "rapport_dir": ("VENTES_RAPPORT", Path),
 }
-assert set(ENV_VARS) <= {f.name for f in fields(Settings)}
+assert set(ENV_VARS) == {f.name for f in fields(Settings)}

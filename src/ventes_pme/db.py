@@ -49,12 +49,23 @@ def now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def _check_file(path: Path) -> None:
-    """Refuse a file that is not an SQLite database, before SQLite touches it."""
-    if not path.exists() or path.stat().st_size == 0:
-        return
+def check_path(path: Path) -> None:
+    """Refuse at once a path that cannot be a database file: a folder, a device such as
+    ``/dev/null``, a pipe (SQLite would wait for the whole lock timeout, then say "locked")."""
     if path.is_dir():
         raise DatabaseError(f"« {path} » est un dossier, pas une base de données.")
+    if path.exists() and not path.is_file():
+        raise DatabaseError(
+            f"« {path} » n'est pas un fichier ordinaire (périphérique, tube…), pas une base de "
+            "données : choisissez un autre chemin (option --db ou VENTES_DB)."
+        )
+
+
+def _check_file(path: Path) -> None:
+    """Refuse a file that is not an SQLite database, before SQLite touches it."""
+    check_path(path)
+    if not path.exists() or path.stat().st_size == 0:
+        return
     with path.open("rb") as handle:
         header = handle.read(len(SQLITE_MAGIC))
     # A header of zero bytes may be a database that a concurrent run is creating (its
@@ -107,10 +118,26 @@ def connect(path: Path, *, lock_timeout: float = 600.0, create: bool = False) ->
             with path.open("rb") as handle:
                 if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
                     raise DatabaseError(_not_sqlite(path)) from exc
+        if is_read_only(exc):
+            raise DatabaseError(_read_only(path)) from exc
         raise DatabaseError(
             f"Impossible d'ouvrir la base « {path} » : {french.explain(exc)}."
         ) from exc
     return conn
+
+
+def is_read_only(exc: BaseException) -> bool:
+    """Whether SQLite refused a write because the file (or its folder) is read-only."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF == sqlite3.SQLITE_READONLY
+
+
+def _read_only(path: Path | str) -> str:
+    return (
+        f"La base « {path} » est en lecture seule (droits du fichier ou de son dossier, ou "
+        "disque monté en lecture seule) : rien n'a été modifié. Donnez le droit d'écriture, "
+        "ou choisissez une autre base (option --db ou VENTES_DB)."
+    )
 
 
 def _use_wal(conn: sqlite3.Connection, lock_timeout: float) -> None:
@@ -215,10 +242,14 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
     IMMEDIATE takes the write lock at once: a second import waits for the first
     (up to the busy timeout) instead of interleaving with it.
+    A database SQLite may not write (read-only file, folder or disk) raises
+    :class:`DatabaseError`, the database unchanged.
     """
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:
+        if is_read_only(exc):
+            raise DatabaseError(_read_only(_file_of(conn))) from exc
         if "locked" in str(exc) or "busy" in str(exc):
             raise DatabaseError(
                 "La base est occupée par un autre import depuis trop longtemps : "
@@ -227,15 +258,29 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
     try:
         yield conn
-    except BaseException:
+    except BaseException as exc:
         conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.OperationalError) and is_read_only(exc):
+            raise DatabaseError(_read_only(_file_of(conn))) from exc
         raise
     else:
-        conn.execute("COMMIT")
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:
+            if not is_read_only(exc):
+                raise
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise DatabaseError(_read_only(_file_of(conn))) from exc
 
 
-def open_db(path: Path, *, lock_timeout: float = 600.0) -> sqlite3.Connection:
-    """Open (creating it if needed) and migrate the database: what ``ventes init`` does."""
+def _file_of(conn: sqlite3.Connection) -> str:
+    return str(conn.execute("PRAGMA database_list").fetchone()[2])
+
+
+def open_and_migrate(path: Path, *, lock_timeout: float = 600.0) -> sqlite3.Connection:
+    """Open the database, creating it if needed, and apply the pending migrations (what
+    ``ventes init`` does), then return the connection."""
     conn = connect(path, lock_timeout=lock_timeout, create=True)
     try:
         migrate(conn)

@@ -81,11 +81,14 @@ MESSAGES = [
     (r"file is not a database", "ce fichier n'est pas une base SQLite"),
     (r"database disk image is malformed", "fichier de base endommagé"),
     (r"database or disk is full", "disque plein"),
+    # the French refusals of ventes_pme's own converters (config.py) stay as they are
+    (r"(attendu : .*|schémas inconnus : .*)", r"\1"),
 ]
 
 
 def debug() -> bool:
-    return bool(os.environ.get("VENTES_DEBUG"))
+    """Whether ``VENTES_DEBUG`` asks for technical details (set, not empty, not ``0``)."""
+    return os.environ.get("VENTES_DEBUG", "").strip() not in ("", "0")
 
 
 def http_reason(code: int, reason: str = "") -> str:

@@ -8,7 +8,6 @@ whole import back: the database is then exactly as it was.
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import sqlite3
 from collections.abc import Callable
@@ -16,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ventes_pme import aggregates, fmt, validate
-from ventes_pme.collect import Fetched
+from ventes_pme.collect import Fetched, copy_hashing, file_chunks
 from ventes_pme.db import now, transaction
 from ventes_pme.regions import UNKNOWN_REGION, city_key, load_reference
 from ventes_pme.sqlfiles import sql
@@ -147,7 +146,7 @@ def load(
     with transaction(conn):
         started = now()
         sales_before = _count(conn, "sales")
-        aggregates.ensure(conn, sales_before)
+        aggregates.rebuild_if_stale(conn, sales_before)
         import_id = conn.execute(
             "INSERT INTO import_runs (started_at, finished_at, sales_before, sales_after) "
             "VALUES (?, ?, ?, ?)",
@@ -364,16 +363,7 @@ def _resume_point(
 
 
 def _prefix_sha256(path: Path, size: int) -> str:
-    digest = hashlib.sha256()
-    remaining = size
-    with path.open("rb") as handle:
-        while remaining > 0:
-            chunk = handle.read(min(1 << 20, remaining))
-            if not chunk:
-                break
-            digest.update(chunk)
-            remaining -= len(chunk)
-    return digest.hexdigest()
+    return copy_hashing(file_chunks(path, size), None)[1]
 
 
 def _load_sales(

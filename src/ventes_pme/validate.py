@@ -11,7 +11,6 @@ import codecs
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -21,6 +20,7 @@ from typing import IO
 
 from ventes_pme import french
 from ventes_pme.errors import FileFormatError
+from ventes_pme.text import fold
 
 #: A quantity above this is refused: it is a typing error, not a sale.
 MAX_QUANTITY = 1_000_000
@@ -67,8 +67,7 @@ class RowError(ValueError):
 
 def header_key(name: str) -> str:
     """``" ID Référence  produit"`` -> ``"id reference produit"``."""
-    text = unicodedata.normalize("NFKD", name.replace("\ufeff", ""))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = fold(name.replace("\ufeff", ""))
     return " ".join(re.split(r"[\s_]+", text.strip()))
 
 

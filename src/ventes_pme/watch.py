@@ -4,8 +4,10 @@ Each cycle asks the server whether the three files changed (conditional requests
 ETag / Last-Modified of the latest import, when the server gave them). When none changed
 (HTTP 304, or the same SHA-256 as the latest import), the import is skipped. When any
 changed, the three files are fetched in full and imported together, so an import always
-sees a consistent set of files; the analyses run again only when the import changed a
-product, a store or a sale.
+sees a consistent set of files. A Last-Modified serves as a validator only when it is at
+least one second older than the response (see ``collect._strong_last_modified``). Every
+cycle ends with an analysis covering every stored sale: the analyses run again when the
+latest one misses a sale or a change, made by this cycle or outside the watcher.
 
 SIGINT and SIGTERM stop the watcher cleanly: while it waits, at once; during a cycle, at
 the end of that cycle (its transaction commits). A second signal during a cycle
@@ -19,15 +21,14 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
-from ventes_pme import api, fmt
+from ventes_pme import api, fmt, signals
 from ventes_pme.collect import Fetched, Validators
 from ventes_pme.config import SOURCES, Settings
 from ventes_pme.errors import CollectError, FileFormatError
@@ -110,6 +111,14 @@ def previous_files(settings: Settings) -> dict[str, _Previous]:
         }
 
 
+def analysis_is_stale(settings: Settings) -> bool:
+    """Whether the latest analysis misses something: there is none, or a sale was added
+    since (by an import of the watcher, a ``ventes import`` or the sqlite3 shell), or an
+    import since changed a product or a store (``sql/watch/analysis_is_stale.sql``)."""
+    with api.connection(settings) as conn:
+        return bool(conn.execute(sql("watch/analysis_is_stale")).fetchone()[0])
+
+
 def _unchanged(fetched: Fetched, previous: _Previous | None) -> bool:
     if previous is None or previous.url != fetched.url:
         return False
@@ -130,8 +139,8 @@ def run_cycle(settings: Settings, number: int, log: Log) -> CycleResult:
             how = ", ".join(
                 f"{s} ({'304' if fetched[s].not_modified else 'même empreinte'})" for s in SOURCES
             )
-            log(f"Cycle {number} : aucun changement à la source [{how}] : import sauté.")
-            return CycleResult(number, skipped=True)
+            summary = f"Cycle {number} : aucun changement à la source [{how}] : import sauté"
+            return _end_cycle(settings, number, log, summary, None)
         # Something changed: import the three files together, each fetched in full.
         unchanged = [source for source in SOURCES if fetched[source].not_modified]
         fetched.update(api.fetch_sources(settings, Path(tmp), sources=unchanged))
@@ -148,31 +157,28 @@ def run_cycle(settings: Settings, number: int, log: Log) -> CycleResult:
     )
     for warning in report.warnings:
         log(f"Cycle {number} : attention : {warning}")
-    if not report.changed and api.latest_analysis(settings) is not None:
-        log(f"{summary} ; rien de changé : analyses non relancées.")
-        return CycleResult(number, imported=report)
+    return _end_cycle(settings, number, log, summary, report)
+
+
+def _end_cycle(
+    settings: Settings, number: int, log: Log, summary: str, imported: ImportReport | None
+) -> CycleResult:
+    """Every cycle ends with an analysis that covers every stored sale: the analyses run
+    again when the latest one misses something (:func:`analysis_is_stale`), whether the
+    change came from this cycle's import or from outside the watcher (``ventes import``)."""
+    skipped = imported is None
+    if not analysis_is_stale(settings):
+        log(f"{summary}." if skipped else f"{summary} ; rien de changé : analyses non relancées.")
+        return CycleResult(number, skipped=skipped, imported=imported)
     analysis = api.analyse(settings)
     written = api.write_report(settings)
+    why = "la dernière analyse ne couvrait pas toutes les ventes (import hors surveillance) : "
     log(
-        f"{summary} ; analyse n° {analysis.run_id} enregistrée "
+        f"{summary} ; {why if skipped else ''}analyse n° {analysis.run_id} enregistrée "
         f"(chiffre d'affaires total {fmt.euros(analysis.total_revenue_cents)})"
         + (f", rapport réécrit dans « {written[0].parent} »." if written else ".")
     )
-    return CycleResult(number, imported=report, analysis_run=analysis.run_id)
-
-
-@contextmanager
-def _signals(stop: StopRequest) -> Iterator[None]:
-    names = (signal.SIGINT, signal.SIGTERM)
-    if threading.current_thread() is not threading.main_thread():
-        yield  # signals are only delivered to the main thread: nothing to install
-        return
-    saved = {s: signal.signal(s, stop) for s in names}
-    try:
-        yield
-    finally:
-        for s, handler in saved.items():
-            signal.signal(s, handler)
+    return CycleResult(number, skipped=skipped, imported=imported, analysis_run=analysis.run_id)
 
 
 def watch(
@@ -191,6 +197,7 @@ def watch(
     log = log or timestamped()
     stop = stop or StopRequest(log)
     results: list[CycleResult] = []
+    api.check_settings(settings)  # before the first download, as ventes import does
     init = api.init(settings)
     log(
         f"Surveillance démarrée : un cycle toutes les {fmt.seconds(interval)}, "
@@ -198,7 +205,7 @@ def watch(
         f"(schéma version {init.schema_version}). Arrêt : Ctrl+C ou SIGTERM."
     )
     number = 0
-    with _signals(stop):
+    with signals.handling(stop, signal.SIGINT, signal.SIGTERM):
         while not stop.requested and (cycles is None or number < cycles):
             number += 1
             started = time.monotonic()
