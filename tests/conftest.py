@@ -17,7 +17,7 @@ from ventes_pme.config import Settings
 # Property-based tests (tests/test_generated.py): a bounded run by default, a long one with
 # HYPOTHESIS_PROFILE=long (README, Développement). Each example is a whole import sequence.
 hypothesis_settings.register_profile(
-    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 hypothesis_settings.register_profile(
     "long", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow]

@@ -112,6 +112,7 @@ def downgrade_to_version_1(path: Path) -> None:
             "DROP TABLE sales_by_day_store;"
             "DROP TABLE sales_by_product_store; DELETE FROM schema_migrations WHERE version >= 2;"
             "DROP TABLE rejects;"
+            "ALTER TABLE products DROP COLUMN stock_problem;"  # added by migration 0004
             "PRAGMA user_version = 1;"
         )
         conn.execute(v1_rejects)  # migration 0003 changed its key

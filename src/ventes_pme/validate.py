@@ -272,24 +272,17 @@ class Rows:
                 ended.append(True)
                 yield _END
 
+            # strict: a closing quote followed by anything but a separator or a line end
+            # is an error, never a silent guess of where the field ends
             reader = csv.reader(
-                itertools.chain(text, end()), delimiter=self.layout.delimiter, strict=False
+                itertools.chain(text, end()), delimiter=self.layout.delimiter, strict=True
             )
             offset = self.first_line - 1
             held: tuple[int, list[str]] | None = None
+            last = 0  # line number where the previous record ended
             try:
                 for fields in reader:
-                    if ended:
-                        if fields != [_END]:
-                            first = reader.line_num + offset - sum(
-                                f.count("\n") + f.count("\r") - f.count("\r\n")
-                                for f in fields
-                            )
-                            raise FileFormatError(
-                                f"Le fichier « {self.layout.source} » est mal formé vers la "
-                                f"ligne {first} : un guillemet n'est pas "
-                                "refermé, les lignes suivantes seraient perdues."
-                            )
+                    if ended:  # the end of the file, after a complete record
                         break
                     if hold_last:  # the row before is complete: it may go
                         if held is not None and any(held[1]):
@@ -297,10 +290,17 @@ class Rows:
                         held = (reader.line_num + offset, fields)
                     elif fields and any(fields):
                         yield reader.line_num + offset, fields
+                    last = reader.line_num
             except csv.Error as exc:
+                if ended:  # strict mode: the end came inside a quoted field
+                    raise FileFormatError(
+                        f"Le fichier « {self.layout.source} » est mal formé vers la ligne "
+                        f"{last + offset + 1} : un guillemet n'est pas refermé, les lignes "
+                        "suivantes seraient perdues."
+                    ) from exc
                 raise FileFormatError(
                     f"Le fichier « {self.layout.source} » est mal formé vers la ligne "
-                    f"{reader.line_num + offset} : {exc}."
+                    f"{reader.line_num + offset} : {_csv_problem(exc)}."
                 ) from exc
             self.end_line = reader.line_num + offset - 1
             if held is not None and any(held[1]):
@@ -310,6 +310,19 @@ class Rows:
     def position(self) -> int:
         """Bytes of the file read so far."""
         return self.start + (self._counter.count if self._counter else 0)
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    """The CSV module's (English) error, said in French."""
+    text = str(exc)
+    if "expected after" in text:
+        return (
+            "un guillemet fermant est suivi d'autres caractères (un champ entre guillemets "
+            "doit finir par un guillemet suivi du séparateur ou de la fin de ligne)"
+        )
+    if "field larger than field limit" in text:
+        return f"champ de plus de {csv.field_size_limit()} caractères"
+    return "CSV illisible"
 
 
 def _ends_with_newline(path: Path) -> bool:
