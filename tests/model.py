@@ -117,7 +117,9 @@ def _date(value: str) -> str | None:
     return day.isoformat() if 1900 <= y <= 2100 else None
 
 
-_PRICE = re.compile(r"\+?([0-9]+|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+)?(?:[.,]([0-9]{1,2}))?(?:\s*€)?")
+_PRICE = re.compile(
+    r"\+?([0-9]+|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+)?(?:[.,]([0-9]{1,2}))?(?:\s*€)?"
+)
 
 
 def price_cents(value: str) -> int | None:
@@ -163,9 +165,7 @@ def parse(source: str, data: bytes, *, complete: bool = True) -> Parsed:
         if keys.count(wanted) != 1:
             raise Refused(f"colonne {wanted}")
     try:
-        records = list(
-            csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, strict=True)
-        )
+        records = list(csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, strict=True))
     except csv.Error:
         raise Refused("guillemet") from None
     if not complete and body and not body.endswith(("\r", "\n")) and records:

@@ -20,7 +20,7 @@ import re
 import sqlite3
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
@@ -98,7 +98,7 @@ def render_record(item: Item, layout: Layout) -> bytes:
 class File:
     source: str
     layout: Layout
-    items: list[Item | None]  # None: a blank line
+    items: list[Item] | list[Item | None]  # None: a blank line
     encoding: str = "utf-8"  # of the header and of the items written in the file's encoding
     bom: bool = False
     eol: str = "\n"
@@ -133,7 +133,7 @@ dates = mixed(
     ["2023-05-27", "27/05/2023", "1/6/2023", " 2023-06-01 ", "2024-02-29"],
     ["2023-02-30", "5/27/2023", "", "hier", "1899-12-31", "2023-13-01", "2023-5-1"],
 )
-products = mixed(PRODUCT_IDS + [" REF001 "], ["REF999", "", "ref001", "REF\n001"])
+products = mixed([*PRODUCT_IDS, " REF001 "], ["REF999", "", "ref001", "REF\n001"])
 quantities = mixed(
     ["1", "2", "3", "10000", "+2", "007"],
     ["0", "-1", "1.5", "10001", "1000000", "1e3", "abc", ""],
@@ -158,7 +158,9 @@ def layouts(draw: Any, source: str) -> Layout:
         order = [*order, "extra"]
         order.insert(draw(st.integers(0, len(order) - 1)), order.pop())
     delimiter = draw(st.sampled_from([",", ";"]))
-    names = tuple("Commentaire" if c == "extra" else draw(st.sampled_from(VARIANTS[c])) for c in order)
+    names = tuple(
+        "Commentaire" if c == "extra" else draw(st.sampled_from(VARIANTS[c])) for c in order
+    )
     return Layout(delimiter, tuple(order), names, extra, draw(st.booleans()))
 
 
@@ -214,9 +216,24 @@ def sequences(draw: Any) -> list[Step]:
         op = draw(
             st.sampled_from(
                 [
-                    "append", "append", "duplicate", "edit", "delete", "reorder", "truncate",
-                    "price", "remove_product", "remove_store", "city", "bom_append",
-                    "cp1252_append", "bad_byte", "trailing", "cut", "unclosed", "blank",
+                    "append",
+                    "append",
+                    "duplicate",
+                    "edit",
+                    "delete",
+                    "reorder",
+                    "truncate",
+                    "price",
+                    "remove_product",
+                    "remove_store",
+                    "city",
+                    "bom_append",
+                    "cp1252_append",
+                    "bad_byte",
+                    "trailing",
+                    "cut",
+                    "unclosed",
+                    "blank",
                 ]
             )
         )
@@ -257,14 +274,16 @@ def sequences(draw: Any) -> list[Step]:
         elif op == "bad_byte" and items:
             i = draw(st.integers(0, len(items) - 1))
             if items[i] is not None:
-                spoil = draw(st.sampled_from([b"\x81", b"\x8d", b"\x90", b"\xff", b"\xc3", b"\x00"]))
-                items[i] = replace(items[i], bad_byte=spoil)  # type: ignore[arg-type]
+                spoil = draw(
+                    st.sampled_from([b"\x81", b"\x8d", b"\x90", b"\xff", b"\xc3", b"\x00"])
+                )
+                items[i] = replace(items[i], bad_byte=spoil)
         elif op == "trailing":
             ventes.trailing = not ventes.trailing
         elif op == "unclosed" and items:
             i = draw(st.integers(0, len(items) - 1))
             if items[i] is not None and ventes.layout.extra:
-                items[i] = Item({**items[i].values, "extra": UNCLOSED})  # type: ignore[union-attr]
+                items[i] = Item({**items[i].values, "extra": UNCLOSED})
         elif op == "blank":
             items.insert(draw(st.integers(0, len(items))), None)
         data = _bytes(produits, magasins, ventes)
@@ -275,7 +294,9 @@ def sequences(draw: Any) -> list[Step]:
             # the next import sees the whole file again (a transfer that works, or a fix)
             if op == "unclosed":
                 ventes.items = [
-                    None if i is None else Item({**i.values, "extra": "réparé"})
+                    None
+                    if i is None
+                    else Item({**i.values, "extra": "réparé"})
                     if i.values.get("extra") == UNCLOSED
                     else i
                     for i in ventes.items
@@ -365,7 +386,7 @@ def run_step(http: FileServer, db: Path, step: Step, *, full_read: bool = False)
     if not full_read:
         return api.import_data(settings)
     saved = load._resume_point
-    load._resume_point = lambda *args: None  # type: ignore[assignment]
+    load._resume_point = lambda *args: None
     try:
         return api.import_data(settings)
     finally:

@@ -126,7 +126,7 @@ def test_the_client_file_without_final_newline_imports_in_full_at_once(
     """Google Sheets' CSV has no final newline: all 30 sales on the first run, over HTTP
     (Content-Length) and from a local file; the snapshot (with one) too."""
     files = {name: data.rstrip(b"\r\n") for name, data in client_files.items()}
-    report = import_files(server, db_path, **files)  # type: ignore[arg-type]
+    report = import_files(server, db_path, **files)
     assert (report.files["ventes"].inserted, report.files["ventes"].rejected) == (30, 0)
     assert [f.inserted for f in report.files.values()] == [5, 7, 30]
     assert not any("n'est pas importée" in w for w in report.warnings)
@@ -135,7 +135,7 @@ def test_the_client_file_without_final_newline_imports_in_full_at_once(
     local = {f"url_{n}": str(tmp_path / f"{n}.csv") for n in files}
     settings = make_settings(server, tmp_path / "local.db", **local)
     assert api.import_data(settings).files["ventes"].inserted == 30
-    snapshot = import_files(server, tmp_path / "snapshot.db", **client_files)  # type: ignore[arg-type]
+    snapshot = import_files(server, tmp_path / "snapshot.db", **client_files)
     assert snapshot.files["ventes"].inserted == 30
 
 
@@ -284,9 +284,7 @@ def test_a_store_changing_city_is_reported(server: FileServer, db_path: Path) ->
     assert any("Le magasin 1 change de ville (« Paris » → « Lyon »)" in w for w in report.warnings)
 
 
-def test_a_reject_that_becomes_valid_is_marked_resolved(
-    server: FileServer, db_path: Path
-) -> None:
+def test_a_reject_that_becomes_valid_is_marked_resolved(server: FileServer, db_path: Path) -> None:
     line = "2023-05-27,REF003,1,1\n"
     first = import_files(server, db_path, ventes=VENTES_HEADER + line)
     assert query(db_path, "SELECT code, resolved_import_id FROM rejects") == [
@@ -306,9 +304,9 @@ def test_a_blank_stock_keeps_the_product_and_its_sales(server: FileServer, db_pa
     report = import_files(server, db_path, ventes=VENTES_HEADER + GOOD, produits=produits)
     assert report.files["ventes"].inserted == 1
     assert query(db_path, "SELECT stock, stock_problem FROM products WHERE product_id = 'REF001'")
-    assert query(
-        db_path, "SELECT stock_problem FROM products WHERE product_id = 'REF001'"
-    ) == [("stock : valeur absente",)]
+    assert query(db_path, "SELECT stock_problem FROM products WHERE product_id = 'REF001'") == [
+        ("stock : valeur absente",)
+    ]
 
 
 def test_a_nul_byte_near_the_top_rejects_only_its_line(server: FileServer, db_path: Path) -> None:

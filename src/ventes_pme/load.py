@@ -364,7 +364,9 @@ def _load_reference(
             continue
         seen.add(key)
         old = existing.get(key)
-        if old is not None and all(a is _KEEP or a == o for a, o in zip(attributes, old)):
+        if old is not None and all(
+            a is _KEEP or a == o for a, o in zip(attributes, old, strict=False)
+        ):
             report.already_present += 1
             continue
         if old is None:

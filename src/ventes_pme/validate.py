@@ -358,7 +358,13 @@ def parse_date(text: str) -> str:
     if not text:
         raise RowError("missing_date", "date absente")
     digits = text.replace("-", "")
-    if len(text) == 10 and text[4] == "-" and text[7] == "-" and digits.isascii() and digits.isdigit():
+    if (
+        len(text) == 10
+        and text[4] == "-"
+        and text[7] == "-"
+        and digits.isascii()
+        and digits.isdigit()
+    ):
         year, month, day = int(text[:4]), int(text[5:7]), int(text[8:])
     else:
         match = _SLASH_DATE.fullmatch(text)
