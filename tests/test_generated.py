@@ -459,8 +459,7 @@ def test_import_sequences_match_the_model(http: FileServer, steps: list[Step]) -
                 continue
             assert refused is None, f"accepted, the model refuses ({refused})"
             check_against_model(db, expected)
+            check_analyses(db, http, expected)
             if report.files["ventes"].incremental and before is not None:
                 run_step(http, twin, step, full_read=True)
                 assert full_state(twin) == full_state(db)
-        if db.exists() and expected.sales:
-            check_analyses(db, http, expected)
