@@ -56,8 +56,6 @@ COLUMNS: dict[str, dict[str, str]] = {
 #: The codec error handler that reads the bytes that are not UTF-8 as Windows-1252 (a byte
 #: undefined in Windows-1252 becomes U+FFFD, and the row holding it is rejected).
 DECODE_ERRORS = "ventes-cp1252"
-#: Bytes undefined in Windows-1252.
-UNDEFINED_CP1252 = frozenset(b"\x81\x8d\x8f\x90\x9d")
 
 
 def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
@@ -75,9 +73,9 @@ def decode(data: bytes) -> str:
     return data.decode("utf-8", errors=DECODE_ERRORS)
 
 
-#: Characters trimmed around every value: spaces, and the BOM (U+FEFF) a concatenation of
-#: exported files leaves at the start of a line.
 def trim(text: str) -> str:
+    """A value without the spaces around it, nor the BOM (U+FEFF) that exported files put
+    end to end leave at the start of a line."""
     return text.strip().strip("\ufeff").strip()
 
 
@@ -187,14 +185,19 @@ def _encoding(path: Path) -> tuple[str, tuple[int, ...], int]:
         handle.seek(0)
         lines: list[int] = []
         count = 0
-        for number, raw in enumerate(handle, 1):
-            if not raw.isascii():
+        number = 1
+        last = 0
+        # at most 1 MiB at a time: memory stays flat even without any LF in the file
+        while raw := handle.readline(1 << 20):
+            if not raw.isascii() and last != number:
                 try:
                     raw.decode("utf-8")
                 except UnicodeDecodeError:
                     count += 1
+                    last = number
                     if len(lines) < 5:
                         lines.append(number)
+            number += raw.endswith(b"\n")
     return "cp1252", tuple(lines), count
 
 
