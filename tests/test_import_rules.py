@@ -331,3 +331,19 @@ def test_the_command_refuses_bad_input_in_french(server: FileServer, db_path: Pa
     assert result.returncode == 4, result.stderr
     assert "guillemet n'est pas refermé" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_resolved_reject_does_not_shift_the_rank_of_an_appended_one(
+    server: FileServer, db_path: Path
+) -> None:
+    """Generated (seed 202): a rejected line edited (so resolved), then appended again: the
+    fast path ranked it after the resolved one (occurrence 2), a full read as 1."""
+    bad = "2023-05-27,REF001,2,99\n"
+    import_files(server, db_path, ventes=VENTES_HEADER + bad)
+    edited = VENTES_HEADER.encode() + b"2023-05-27,\x81REF001,2,99\n"
+    import_files(server, db_path, ventes=edited)
+    report = import_files(server, db_path, ventes=edited + bad.encode())
+    assert report.files["ventes"].incremental
+    assert query(
+        db_path, "SELECT occurrence, resolved_import_id FROM rejects WHERE raw = ?", (bad.strip(),)
+    ) == [(1, None)]
