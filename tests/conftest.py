@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from tests.httpserver import FileServer
 from ventes_pme.config import Settings
+
+# Property-based tests (tests/test_generated.py): a bounded run by default, a long one with
+# HYPOTHESIS_PROFILE=long (README, Développement). Each example is a whole import sequence.
+hypothesis_settings.register_profile(
+    "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.register_profile(
+    "long", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 ROOT = Path(__file__).resolve().parents[1]
 #: the project's snapshot of the client's three published files (exemples/client/README.md)
@@ -87,7 +100,8 @@ def dump(db: Path) -> list[tuple[object, ...]]:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """Print how many hostile-input cases ran (tests marked ``hostile``), even with -q."""
+    """Print how many hostile-input cases ran (tests marked ``hostile``) and how many import
+    examples the property-based tests generated, even with -q."""
     outcomes: dict[str, int] = {}
     for outcome in ("passed", "failed", "skipped", "error"):
         hostile = [r for r in terminalreporter.stats.get(outcome, []) if "hostile" in r.keywords]
@@ -97,3 +111,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         total = sum(outcomes.values())
         detail = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
         terminalreporter.write_line(f"hostile-input cases tried: {total} ({detail})")
+    from tests.support import GENERATED
+
+    if GENERATED["examples"]:
+        terminalreporter.write_line(f"generated import examples: {GENERATED['examples']}")

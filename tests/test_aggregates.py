@@ -124,6 +124,7 @@ def downgrade_to_version_1(path: Path) -> None:
         conn.executescript(
             "DELETE FROM schema_migrations WHERE version >= 2;"
             "DROP TABLE rejects;"
+            "ALTER TABLE products DROP COLUMN stock_problem;"  # added by migration 0006
             "PRAGMA user_version = 1;"
         )
         conn.execute(v1_rejects)  # migration 0003 changed its key

@@ -364,7 +364,7 @@ def test_nul_byte_deep_in_the_file(pipe: Pipeline) -> None:
         ventes=(SALES + filler).encode() + b"2023-05-03,REF\x00001,1,1\n",
     )
     pipe.accepted()
-    assert pipe.rejects() == [(4005, "unknown_product")]
+    assert pipe.rejects() == [(4005, "bad_bytes")]
     assert pipe.sales_count() == GOOD_SALES + 4000
 
 

@@ -150,7 +150,8 @@ def test_profile_finds_identical_lines_unknown_references_outliers_and_format(
     assert sales.candidate_keys == [] and not sales.line_is_key
     assert (sales.unknown_products, sales.unknown_stores) == (1, 1)
     # stored data: REF003 was rejected (no stock), so not counted; Lyon has no sale
-    assert (products.without_sales, stores.without_sales) == (0, 1)
+    # REF003 (empty stock) is kept, with its stock problem recorded: it has no sale
+    assert (products.without_sales, stores.without_sales) == (1, 1)
     assert (sales.first_date, sales.last_date, sales.days_without_sales) == (
         "2024-01-01",
         "2024-01-06",

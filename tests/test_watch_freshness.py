@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -116,17 +117,24 @@ def test_a_sale_added_in_the_sqlite_shell_is_analysed_by_the_next_cycle(
 def test_json_amounts_are_exact_at_the_largest_totals(
     server: FileServer, db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A float has 53 bits: 99 999 899 990 000,01 € came out as ...000.02 or ...000.0."""
-    produits = PRODUITS.replace("49.99", "99999999.99")
-    import_files(
-        server, db_path, produits=produits, ventes=VENTES_HEADER + "2023-05-01,REF001,999999,1\n"
-    )
+    """A float has 53 bits: 999 919 988 000 800,02 € comes out as ...800.0 through float.
+
+    The largest sale the import accepts (999 999,99 € x 9 999), 100 002 times: on
+    50 001 days in each of the two stores (distinct lines, so the import stays quick)."""
+    produits = PRODUITS.replace("49.99", "999999.99")
+    first = date(1950, 1, 1)
+    days = [(first + timedelta(days=n)).isoformat() for n in range(50_001)]
+    ventes = "".join(f"{d},REF001,9999,{store}\n" for d in days for store in (1, 2))
+    import_files(server, db_path, produits=produits, ventes=VENTES_HEADER + ventes)
     assert main(["analyse", "--json", "--db", str(db_path)]) == 0
     text = capsys.readouterr().out
     doc = json.loads(text, parse_float=Decimal)
-    exact = Decimal("99999899990000.01")  # 9 999 999 999 cents x 999 999
+    exact = Decimal("999919988000800.02")  # 99 999 999 cents x 9 999 x 100 002
+    per_store = Decimal("499959994000400.01")  # the half of it, in each store
+    for amount in (exact, per_store):
+        assert Decimal(repr(float(amount))) != amount  # what a float would have written
     assert doc["chiffre_affaires_total"] == exact
     assert doc["ventes_par_produit"][0]["chiffre_affaires"] == exact
-    assert doc["ventes_par_magasin"][0]["chiffre_affaires"] == exact
-    assert '"chiffre_affaires_total": 99999899990000.01,' in text
+    assert [s["chiffre_affaires"] for s in doc["ventes_par_magasin"]] == [per_store] * 2
+    assert '"chiffre_affaires_total": 999919988000800.02,' in text
     assert json.loads(text)["run_id"] == 1  # still plain JSON for any reader

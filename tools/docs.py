@@ -431,12 +431,17 @@ SQL_DESCRIPTIONS = {
     "parmi les lignes rejetées identiques.",
     "load/rejects_before_line": "Les lignes rejetées identiques déjà enregistrées au-dessus "
     "d'une ligne : d'où reprend leur rang.",
+    "load/resolve_rejects": "Après une lecture complète d'un fichier : ses lignes rejetées que "
+    "l'import n'a plus rencontrées ne sont plus des rejets (devenues valides, ou sorties du "
+    "fichier) : elles sont marquées résolues.",
     "load/stage_sales": "Les lignes valides du fichier des ventes en cours d'import, dans "
     "l'ordre du fichier.",
     "load/stored_products": "Les produits en base, clé d'abord, puis ce qu'un fichier de "
     "produits peut changer.",
     "load/stored_stores": "Les magasins en base, clé d'abord, puis ce qu'un fichier de "
     "magasins peut changer.",
+    "load/touch_rejects": "Ré-import des seules lignes ajoutées : les lignes rejetées au-dessus "
+    "sont toujours là, vues aussi par cet import.",
     "load/upsert_product": "Un produit du fichier : inséré s'il est nouveau, mis à jour sinon.",
     "load/upsert_store": "Un magasin du fichier : inséré s'il est nouveau, mis à jour sinon.",
     "migrations/0001_schema": "Le schéma complet : produits, magasins, ventes, rejets, "
@@ -450,6 +455,9 @@ SQL_DESCRIPTIONS = {
     "migrations/0005_data_profile": "Le profil des données de chaque import (`ventes "
     "profil`) : fichiers, colonnes, valeurs fréquentes, vue profile_history, et les comptes "
     "d'où reprend le profil après un ajout.",
+    "migrations/0006_rejects_resolved_and_stock_problem": "Un rejet devenu valide (ou sorti "
+    "du fichier) est marqué résolu ; un produit au stock inutilisable est gardé, avec le "
+    "motif du problème.",
     "profile/identical_sales": "Les ventes identiques parmi les ventes en base : une vente "
     "de rang k > 1 répète une ligne précédente.",
     "profile/resume_point": "D'où reprend la lecture du fichier des ventes quand l'import "

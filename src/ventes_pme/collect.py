@@ -48,6 +48,10 @@ class Fetched:
     content_type: str | None = None
     #: the server answered 304: the file did not change since the given validators
     not_modified: bool = False
+    #: whether the whole file is known to have arrived: a local file, a body whose length
+    #: matched Content-Length, or a complete chunked body. False for a body ended by the
+    #: server closing the connection: its last line may be cut (see validate.Rows).
+    complete: bool = True
 
 
 @dataclass(frozen=True)
@@ -368,6 +372,8 @@ def _download_once(
             ) from None
         if expected is not None and size != expected:
             raise _Retry(f"fichier tronqué : {size} octets reçus sur {expected} annoncés")
+        # a chunked body that ends early raises IncompleteRead above: complete here
+        complete = expected is not None or bool(getattr(response, "chunked", False))
         return Fetched(
             source=source,
             url=url,
@@ -380,4 +386,5 @@ def _download_once(
                 response.headers.get("Last-Modified"), response.headers.get("Date")
             ),
             content_type=response.headers.get("Content-Type"),
+            complete=complete,
         )

@@ -62,7 +62,10 @@ TABLES: dict[str, Entry] = {
             "product_id": "référence du produit (ID Référence produit)",
             "name": "nom du produit",
             "price_cents": "prix unitaire actuel, en centimes",
-            "stock": "stock déclaré dans le fichier",
+            "stock": "stock déclaré dans le fichier (sa dernière valeur valide)",
+            "stock_problem": "pourquoi le stock du dernier fichier était inutilisable (vide, "
+            "négatif, pas un nombre) ; vide s'il était valide. Le produit est gardé : les "
+            "analyses n'utilisent pas le stock",
             "first_import_id": _IMPORT_FIRST,
             "last_import_id": _IMPORT_LAST,
         },
@@ -345,6 +348,9 @@ TABLES: dict[str, Entry] = {
             "line_number": "numéro de la ligne où elle a été vue en dernier",
             "code": "motif, sous forme de code (par exemple unknown_product)",
             "reason": "motif, en clair",
+            "resolved_import_id": "premier import dont la lecture complète du fichier n'a plus "
+            "rejeté la ligne (devenue valide et importée, ou sortie du fichier) ; vide tant "
+            "qu'elle est rejetée",
             "first_import_id": _IMPORT_FIRST,
             "last_import_id": _IMPORT_LAST,
         },

@@ -73,7 +73,11 @@ MESSAGES = [
     (r"field larger than field limit \((\d+)\)", r"champ plus long que la limite (\1 caractères)"),
     (r"line contains NUL", "la ligne contient un octet nul"),
     (r"new-line character seen in unquoted field.*", "saut de ligne dans un champ sans guillemets"),
-    (r"'(.)' expected after '\"'", r"« \1 » attendu après un guillemet fermant"),
+    (
+        r"'(.)' expected after '\"'",
+        r"un guillemet fermant est suivi d'autres caractères (un champ entre guillemets doit "
+        r"finir par un guillemet suivi du séparateur « \1 » ou de la fin de ligne)",
+    ),
     (r"database is locked", "base verrouillée par un autre programme"),
     (r"unable to open database file", "fichier de base impossible à ouvrir"),
     (r"attempt to write a readonly database", "base en lecture seule"),

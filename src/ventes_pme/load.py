@@ -17,6 +17,7 @@ from pathlib import Path
 from ventes_pme import aggregates, fmt, validate
 from ventes_pme.collect import Fetched, copy_hashing, file_chunks
 from ventes_pme.db import now, transaction
+from ventes_pme.errors import FileFormatError
 from ventes_pme.regions import UNKNOWN_REGION, city_key, load_reference
 from ventes_pme.sqlfiles import sql
 from ventes_pme.validate import CsvLayout, RowError
@@ -51,6 +52,10 @@ class FileReport:
     pending_references: int = 0
     incremental: bool = False
     ignored_columns: tuple[str, ...] = ()
+    #: the last line left out because the download could not be checked complete
+    pending_line: tuple[int, str] | None = None
+    #: changes worth a line of the summary (a store's city, a product's stock problem)
+    changes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -162,23 +167,42 @@ def load(
         warnings: list[str] = []
 
         rejects.start("produits")
-        _load_reference(
+        products = _load_reference(
             conn, "produits", reports["produits"], layouts["produits"], fetched, import_id, rejects
         )
         rejects.start("magasins")
-        _load_reference(
+        stores = _load_reference(
             conn, "magasins", reports["magasins"], layouts["magasins"], fetched, import_id, rejects
         )
         warnings += _unknown_cities(conn)
         rejects.start("ventes")
-        _load_sales(
-            conn, reports, layouts["ventes"], fetched, import_id, rejects, progress, sales_before
+        _guard_overflow(
+            _load_sales,
+            conn,
+            reports,
+            layouts["ventes"],
+            fetched,
+            import_id,
+            rejects,
+            progress,
+            sales_before,
+            products,
+            stores,
         )
         rejects.flush()
+        for source, report in reports.items():
+            if not report.incremental:
+                conn.execute(
+                    sql("load/resolve_rejects"), {"source": source, "import_id": import_id}
+                )
+        warnings += _reference_changes(reports)
+        for source, report in reports.items():
+            warnings += _file_warnings(layouts[source], report)
 
         for report in reports.values():
             values = asdict(report)
-            del values["ignored_columns"]
+            for extra in ("ignored_columns", "pending_line", "changes"):
+                del values[extra]
             conn.execute(sql("load/record_file"), {**values, "import_id": import_id})
             if report.ignored_columns:
                 warnings.append(
@@ -205,6 +229,52 @@ def load(
         if on_loaded is not None:
             on_loaded(conn, import_id)
     return ImportReport(import_id, started, finished, sales_before, sales_after, reports, warnings)
+
+
+def _guard_overflow(load_sales: Callable[..., None], *args: object) -> None:
+    """Run ``load_sales``, then check the sums the analyses make still fit SQLite's 64-bit
+    integers: amounts that would overflow refuse the import (the database is unchanged)."""
+    try:
+        load_sales(*args)
+        conn = args[0]
+        assert isinstance(conn, sqlite3.Connection)
+        conn.execute(
+            "SELECT sum(revenue_cents), sum(quantity), sum(sales_count) FROM sales_by_day_store"
+        ).fetchone()
+    except (OverflowError, sqlite3.IntegrityError, sqlite3.OperationalError) as exc:
+        text = str(exc)
+        if not any(m in text for m in ("overflow", "too large", "REAL value in INTEGER")):
+            raise
+        raise FileFormatError(
+            "Les montants cumulés du fichier des ventes dépassent ce que la base peut "
+            "additionner exactement (plus de 92 millions de milliards de centimes) : import "
+            "refusé, la base est inchangée. Vérifiez les prix et les quantités."
+        ) from exc
+
+
+def _file_warnings(layout: CsvLayout, report: FileReport) -> list[str]:
+    """What the summary says of how a file was read: lines in Windows-1252, a pending line."""
+    warnings = []
+    if layout.cp1252_count:
+        lines = ", ".join(str(n) for n in layout.cp1252_lines)
+        more = "…" if layout.cp1252_count > len(layout.cp1252_lines) else ""
+        warnings.append(
+            f"« {report.source} » : {layout.cp1252_count} ligne(s) ne sont pas en UTF-8 et "
+            f"ont été lues en Windows-1252 (ligne(s) {lines}{more})."
+        )
+    if report.pending_line is not None:
+        line, raw = report.pending_line
+        warnings.append(
+            f"« {report.source} » : la dernière ligne (ligne {line} : « {raw[:60]} ») n'a pas "
+            "de fin de ligne et le téléchargement n'a pas pu être vérifié complet (ni "
+            "Content-Length ni envoi par blocs) : elle peut être coupée. Elle n'est pas "
+            "importée ; l'import suivant la prendra si elle est confirmée."
+        )
+    return warnings
+
+
+def _reference_changes(reports: dict[str, FileReport]) -> list[str]:
+    return [change for report in reports.values() for change in report.changes]
 
 
 def _count(conn: sqlite3.Connection, table: str) -> int:
@@ -244,9 +314,14 @@ class _ReferenceFile:
     duplicate_reason: str
 
 
+#: in the attributes of a parsed row: keep the stored value (a product's unusable stock)
+_KEEP = object()
+
+
 def _product(layout: CsvLayout, fields: list[str]) -> _Parsed:
     p = validate.parse_product(layout, fields)
-    return p.product_id, (p.name, p.price_cents, p.stock), asdict(p)
+    stock = _KEEP if p.stock is None else p.stock
+    return p.product_id, (p.name, p.price_cents, stock, p.stock_problem), asdict(p)
 
 
 def _store(layout: CsvLayout, fields: list[str]) -> _Parsed:
@@ -280,13 +355,15 @@ def _load_reference(
     fetched: dict[str, Fetched],
     import_id: int,
     rejects: _Rejects,
-) -> None:
+) -> set[object]:
     """Upsert one reference file: new rows inserted, changed ones updated, the first of
-    two rows with the same key kept and the second rejected."""
+    two rows with the same key kept and the second rejected. Returns the keys of the valid
+    rows: the sales are checked against the products and stores of the files imported with
+    them (a product removed from the file is unknown, on a new database as on an old one)."""
     spec = _REFERENCES[source]
     existing = {row[0]: tuple(row[1:]) for row in conn.execute(sql(spec.stored))}
     seen: set[object] = set()
-    rows = validate.rows(layout, fetched[source].path)
+    rows = validate.rows(layout, fetched[source].path, complete=fetched[source].complete)
     for line, fields in rows:
         report.rows_read += 1
         try:
@@ -298,16 +375,31 @@ def _load_reference(
             continue
         seen.add(key)
         old = existing.get(key)
-        if old == attributes:
+        if old is not None and all(
+            a is _KEEP or a == o for a, o in zip(attributes, old, strict=False)
+        ):
             report.already_present += 1
             continue
         if old is None:
             report.inserted += 1
         else:
             report.updated += 1
+            if source == "magasins" and old[0] != attributes[0]:
+                report.changes.append(
+                    f"Le magasin {key} change de ville (« {old[0]} » → « {attributes[0]} ») : "
+                    "toutes ses ventes, passées comprises, comptent désormais pour la région "
+                    "de sa nouvelle ville."
+                )
+        if source == "produits" and params.get("stock_problem"):
+            report.changes.append(
+                f"Produit « {key} » : {params['stock_problem']} ; le produit et ses ventes "
+                "sont importés (le stock n'entre dans aucune analyse)."
+            )
         conn.execute(sql(spec.upsert), {**params, "import_id": import_id})
     report.rejected = rejects.count
     report.end_line = rows.end_line
+    report.pending_line = rows.pending
+    return seen
 
 
 def _unknown_cities(conn: sqlite3.Connection) -> list[str]:
@@ -349,9 +441,9 @@ def _resume_point(
         return None
     if current.size < size or size <= layout.data_offset:
         return None
-    if pending and (
-        prod_sha != fetched["produits"].sha256 or mag_sha != fetched["magasins"].sha256
-    ):
+    # The sales are checked against the products and stores of the files imported with
+    # them: once either file changes, every line is checked again (a full read).
+    if prod_sha != fetched["produits"].sha256 or mag_sha != fetched["magasins"].sha256:
         return None
     if current.sha256 != sha and _prefix_sha256(current.path, size) != sha:
         return None
@@ -375,20 +467,31 @@ def _load_sales(
     rejects: _Rejects,
     progress: Progress | None,
     sales_before: int,
+    products: set[object],
+    stores: set[object],
 ) -> None:
     report = reports["ventes"]
     resume = _resume_point(conn, fetched, layout)
+    complete = fetched["ventes"].complete
     if resume is None:
-        rows = validate.rows(layout, fetched["ventes"].path)
+        rows = validate.rows(layout, fetched["ventes"].path, complete=complete)
     else:
         rows = validate.rows(
-            layout, fetched["ventes"].path, start=resume.start, first_line=resume.first_line
+            layout,
+            fetched["ventes"].path,
+            start=resume.start,
+            first_line=resume.first_line,
+            complete=complete,
         )
         rejects.resume_at(resume.first_line)
         report.incremental = True
-    prices = dict(conn.execute("SELECT product_id, price_cents FROM products").fetchall())
-    stores = {row[0] for row in conn.execute("SELECT store_id FROM stores")}
-    valid = validate.sales(rows, layout, prices.keys(), stores, rejects)
+        conn.execute(sql("load/touch_rejects"), {"source": "ventes", "import_id": import_id})
+    prices = {
+        product_id: price
+        for product_id, price in conn.execute("SELECT product_id, price_cents FROM products")
+        if product_id in products
+    }
+    valid = validate.sales(rows, layout, prices.keys(), stores, rejects)  # type: ignore[arg-type]
     total = fetched["ventes"].size
     staged = 0
     # Every valid line is new by construction when the table is empty or when only the
@@ -443,6 +546,7 @@ def _load_sales(
     report.already_present = staged - report.inserted
     report.rejected = rejects.count
     report.end_line = rows.end_line
+    report.pending_line = rows.pending
     if resume is None:
         report.vanished = sales_before - report.already_present
         report.pending_references = rejects.references

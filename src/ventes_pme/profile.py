@@ -288,10 +288,11 @@ class Resume:
 
 def _records(path: Path, layout: CsvLayout, start: int) -> Iterator[list[str]]:
     """The records of the file from byte ``start``, as the import reads them (csv module)."""
-    encoding = "cp1252" if layout.encoding == "cp1252" else "utf-8-sig"
     with path.open("rb") as raw:
         raw.seek(start)
-        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        # the import's decoding rule (validate.decode): UTF-8, each sequence that is not
+        # UTF-8 read as Windows-1252, line by line
+        text = io.TextIOWrapper(raw, encoding="utf-8", errors=validate.DECODE_ERRORS, newline="")
         reader = csv.reader(text, delimiter=layout.delimiter, strict=False)
         try:
             yield from reader

@@ -10,11 +10,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO
 
@@ -23,9 +23,11 @@ from ventes_pme.errors import FileFormatError
 from ventes_pme.text import fold
 
 #: A quantity above this is refused: it is a typing error, not a sale.
-MAX_QUANTITY = 1_000_000
-#: Prices above this (in cents) are refused as typing errors.
-MAX_PRICE_CENTS = 100_000_000 * 100
+MAX_QUANTITY = 10_000
+#: Prices above this (in cents: 1 000 000 €) are refused as typing errors. With the maximum
+#: quantity, one sale is at most 10^12 cents: 9 million such sales still sum below 2^63
+#: (SQLite's integers); an import that would overflow is refused (load.py).
+MAX_PRICE_CENTS = 1_000_000 * 100
 MAX_ID_LENGTH = 64
 MAX_TEXT_LENGTH = 200
 #: Entries of each parse memo of :func:`sales` (distinct dates, store ids, quantities).
@@ -51,6 +53,32 @@ COLUMNS: dict[str, dict[str, str]] = {
         "id magasin": "ID Magasin",
     },
 }
+
+#: The codec error handler that reads the bytes that are not UTF-8 as Windows-1252 (a byte
+#: undefined in Windows-1252 becomes U+FFFD, and the row holding it is rejected).
+DECODE_ERRORS = "ventes-cp1252"
+
+
+def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    return exc.object[exc.start : exc.end].decode("cp1252", errors="replace"), exc.end
+
+
+codecs.register_error(DECODE_ERRORS, _cp1252_fallback)
+
+
+def decode(data: bytes) -> str:
+    """UTF-8, each byte sequence that is not UTF-8 read as Windows-1252 (the rule of every
+    file, line by line: one line typed in Windows-1252 does not spoil the others)."""
+    return data.decode("utf-8", errors=DECODE_ERRORS)
+
+
+def trim(text: str) -> str:
+    """A value without the spaces around it, nor the BOM (U+FEFF) that exported files put
+    end to end leave at the start of a line."""
+    return text.strip().strip("\ufeff").strip()
+
 
 Reject = Callable[[int, str, str, str], None]
 """Called for each rejected row: (line number, raw content, code, French reason)."""
@@ -85,6 +113,9 @@ class CsvLayout:
     ignored: tuple[str, ...]
     #: byte offset of the first data line
     data_offset: int
+    #: physical lines (at most 5) holding bytes that are not UTF-8, and how many there are
+    cp1252_lines: tuple[int, ...] = ()
+    cp1252_count: int = 0
 
 
 def sniff(source: str, path: Path) -> CsvLayout:
@@ -100,12 +131,15 @@ def sniff(source: str, path: Path) -> CsvLayout:
             f"Le fichier « {source} » est une page HTML, pas un CSV : la feuille n'est "
             "peut-être plus publiée, ou l'adresse mène à une page de connexion."
         )
-    if b"\x00" in head:
+    first_line, data_offset = _first_line(head)
+    if "\x00" in first_line:
         raise FileFormatError(f"Le fichier « {source} » est binaire, pas un CSV.")
-    encoding = _encoding(path)
-    first_line, data_offset = _first_line(head, encoding)
+    encoding, cp1252_lines, cp1252_count = _encoding(path)
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    header = next(csv.reader([first_line], delimiter=delimiter))
+    try:
+        header = next(csv.reader([first_line], delimiter=delimiter, strict=True))
+    except (csv.Error, StopIteration):
+        header = []
     keys = [header_key(name) for name in header]
     expected = COLUMNS[source]
     missing = [label for key, label in expected.items() if key not in keys]
@@ -130,11 +164,14 @@ def sniff(source: str, path: Path) -> CsvLayout:
         width=len(header),
         ignored=tuple(h.strip() for h, k in zip(header, keys, strict=True) if k not in expected),
         data_offset=data_offset,
+        cp1252_lines=cp1252_lines,
+        cp1252_count=cp1252_count,
     )
 
 
-def _encoding(path: Path) -> str:
-    """UTF-8 (with or without BOM) when the whole file decodes as such, else Windows-1252."""
+def _encoding(path: Path) -> tuple[str, tuple[int, ...], int]:
+    """``utf-8-sig`` when the whole file is UTF-8 (with or without BOM); else ``cp1252``,
+    with the first physical lines holding bytes that are not UTF-8, and their count."""
     decoder = codecs.getincrementaldecoder("utf-8")()
     with path.open("rb") as handle:
         try:
@@ -142,15 +179,38 @@ def _encoding(path: Path) -> str:
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            return "cp1252"
-    return "utf-8-sig"
+            pass
+        else:
+            return "utf-8-sig", (), 0
+        handle.seek(0)
+        lines: list[int] = []
+        count = 0
+        number = 1
+        last = 0
+        # at most 1 MiB at a time: memory stays flat even without any LF in the file
+        while raw := handle.readline(1 << 20):
+            if not raw.isascii() and last != number:
+                try:
+                    raw.decode("utf-8")
+                except UnicodeDecodeError:
+                    count += 1
+                    last = number
+                    if len(lines) < 5:
+                        lines.append(number)
+            number += raw.endswith(b"\n")
+    return "cp1252", tuple(lines), count
 
 
-def _first_line(head: bytes, encoding: str) -> tuple[str, int]:
-    end = head.find(b"\n")
-    raw = head if end < 0 else head[: end + 1]
-    text = raw.decode(encoding, errors="replace")
-    return text.rstrip("\r\n"), len(raw)
+def _first_line(head: bytes) -> tuple[str, int]:
+    """The header line (ended by CR, LF or CRLF) and the byte offset of the line after it."""
+    ends = [i for i in (head.find(b"\n"), head.find(b"\r")) if i >= 0]
+    if not ends:
+        raw, size = head, len(head)
+    else:
+        end = min(ends)
+        size = end + (2 if head[end : end + 2] == b"\r\n" else 1)
+        raw = head[:end]
+    return decode(raw.removeprefix(b"\xef\xbb\xbf")), size
 
 
 class _CountingReader(io.RawIOBase):
@@ -170,39 +230,84 @@ class _CountingReader(io.RawIOBase):
         return len(data)
 
 
+#: What the CSV reader is given after the last line: it shows whether the reader was still
+#: inside a quoted field at the end of the file (a quote never closed).
+_END = "\x00\ufdd0fin"
+
+
 @dataclass
 class Rows:
-    """The data rows of a file: ``(line number, fields)``, from a byte offset on."""
+    """The data rows of a file: ``(line number, fields)``, from a byte offset on.
+
+    The same reading rules wherever it starts (the fast path of the import reads only the
+    bytes appended since the previous import): UTF-8, each byte sequence that is not UTF-8
+    read as Windows-1252; CR, LF or CRLF line endings; a quote never closed refuses the file.
+    When ``complete`` is False (a download whose end cannot be checked), a last line without
+    a line ending may be cut: it is left out (``pending``) until a later import sees it whole.
+    """
 
     layout: CsvLayout
     path: Path
     start: int
     first_line: int
+    complete: bool = True
     end_line: int = 0
     bytes_read: int = 0
+    #: the last line left out: (line number, raw content), or None
+    pending: tuple[int, str] | None = None
     _counter: _CountingReader | None = None
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        hold_last = not self.complete and not _ends_with_newline(self.path)
         with self.path.open("rb") as raw:
             raw.seek(self.start)
             counter = _CountingReader(raw)
             self._counter = counter
-            encoding = "cp1252" if self.layout.encoding == "cp1252" else "utf-8-sig"
             text = io.TextIOWrapper(
-                io.BufferedReader(counter, 1 << 16), encoding=encoding, newline=""
+                io.BufferedReader(counter, 1 << 16),
+                encoding="utf-8",
+                errors=DECODE_ERRORS,
+                newline="",
             )
-            reader = csv.reader(text, delimiter=self.layout.delimiter, strict=False)
+            ended: list[bool] = []
+
+            def end() -> Iterator[str]:
+                ended.append(True)
+                yield _END
+
+            # strict: a closing quote followed by anything but a separator or a line end
+            # is an error, never a silent guess of where the field ends
+            reader = csv.reader(
+                itertools.chain(text, end()), delimiter=self.layout.delimiter, strict=True
+            )
             offset = self.first_line - 1
+            held: tuple[int, list[str]] | None = None
+            last = 0  # line number where the previous record ended
             try:
                 for fields in reader:
-                    if fields and any(fields):
+                    if ended:  # the end of the file, after a complete record
+                        break
+                    if hold_last:  # the row before is complete: it may go
+                        if held is not None and any(held[1]):
+                            yield held
+                        held = (reader.line_num + offset, fields)
+                    elif fields and any(fields):
                         yield reader.line_num + offset, fields
+                    last = reader.line_num
             except csv.Error as exc:
+                if ended:  # strict mode: the end came inside a quoted field
+                    raise FileFormatError(
+                        f"Le fichier « {self.layout.source} » est mal formé vers la ligne "
+                        f"{last + offset + 1} : un guillemet n'est pas refermé, les lignes "
+                        "suivantes seraient perdues."
+                    ) from exc
                 raise FileFormatError(
                     f"Le fichier « {self.layout.source} » est mal formé vers la ligne "
                     f"{reader.line_num + offset} : {french.explain(exc)}."
                 ) from exc
-            self.end_line = reader.line_num + offset
+            self.end_line = reader.line_num + offset - 1
+            if held is not None and any(held[1]):
+                self.pending = (held[0], self.layout.delimiter.join(held[1]))
 
     @property
     def position(self) -> int:
@@ -210,22 +315,46 @@ class Rows:
         return self.start + (self._counter.count if self._counter else 0)
 
 
-def rows(layout: CsvLayout, path: Path, *, start: int | None = None, first_line: int = 2) -> Rows:
-    """The data rows of ``path``; ``start`` (bytes) and ``first_line`` resume after a prefix."""
-    return Rows(layout, path, layout.data_offset if start is None else start, first_line)
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as handle:
+        handle.seek(0, io.SEEK_END)
+        if handle.tell() == 0:
+            return True
+        handle.seek(-1, io.SEEK_END)
+        return handle.read(1) in (b"\n", b"\r")
+
+
+def rows(
+    layout: CsvLayout,
+    path: Path,
+    *,
+    start: int | None = None,
+    first_line: int = 2,
+    complete: bool = True,
+) -> Rows:
+    """The data rows of ``path``; ``start`` (bytes) and ``first_line`` resume after a prefix;
+    ``complete`` False when the end of the file could not be checked (see :class:`Rows`)."""
+    return Rows(layout, path, layout.data_offset if start is None else start, first_line, complete)
 
 
 # --- row parsers ---------------------------------------------------------------------------
 
-_SLASH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_SLASH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
 
 
 def parse_date(text: str) -> str:
     """``2023-05-27`` or ``27/05/2023`` (day first, always) -> ``2023-05-27``."""
-    text = text.strip()
+    text = trim(text)
     if not text:
         raise RowError("missing_date", "date absente")
-    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.replace("-", "").isdigit():
+    digits = text.replace("-", "")
+    if (
+        len(text) == 10
+        and text[4] == "-"
+        and text[7] == "-"
+        and digits.isascii()
+        and digits.isdigit()
+    ):
         year, month, day = int(text[:4]), int(text[5:7]), int(text[8:])
     else:
         match = _SLASH_DATE.fullmatch(text)
@@ -245,7 +374,7 @@ def parse_date(text: str) -> str:
 
 def parse_count(text: str, what: str, *, minimum: int, maximum: int) -> int:
     """A whole number written with ASCII digits, between ``minimum`` and ``maximum``."""
-    text = text.strip()
+    text = trim(text)
     if not text:
         raise RowError(f"missing_{what}", f"{LABELS[what]} : valeur absente")
     digits = text[1:] if text[0] in "+-" else text
@@ -263,36 +392,52 @@ def parse_count(text: str, what: str, *, minimum: int, maximum: int) -> int:
     return value
 
 
-_PRICE = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)")
+#: A price: digits, grouped by thousands with a space, a no-break space (U+00A0) or a narrow
+#: no-break space (U+202F, what ``ventes`` prints) or not grouped at all; then at most one
+#: decimal separator (``,`` or ``.``) followed by one or two digits; an optional ``€``.
+#: ``1.000`` or ``1,000`` (three digits after the separator) is refused, never guessed: a
+#: thousand euros written the English way, or one euro with a needless decimal?
+_PRICE = re.compile(
+    r"(?P<sign>[+-]?)(?P<units>[0-9]+|[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+)?"
+    r"(?:[.,](?P<decimals>[0-9]{1,2}))?(?:\s*€)?"
+)
 
 
 def parse_price(text: str) -> int:
-    """``49.99`` (or ``49,99``) euros -> 4999 cents, exactly."""
-    text = text.strip().replace("\u00a0", "").replace(" ", "").removesuffix("€")
+    """``49.99``, ``49,99``, ``1 029,99 €`` euros -> cents, exactly."""
+    text = trim(text)
     if not text:
         raise RowError("missing_price", "prix absent")
-    if not _PRICE.fullmatch(text):  # no exponent, NaN, Infinity: Decimal would take them
+    match = _PRICE.fullmatch(text)
+    if not match or (match["units"] is None and match["decimals"] is None):
+        if re.fullmatch(r"[+-]?[0-9]*[.,][0-9]{3,}", text):
+            raise RowError(
+                "bad_price",
+                f"prix ambigu « {_short(text)} » : au plus deux décimales (séparateur de "
+                "milliers : espace)",
+            )
         raise RowError("bad_price", f"prix illisible « {_short(text)} »")
-    try:
-        value = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        raise RowError("bad_price", f"prix illisible « {_short(text)} »") from None
-    if not value.is_finite():
-        raise RowError("bad_price", f"prix illisible « {_short(text)} »")
-    if value < 0:
-        raise RowError("bad_price", f"prix négatif « {text} »")
-    cents = value * 100
-    if cents != cents.to_integral_value():
-        raise RowError("bad_price", f"prix avec plus de deux décimales « {text} »")
+    units = (match["units"] or "0").replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    decimals = (match["decimals"] or "").ljust(2, "0")
+    if match["sign"] == "-":
+        raise RowError("bad_price", f"prix négatif « {_short(text)} »")
+    if len(units.lstrip("0")) > 12:
+        raise RowError("bad_price", f"prix trop grand « {_short(text)} »")
+    cents = int(units) * 100 + int(decimals)
     if cents > MAX_PRICE_CENTS:
         raise RowError("bad_price", f"prix trop grand « {_short(text)} »")
-    return int(cents)
+    return cents
 
 
 def parse_text(text: str, what: str, *, max_length: int) -> str:
-    value = text.strip()
+    value = trim(text)
     if not value:
         raise RowError(f"missing_{what}", f"{LABELS[what]} : valeur absente")
+    if "\x00" in value or "\ufffd" in value:
+        raise RowError(
+            "bad_bytes",
+            f"{LABELS[what]} : caractère illisible (octet nul, ou ni UTF-8 ni Windows-1252)",
+        )
     if len(value) > max_length:
         raise RowError(
             f"long_{what}",
@@ -333,7 +478,10 @@ class Product:
     product_id: str
     name: str
     price_cents: int
-    stock: int
+    #: None when the file's stock is blank or invalid: the product is kept all the same
+    #: (the analyses never use the stock), the problem is in ``stock_problem``
+    stock: int | None
+    stock_problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -345,11 +493,18 @@ class Store:
 
 def parse_product(layout: CsvLayout, fields: list[str]) -> Product:
     f, i = _fields(layout, fields), layout.index
+    stock: int | None = None
+    problem = None
+    try:
+        stock = parse_count(f[i["stock"]], "stock", minimum=0, maximum=2**53)
+    except RowError as err:
+        problem = err.reason
     return Product(
         product_id=parse_text(f[i["id reference produit"]], "product", max_length=MAX_ID_LENGTH),
         name=parse_text(f[i["nom"]], "name", max_length=MAX_TEXT_LENGTH),
         price_cents=parse_price(f[i["prix"]]),
-        stock=parse_count(f[i["stock"]], "stock", minimum=0, maximum=2**53),
+        stock=stock,
+        stock_problem=problem,
     )
 
 
@@ -398,6 +553,8 @@ def sales(
                 days[raw] = day
             product = fields[i_product].strip()
             if product not in products:
+                product = trim(product)
+            if product not in products:
                 if not product:
                     raise RowError("missing_product", "référence produit : valeur absente")
                 raise RowError("unknown_product", f"produit inconnu « {_short(product)} »")
@@ -418,15 +575,11 @@ def sales(
                     quantities.clear()
                 quantities[raw] = quantity
         except RowError as err:
-            if any("\n" in f for f in fields):
-                # A quote never closed swallows the following lines into one field:
-                # rejecting that one "row" would silently drop every sale in it.
-                first = line - sum(f.rstrip("\r\n").count("\n") for f in fields)
-                raise FileFormatError(
-                    f"Le fichier « {layout.source} » est mal formé vers la ligne {first} : "
-                    "un guillemet n'est pas refermé, les lignes suivantes seraient perdues."
-                ) from None
-            reject(line, sep.join(fields), err.code, err.reason)
+            code, reason = err.code, err.reason
+            if any("\ufffd" in f or "\x00" in f for f in fields):
+                code = "bad_bytes"
+                reason += " (la ligne contient un octet nul, ou ni UTF-8 ni Windows-1252)"
+            reject(line, sep.join(fields), code, reason)
             continue
         yield line, day, product, store, quantity
 

@@ -1,5 +1,6 @@
 -- A rejected line, kept once: its content and its rank among identical rejected
--- lines identify it. A re-run that meets it again updates where it was seen.
+-- lines identify it. A re-run that meets it again updates where it was seen
+-- (and it is no longer resolved, if it had been).
 INSERT INTO rejects (
     source, raw, occurrence, line_number, code, reason, first_import_id, last_import_id
 )
@@ -10,4 +11,5 @@ ON CONFLICT (source, raw, occurrence) DO UPDATE SET
     line_number = excluded.line_number,
     code = excluded.code,
     reason = excluded.reason,
-    last_import_id = excluded.last_import_id;
+    last_import_id = excluded.last_import_id,
+    resolved_import_id = NULL;

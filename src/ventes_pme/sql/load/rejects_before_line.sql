@@ -1,8 +1,11 @@
 -- Identical rejected lines stored above :first_line: where the ranks of the lines
--- appended since the previous import start (append-only re-import).
+-- appended since the previous import start (append-only re-import). Only the
+-- lines still rejected count: those of the previous import's file (a resolved
+-- one left it, or became valid).
 SELECT count(*) AS stored
 FROM rejects
 WHERE
     rejects.source = :source
     AND rejects.raw = :raw
-    AND rejects.line_number < :first_line;
+    AND rejects.line_number < :first_line
+    AND rejects.resolved_import_id IS NULL;

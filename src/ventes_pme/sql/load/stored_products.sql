@@ -3,5 +3,6 @@ SELECT
     product_id,
     name,
     price_cents,
-    stock
+    stock,
+    stock_problem
 FROM products;
