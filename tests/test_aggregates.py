@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import dump, make_settings
 from tests.httpserver import FileServer
-from tests.support import aggregates, aggregates_from_sales, query
+from tests.support import aggregates, aggregates_from_sales, dump, make_settings, query
 from tests.test_scale import expected, publish, stored
 from ventes_pme import api, db
 from ventes_pme.generate import generate

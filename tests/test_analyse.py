@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_settings
 from tests.httpserver import FileServer
-from tests.support import Sale, import_files, query, ventes_csv
+from tests.support import Sale, import_files, make_settings, query, ventes_csv
 from ventes_pme import api, catalog
 from ventes_pme.analyse import analysis_names
 from ventes_pme.cli import main

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MAGASINS, VENTES_HEADER, make_settings, publish
 from tests.httpserver import FileServer
-from tests.support import query
+from tests.support import MAGASINS, VENTES_HEADER, make_settings, publish, query
 from ventes_pme import api, catalog, report
 from ventes_pme.cli import main
 from ventes_pme.errors import DatabaseError

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import dump, publish
 from tests.httpserver import FileServer, gated
 from tests.procs import sigint_default
-from tests.support import query, stored_sales, ventes_csv
+from tests.support import dump, publish, query, stored_sales, ventes_csv
 from ventes_pme import db
 from ventes_pme.cli import main
 from ventes_pme.config import DEFAULT_URLS, Settings

@@ -11,9 +11,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MAGASINS, PRODUITS, dump, make_settings, publish
 from tests.httpserver import Behaviour, FileServer, flaky, redirect, serve, slow, status, truncated
-from tests.support import import_files, query, stored_sales, ventes_csv
+from tests.support import (
+    MAGASINS,
+    PRODUITS,
+    dump,
+    import_files,
+    make_settings,
+    publish,
+    query,
+    stored_sales,
+    ventes_csv,
+)
 from ventes_pme import api, collect
 from ventes_pme.cli import main
 from ventes_pme.errors import CollectError, ConfigError

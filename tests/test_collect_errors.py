@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_settings, publish
 from tests.httpserver import FileServer, flaky, serve, status
 from tests.procs import environment, run, ventes
-from tests.support import ventes_csv
+from tests.support import make_settings, publish, ventes_csv
 from ventes_pme import api
 from ventes_pme.errors import CollectError
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import dump, publish
 from tests.httpserver import FileServer
 from tests.procs import (
     environment,
@@ -25,6 +24,7 @@ from tests.procs import (
     wait_for,
     waiting_for_the_lock,
 )
+from tests.support import dump, publish
 from ventes_pme.db import latest_version
 
 

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import dump, publish
 from tests.httpserver import FileServer, slow
 from tests.procs import (
     Sale,
@@ -35,7 +34,7 @@ from tests.procs import (
     ventes,
     wait_for,
 )
-from tests.support import aggregates, aggregates_from_sales
+from tests.support import aggregates, aggregates_from_sales, dump, publish
 
 #: large enough for the load transaction to last about a second
 N_SALES = 30_000

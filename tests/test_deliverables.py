@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MAGASINS, PRODUITS, ROOT, VENTES_HEADER, make_settings, publish
 from tests.httpserver import FileServer
+from tests.support import MAGASINS, PRODUITS, ROOT, VENTES_HEADER, make_settings, publish
 from tools import docs
 from ventes_pme import api, catalog, report, schema
 from ventes_pme.cli import main

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import publish
 from tests.httpserver import FileServer
+from tests.support import publish
 from ventes_pme.cli import main
 from ventes_pme.db import APPLICATION_ID, latest_version
 

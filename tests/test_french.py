@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import publish
 from tests.httpserver import FileServer, status
+from tests.support import publish
 from ventes_pme import french
 from ventes_pme.cli import main
 

@@ -30,9 +30,8 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from tests import model as reference
-from tests.conftest import make_settings
 from tests.httpserver import FileServer
-from tests.support import GENERATED
+from tests.support import GENERATED, make_settings
 from ventes_pme import api, load
 from ventes_pme.errors import VentesError
 

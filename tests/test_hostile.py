@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import MAGASINS, PRODUITS, VENTES_HEADER, dump, publish
 from tests.httpserver import FileServer, flaky, redirect, serve, slow, status, truncated
+from tests.support import MAGASINS, PRODUITS, VENTES_HEADER, dump, publish
 from ventes_pme.cli import main
 
 pytestmark = pytest.mark.hostile

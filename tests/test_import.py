@@ -9,9 +9,11 @@ import random
 from collections import Counter
 from pathlib import Path
 
-from tests.conftest import MAGASINS, PRODUITS, VENTES_HEADER
 from tests.httpserver import FileServer
 from tests.support import (
+    MAGASINS,
+    PRODUITS,
+    VENTES_HEADER,
     Sale,
     import_files,
     occurrences,

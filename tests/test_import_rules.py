@@ -10,10 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MAGASINS, PRODUITS, VENTES_HEADER, dump, make_settings
 from tests.httpserver import FileServer
 from tests.procs import environment, run, ventes
-from tests.support import import_files, query, stored_sales
+from tests.support import (
+    MAGASINS,
+    PRODUITS,
+    VENTES_HEADER,
+    dump,
+    import_files,
+    make_settings,
+    query,
+    stored_sales,
+)
 from tests.test_generated import unframed
 from ventes_pme import api, validate
 from ventes_pme.errors import FileFormatError

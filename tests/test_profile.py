@@ -22,9 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CLIENT_DATA, ROOT, make_settings, publish
 from tests.httpserver import FileServer
 from tests.procs import environment, ventes
+from tests.support import CLIENT_DATA, ROOT, make_settings, publish
 from tools import docs
 from ventes_pme import api, db, profile, validate
 from ventes_pme.cli import main

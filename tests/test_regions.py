@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_settings
 from tests.httpserver import FileServer
-from tests.support import Sale, import_files, query, ventes_csv
+from tests.support import Sale, import_files, make_settings, query, ventes_csv
 from ventes_pme import api, db, regions
 from ventes_pme.errors import ConfigError
 from ventes_pme.regions import UNKNOWN_REGION, city_key

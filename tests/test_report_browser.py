@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MAGASINS, PRODUITS, ROOT, VENTES_HEADER, make_settings, publish
 from tests.httpserver import FileServer
+from tests.support import MAGASINS, PRODUITS, ROOT, VENTES_HEADER, make_settings, publish
 from tools.browser import Browser, available
 from ventes_pme import api, catalog, report
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MAGASINS, PRODUITS, VENTES_HEADER, make_settings, publish
 from tests.httpserver import FileServer
+from tests.support import MAGASINS, PRODUITS, VENTES_HEADER, make_settings, publish
 from ventes_pme import api, fmt, report, watch
 from ventes_pme.cli import main
 from ventes_pme.config import Settings

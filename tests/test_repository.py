@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 
-from tests.conftest import CLIENT_DATA, ROOT
+from tests.support import CLIENT_DATA, ROOT
 
 #: the sibling folder of this workplace (spelled in two parts so this file does not name it)
 SIBLING = ".." + "/shared"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_settings
 from tests.httpserver import FileServer
+from tests.support import make_settings
 from ventes_pme import api
 from ventes_pme.cli import main
 from ventes_pme.generate import cities, generate

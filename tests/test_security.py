@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, make_settings, publish
 from tests.httpserver import FileServer
+from tests.support import ROOT, make_settings, publish
 from ventes_pme import api
 
 SRC = ROOT / "src" / "ventes_pme"

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CLIENT_DATA, dump, make_settings
 from tests.httpserver import FileServer
+from tests.support import CLIENT_DATA, dump, make_settings
 from tests.tableau_server import DB, Tableau, require_datasette, tableau
 from ventes_pme import api, dictionary, fmt, report
 from ventes_pme import tableau as service

@@ -8,9 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MAGASINS, PRODUITS, VENTES_HEADER, dump, make_settings
 from tests.httpserver import FileServer
-from tests.support import import_files, query, stored_sales, ventes_csv
+from tests.support import (
+    MAGASINS,
+    PRODUITS,
+    VENTES_HEADER,
+    dump,
+    import_files,
+    make_settings,
+    query,
+    stored_sales,
+    ventes_csv,
+)
 from ventes_pme import api, db, validate
 from ventes_pme.cli import main
 from ventes_pme.errors import FileFormatError

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import MAGASINS, PRODUITS, VENTES_HEADER, dump, make_settings, publish
 from tests.httpserver import FileServer, flaky, gated, serve
 from tests.procs import (
     Output,
@@ -24,6 +23,7 @@ from tests.procs import (
     ventes,
     wait_for,
 )
+from tests.support import MAGASINS, PRODUITS, VENTES_HEADER, dump, make_settings, publish
 from ventes_pme import api
 from ventes_pme.watch import StopRequest, run_cycle, watch
 

@@ -12,9 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PRODUITS, VENTES_HEADER, make_settings, publish
 from tests.httpserver import FileServer
-from tests.support import import_files, query
+from tests.support import PRODUITS, VENTES_HEADER, import_files, make_settings, publish, query
 from ventes_pme import api
 from ventes_pme.cli import main
 from ventes_pme.watch import run_cycle
