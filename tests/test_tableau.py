@@ -294,8 +294,17 @@ def test_a_page_loaded_during_an_import_sees_the_old_or_the_new_state(
             poller.join(60)
         assert not errors and not worker.is_alive()
         assert state(running) == (new_total, 31, new_total)
-    # each part old or new (the sales are committed before the analysis, the analysis
-    # before the report is rewritten), never an error nor a half-written page
-    allowed = {(TOTAL, 30, TOTAL), (TOTAL, 31, TOTAL), (new_total, 31, TOTAL)}
-    allowed.add((new_total, 31, new_total))
+    # each part old or new, never an error nor a half-written page. The three parts are
+    # read one after the other (canned query, then sales, then home page) while the import
+    # commits the sales, then the analysis commits, then the report is renamed: any mix is
+    # possible but a new total read before the sales count still at 30 (the sales are
+    # committed before the analysis). Seen in a loop of runs: (old total, 31, new page),
+    # the analysis and the report both landing between the first and the third read.
+    allowed = {
+        (total, sales, page)
+        for total in (TOTAL, new_total)
+        for sales in (30, 31)
+        for page in (TOTAL, new_total)
+        if not (total == new_total and sales == 30)
+    }
     assert seen and set(seen) <= allowed, [s for s in seen if s not in allowed][:5]
