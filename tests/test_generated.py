@@ -428,9 +428,17 @@ def check_analyses(db: Path, http: FileServer, expected: reference.Model) -> Non
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(steps=sequences())
-def test_import_sequences_match_the_model(http: FileServer, steps: list[Step]) -> None:
+@given(steps=sequences(), memo=st.sampled_from([load.RANK_MEMO, 1, 2, 5]))
+def test_import_sequences_match_the_model(http: FileServer, steps: list[Step], memo: int) -> None:
+    """``memo``: how many groups of identical lines the import counts before it drops the
+    counts and asks the database (load.RANK_MEMO): tiny values exercise that path too."""
     GENERATED["examples"] += 1
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(load, "RANK_MEMO", memo)
+        _check_sequence(http, steps)
+
+
+def _check_sequence(http: FileServer, steps: list[Step]) -> None:
     expected = reference.Model()
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "ventes.db"

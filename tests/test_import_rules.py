@@ -23,7 +23,7 @@ from tests.support import (
     stored_sales,
 )
 from tests.test_generated import unframed
-from ventes_pme import api, validate
+from ventes_pme import api, load, validate
 from ventes_pme.errors import FileFormatError
 
 GOOD = "2023-05-27,REF001,1,1\n"
@@ -355,3 +355,46 @@ def test_a_resolved_reject_does_not_shift_the_rank_of_an_appended_one(
     assert query(
         db_path, "SELECT occurrence, resolved_import_id FROM rejects WHERE raw = ?", (bad.strip(),)
     ) == [(1, None)]
+
+
+# --- issue 13: ranks counted while reading, not by a count of stored sales per line ---------
+
+
+@pytest.mark.parametrize("memo", [1, 2, load.RANK_MEMO])
+def test_identical_lines_over_interleaved_dates_get_exact_ranks(
+    server: FileServer, db_path: Path, monkeypatch: pytest.MonkeyPatch, memo: int
+) -> None:
+    """The import counts identical lines per date as it reads; past ``RANK_MEMO`` groups it
+    drops the counts and asks the database. Either way the k-th identical line is
+    occurrence k, on a first import, an append, and a full re-read."""
+    monkeypatch.setattr(load, "RANK_MEMO", memo)
+    a, b, c = "2023-05-27,REF001,1,1\n", "2023-05-28,REF001,1,1\n", "2023-05-27,REF002,2,1\n"
+    body = VENTES_HEADER + a * 3 + b * 2 + c + a + b + c + a
+    import_files(server, db_path, ventes=body)
+    ranks = "SELECT sale_date, product_id, max(occurrence), count(*) FROM sales GROUP BY 1, 2"
+    assert query(db_path, ranks + " ORDER BY 1, 2") == [
+        ("2023-05-27", "REF001", 5, 5),
+        ("2023-05-27", "REF002", 2, 2),
+        ("2023-05-28", "REF001", 3, 3),
+    ]
+    appended = import_files(server, db_path, ventes=body + b + a + b)
+    assert appended.files["ventes"].incremental
+    assert query(db_path, ranks + " ORDER BY 1, 2") == [
+        ("2023-05-27", "REF001", 6, 6),
+        ("2023-05-27", "REF002", 2, 2),
+        ("2023-05-28", "REF001", 5, 5),
+    ]
+    edited = import_files(server, db_path, ventes=VENTES_HEADER + c + body[len(VENTES_HEADER) :])
+    assert not edited.files["ventes"].incremental
+    assert edited.files["ventes"].inserted == 1  # a third REF002 line on 2023-05-27
+    assert stored_sales(db_path)[("2023-05-27", "REF002", 1, 2)] == 3
+    assert query(db_path, "SELECT sum(sales_count) FROM sales_by_day_store") == [(14,)]
+
+
+def test_many_identical_lines_are_each_stored_once(server: FileServer, db_path: Path) -> None:
+    """20 000 identical lines (a count of stored sales per line made this quadratic)."""
+    line = "2023-05-27,REF001,1,1\n"
+    import_files(server, db_path, ventes=VENTES_HEADER + line * 20_000)
+    assert query(db_path, "SELECT count(*), min(occurrence), max(occurrence) FROM sales") == [
+        (20_000, 1, 20_000)
+    ]

@@ -45,6 +45,8 @@ DYNAMIC_SQL = {
 SQL_VARIABLES = {
     ("db.py", "migrate", "statement"): "a statement of a shipped migration file",
     ("analyse.py", "run_analyses", "statement"): "a statement of a shipped analysis file",
+    ("load.py", "write", "_INSERT_ROWS"): "sql/load/insert_sale.sql with its VALUES row "
+    "repeated ROWS_PER_INSERT times (a constant): only ? placeholders are added",
     ("catalog.py", "ensure_objects", "statement"): "DDL from the declarations (identifiers "
     "checked by catalog._spec)",
 }

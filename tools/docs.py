@@ -420,6 +420,8 @@ SQL_DESCRIPTIONS = {
     "par jour et magasin.",
     "aggregates/add_to_product_store": "De nouvelles ventes ajoutées à une ligne de l'agrégat "
     "par produit et magasin.",
+    "load/count_identical_sales": "Le nombre de ventes en base identiques à une ligne (son "
+    "rang, la règle anti-doublon, en découle).",
     "load/insert_new_sales": "Insère les ventes en transit que la base n'a pas encore (règle "
     "anti-doublon : contenu et rang).",
     "load/insert_sale": "Insère une vente que l'on sait nouvelle, dans l'ordre du fichier "

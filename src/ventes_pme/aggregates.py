@@ -34,10 +34,11 @@ class NewSales:
         self.by_day_store: dict[tuple[str, int], Sums] = {}
         self.by_product_store: dict[tuple[str, int], Sums] = {}
 
-    def add(self, rows: Iterable[tuple[str, str, int, int, int, int]]) -> None:
-        """Add inserted sales given as (date, product, store, quantity, unit price, import)."""
+    def add(self, rows: Iterable[tuple[str, str, int, int, int, int, int]]) -> None:
+        """Add inserted sales given as (date, product, store, quantity, occurrence, unit
+        price, import)."""
         by_day, by_product = self.by_day_store, self.by_product_store
-        for day, product, store, quantity, price, _import_id in rows:
+        for day, product, store, quantity, _occurrence, price, _import_id in rows:
             revenue = quantity * price
             sums = by_day.get((day, store))
             if sums is None:

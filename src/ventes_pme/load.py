@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -506,19 +506,24 @@ def _load_sales(
     # Sales inserted directly are summed as they go, for the persistent aggregates; a full
     # re-read adds the sales it inserted to them set-based at the end (see aggregates.py).
     appended = aggregates.NewSales() if direct else None
-    while batch := list(itertools.islice(valid, BATCH)):
+    if appended is not None:
+        staged = _insert_direct(
+            conn,
+            valid,
+            rows,
+            report,
+            prices,
+            import_id,
+            progress,
+            appended,
+            total,
+            fresh=not report.incremental,
+        )
+        if report.inserted != staged:  # never expected: every line is new here
+            appended = None
+    while not direct and (batch := list(itertools.islice(valid, BATCH))):
         staged += len(batch)
-        if direct:
-            new_sales = [(d, p, s, q, prices[p], import_id) for _, d, p, s, q in batch]
-            inserted = conn.executemany(sql("load/insert_sale"), new_sales).rowcount
-            report.inserted += inserted
-            if appended is not None:
-                if inserted != len(new_sales):  # never expected: every line is new here
-                    appended = None
-                else:
-                    appended.add(new_sales)
-        else:
-            conn.executemany("INSERT INTO stage_sales VALUES (?, ?, ?, ?, ?)", batch)
+        conn.executemany("INSERT INTO stage_sales VALUES (?, ?, ?, ?, ?)", batch)
         if progress is not None:
             progress("ventes", rows.position, total)
     if progress is not None:
@@ -553,3 +558,108 @@ def _load_sales(
     else:
         report.vanished = resume.vanished
         report.pending_references = resume.pending_references + rejects.references
+
+
+#: Sales per multi-row INSERT of the direct path: binding one statement per 200 rows costs
+#: less than 200 executions of the one-row statement.
+ROWS_PER_INSERT = 200
+
+#: ``sql/load/insert_sale.sql`` with ROWS_PER_INSERT rows of parameters: built from that
+#: file and constants only, every value bound as a parameter.
+_INSERT_ROWS = sql("load/insert_sale").replace(
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * ROWS_PER_INSERT),
+)
+assert "(?1, ?2" not in _INSERT_ROWS, "insert_sale.sql must end with VALUES (?1, …)"
+
+#: Groups of identical lines whose count is held while reading the file; past it, the
+#: pending sales are written and only the current date's counts are kept (memory stays
+#: flat; a date met again asks the database, which then holds every line before).
+RANK_MEMO = 100_000
+
+
+def _insert_direct(
+    conn: sqlite3.Connection,
+    valid: Iterator[tuple[int, str, str, int, int]],
+    rows: validate.Rows,
+    report: FileReport,
+    prices: dict[str, int],
+    import_id: int,
+    progress: Progress | None,
+    appended: aggregates.NewSales,
+    total: int,
+    *,
+    fresh: bool,
+) -> int:
+    """Insert sales known to be new, in file order; returns how many valid lines were read.
+
+    The occurrence of a line is one more than the identical sales before it, stored or
+    earlier in the file (the rule of ``insert_new_sales.sql``). It is counted here per date,
+    then per (product, store, quantity): a group not counted yet asks the database once
+    (``count_identical_sales.sql``), except on a date whose every line read so far is
+    counted (``complete``: a date first met while filling an empty table). The cost per
+    line stays constant however many lines are identical.
+    """
+    counts: dict[str, dict[tuple[str, int, int], int]] = {}
+    complete: set[str] = set()  # dates whose every line read so far is in ``counts``
+    met: set[str] = set()  # dates met in this file (a few thousand)
+    held = 0
+    read = 0
+    batch: list[tuple[str, str, int, int, int, int, int]] = []
+
+    def write() -> None:
+        whole = len(batch) - len(batch) % ROWS_PER_INSERT
+        if whole:
+            flat = list(itertools.chain.from_iterable(batch[:whole]))
+            step = ROWS_PER_INSERT * 7
+            report.inserted += conn.executemany(
+                _INSERT_ROWS, [flat[i : i + step] for i in range(0, len(flat), step)]
+            ).rowcount
+        if whole < len(batch):
+            report.inserted += conn.executemany(sql("load/insert_sale"), batch[whole:]).rowcount
+        appended.add(batch)
+        batch.clear()
+        if progress is not None:
+            progress("ventes", rows.position, total)
+
+    for _, day, product, store, quantity in valid:
+        read += 1
+        groups = counts.get(day)
+        if groups is None:
+            groups = counts[day] = {}
+            if fresh and day not in met:
+                complete.add(day)
+            met.add(day)
+        key = (product, store, quantity)
+        n = groups.get(key)
+        if n is None:
+            if held >= RANK_MEMO:
+                # Write the pending sales, then forget the counts of the other dates (and
+                # of this one too if it alone fills the memo): the database holds them.
+                write()
+                for other in list(counts):
+                    if other != day or len(groups) >= RANK_MEMO:
+                        del counts[other]
+                        complete.discard(other)
+                groups = counts.setdefault(day, {})
+                held = len(groups)
+            if day in complete:
+                n = 0
+            else:
+                n = conn.execute(
+                    sql("load/count_identical_sales"),
+                    {
+                        "sale_date": day,
+                        "product_id": product,
+                        "store_id": store,
+                        "quantity": quantity,
+                    },
+                ).fetchone()[0]
+            held += 1
+        n += 1
+        groups[key] = n
+        batch.append((day, product, store, quantity, n, prices[product], import_id))
+        if len(batch) >= BATCH:
+            write()
+    write()
+    return read

@@ -1,0 +1,8 @@
+-- How many stored sales are identical to one line (its occurrence is one more):
+-- asked once per group of identical lines whose count load.py does not hold.
+SELECT count(*) FROM sales
+WHERE
+    sale_date = :sale_date
+    AND product_id = :product_id
+    AND store_id = :store_id
+    AND quantity = :quantity;
