@@ -14,6 +14,7 @@ from hypothesis import settings as hypothesis_settings
 
 from tests.httpserver import FileServer
 from tests.support import CLIENT_DATA
+from tools.browser import Browser, available
 
 # Property-based tests (tests/test_generated.py): a bounded run by default, a long one with
 # HYPOTHESIS_PROFILE=long (README, Développement). Each example is a whole import sequence.
@@ -39,6 +40,19 @@ def server() -> Iterator[FileServer]:
 def client_files() -> dict[str, bytes]:
     """The client's real files, from the project's snapshot in exemples/client/."""
     return {n: (CLIENT_DATA / f"{n}.csv").read_bytes() for n in ("produits", "magasins", "ventes")}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium driven by Playwright (tools/browser.py); skipped without it, except
+    under CI=true where it must run."""
+    missing = available()
+    if missing is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{missing}: required under CI=true")
+        pytest.skip(missing)
+    with Browser() as b:
+        yield b
 
 
 @pytest.fixture

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import struct
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.httpserver import FileServer
 from tests.support import MAGASINS, PRODUITS, ROOT, VENTES_HEADER, make_settings, publish
-from tools.browser import Browser, available
+from tools.browser import Browser
 from ventes_pme import api, catalog, report
 
 pytestmark = pytest.mark.browser
@@ -31,17 +29,6 @@ CHARTS_JS = """
           visible: getComputedStyle(svg).visibility === 'visible' && box.bottom > 0};
 })
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    missing = available()
-    if missing is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{missing}: required under CI=true")
-        pytest.skip(missing)
-    with Browser() as b:
-        yield b
 
 
 def _png_size(path: Path) -> tuple[int, int]:

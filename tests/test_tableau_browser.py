@@ -6,7 +6,6 @@ loads without a console error, the report's charts are drawn, the texts are Fren
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from tests.httpserver import FileServer
 from tests.support import CLIENT_DATA, make_settings
 from tests.tableau_server import DB, Tableau, require_datasette, tableau
 from tests.test_report_browser import CHARTS_JS, WIDTHS
-from tools.browser import Browser, available
+from tools.browser import Browser
 from ventes_pme import api, dictionary, fmt
 
 pytestmark = pytest.mark.browser
@@ -41,17 +40,6 @@ PAGES = {
     f"/{DB}/panier_moyen_par_magasin": "Panier moyen par magasin",
     f"/{DB}/sales": dictionary.TABLES["sales"].description,
 }
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    missing = available()
-    if missing is not None:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{missing}: required under CI=true")
-        pytest.skip(missing)
-    with Browser() as b:
-        yield b
 
 
 @pytest.fixture(scope="module")
