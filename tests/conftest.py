@@ -75,4 +75,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     from tests.support import GENERATED
 
     if GENERATED["examples"]:
-        terminalreporter.write_line(f"generated import examples: {GENERATED['examples']}")
+        terminalreporter.write_line(
+            f"generated import examples: {GENERATED['examples']} "
+            f"({GENERATED['in_child']} read in a child process)"
+        )

@@ -177,10 +177,30 @@ def _state(pid: int) -> str:
     return stat[stat.rindex(")") + 2]
 
 
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (``/proc/PID/task/*/children``)."""
+    found: list[int] = []
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found += [int(c) for c in (task / "children").read_text().split()]
+    except OSError:
+        pass  # ended meanwhile
+    return found
+
+
 def _reading_unfinished(pid: int, name: str) -> bool:
-    """Whether ``pid`` has a file ``name`` open for reading and has not read it all:
-    its read offset (``/proc/PID/fdinfo``) is short of the file's size."""
-    for fd in Path(f"/proc/{pid}/fd").iterdir():
+    """Whether ``pid`` or one of its children has a file ``name`` open for reading and has
+    not read it all: its read offset (``/proc/PID/fdinfo``) is short of the file's size.
+    (A large sales file is read by a child process of the import, see processes.py.)"""
+    return any(_reads_unfinished(p, name) for p in (pid, *children(pid)))
+
+
+def _reads_unfinished(pid: int, name: str) -> bool:
+    try:
+        fds = list(Path(f"/proc/{pid}/fd").iterdir())
+    except OSError:
+        return False  # ended meanwhile
+    for fd in fds:
         try:
             target = os.readlink(fd)
             info = dict(

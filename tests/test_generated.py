@@ -428,13 +428,26 @@ def check_analyses(db: Path, http: FileServer, expected: reference.Model) -> Non
 
 
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(steps=sequences(), memo=st.sampled_from([load.RANK_MEMO, 1, 2, 5]))
-def test_import_sequences_match_the_model(http: FileServer, steps: list[Step], memo: int) -> None:
-    """``memo``: how many groups of identical lines the import counts before it drops the
-    counts and asks the database (load.RANK_MEMO): tiny values exercise that path too."""
+@given(
+    steps=sequences(),
+    memo=st.sampled_from([load.RANK_MEMO, 1, 2, 5]),
+    child=st.sampled_from([False, False, True]),
+)
+def test_import_sequences_match_the_model(
+    http: FileServer, steps: list[Step], memo: int, child: bool
+) -> None:
+    """``memo``: how many groups of identical lines the import counts before it forgets
+    counts and asks the database (load.RANK_MEMO): tiny values exercise that path too, and
+    make a full re-read fall back to its staged way. ``child``: the sales file is read in
+    a child process whatever its size (load.IN_PROCESS_BELOW), as a large file is; else in
+    the importing process, as these small files are (a third of the examples: a child
+    process costs a Python start-up per import)."""
     GENERATED["examples"] += 1
+    GENERATED["in_child"] += child
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(load, "RANK_MEMO", memo)
+        if child:
+            patch.setattr(load, "IN_PROCESS_BELOW", 0)
         _check_sequence(http, steps)
 
 

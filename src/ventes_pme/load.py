@@ -10,22 +10,24 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ventes_pme import aggregates, fmt, validate
+from ventes_pme import aggregates, fmt, sales_reader, validate
 from ventes_pme.collect import Fetched, copy_hashing, file_chunks
 from ventes_pme.db import now, transaction
 from ventes_pme.errors import FileFormatError
+from ventes_pme.processes import Child, Message
 from ventes_pme.regions import UNKNOWN_REGION, city_key, load_reference
+from ventes_pme.sales_reader import APPEND, FRESH, REREAD, ROWS_PER_INSERT, Job
 from ventes_pme.sqlfiles import sql
 from ventes_pme.validate import CsvLayout, RowError
 
 Progress = Callable[[str, int, int], None]
 """Called while loading with (source, bytes read, total bytes)."""
 
-#: Valid sales written per executemany (progress is shown between two batches).
+#: Valid sales staged per executemany (progress is shown between two batches).
 BATCH = 32_768
 
 
@@ -96,6 +98,12 @@ class _Rejects:
         self.flush()
         self.source, self.count, self.references = source, 0, 0
         self.ranks, self.first_line = {}, None
+
+    def restart(self) -> None:
+        """Forget the rows of the current file not written yet (read again from its start:
+        the caller rolled back what was written)."""
+        self.buffer.clear()
+        self.count, self.references, self.ranks = 0, 0, {}
 
     def resume_at(self, first_line: int) -> None:
         """Only the lines from ``first_line`` on are read: ranks continue the stored ones."""
@@ -473,16 +481,9 @@ def _load_sales(
     report = reports["ventes"]
     resume = _resume_point(conn, fetched, layout)
     complete = fetched["ventes"].complete
-    if resume is None:
-        rows = validate.rows(layout, fetched["ventes"].path, complete=complete)
-    else:
-        rows = validate.rows(
-            layout,
-            fetched["ventes"].path,
-            start=resume.start,
-            first_line=resume.first_line,
-            complete=complete,
-        )
+    path = fetched["ventes"].path
+    total = fetched["ventes"].size
+    if resume is not None:
         rejects.resume_at(resume.first_line)
         report.incremental = True
         conn.execute(sql("load/touch_rejects"), {"source": "ventes", "import_id": import_id})
@@ -491,67 +492,52 @@ def _load_sales(
         for product_id, price in conn.execute("SELECT product_id, price_cents FROM products")
         if product_id in products
     }
-    valid = validate.sales(rows, layout, prices.keys(), stores, rejects)  # type: ignore[arg-type]
-    total = fetched["ventes"].size
-    staged = 0
-    # Every valid line is new by construction when the table is empty or when only the
-    # lines appended since the previous import are read: insert them directly, in file
-    # order (insert_sale.sql). Otherwise the whole file is staged, and only the lines the
-    # database does not hold yet are inserted (insert_new_sales.sql).
-    direct = report.incremental or sales_before == 0
-    if not direct:
-        conn.execute(sql("load/stage_sales"))
-        conn.execute("DELETE FROM stage_sales")
-    # In batches, to show progress between them (a batch is a few MB at most).
-    # Sales inserted directly are summed as they go, for the persistent aggregates; a full
-    # re-read adds the sales it inserted to them set-based at the end (see aggregates.py).
-    appended = aggregates.NewSales() if direct else None
-    if appended is not None:
-        staged = _insert_direct(
-            conn,
-            valid,
-            rows,
-            report,
-            prices,
-            import_id,
-            progress,
-            appended,
-            total,
-            fresh=not report.incremental,
-        )
-        if report.inserted != staged:  # never expected: every line is new here
-            appended = None
-    while not direct and (batch := list(itertools.islice(valid, BATCH))):
-        staged += len(batch)
-        conn.executemany("INSERT INTO stage_sales VALUES (?, ?, ?, ?, ?)", batch)
-        if progress is not None:
-            progress("ventes", rows.position, total)
+    # Every valid line is new by construction when the table is empty (FRESH) or when only
+    # the lines appended since the previous import are read (APPEND); otherwise the whole
+    # file is read again (REREAD) and only the lines the database does not hold yet are
+    # inserted: each line's rank among identical lines of the file makes it its own key.
+    mode = APPEND if resume is not None else FRESH if sales_before == 0 else REREAD
+    job = Job(
+        layout=layout,
+        path=path,
+        start=None if resume is None else resume.start,
+        first_line=2 if resume is None else resume.first_line,
+        complete=complete,
+        prices=prices,
+        stores=frozenset(s for s in stores if isinstance(s, int)),
+        import_id=import_id,
+        mode=mode,
+        memo=RANK_MEMO,
+        sums=mode != REREAD,
+    )
+    if mode == REREAD:
+        conn.execute("SAVEPOINT sales_file")
+    end = _read_sales(conn, job, rejects, report, progress, total)
+    if end is None:
+        # A full re-read met again a date whose counts the child had forgotten (a file
+        # far from sorted by date): its ranks are computed by SQL instead, from the whole
+        # file staged (insert_new_sales.sql), in this process.
+        conn.execute("ROLLBACK TO sales_file")
+        rejects.restart()
+        report.inserted = 0
+        end = _stage_and_insert(conn, job, rejects, progress, total)
+        report.inserted = end.inserted
+    if mode == REREAD:
+        conn.execute("RELEASE sales_file")
     if progress is not None:
         progress("ventes", total, total)
-    if not direct:
-        # The sort of the whole file may use as much memory as the page cache (64 MB, set by
-        # db.connect): halve the cache meanwhile, so the peak memory stays that of the
-        # direct path.
-        conn.execute("PRAGMA cache_size = -32768")
-        try:
-            report.inserted = conn.execute(
-                sql("load/insert_new_sales"), {"import_id": import_id}
-            ).rowcount
-        finally:
-            conn.execute("PRAGMA cache_size = -65536")  # back to db.connect's value
-        conn.execute("DELETE FROM stage_sales")
-    if appended is not None:
-        appended.write(conn)
-    elif direct:
-        aggregates.rebuild(conn)
-    else:
+    if mode == REREAD:
         aggregates.add_import(conn, import_id)
+    elif report.inserted == end.valid:
+        end.sums.write(conn)
+    else:  # never expected: every line is new here
+        aggregates.rebuild(conn)
 
-    report.rows_read = staged + rejects.count
-    report.already_present = staged - report.inserted
+    report.rows_read = end.valid + rejects.count
+    report.already_present = end.valid - report.inserted
     report.rejected = rejects.count
-    report.end_line = rows.end_line
-    report.pending_line = rows.pending
+    report.end_line = end.end_line
+    report.pending_line = end.pending
     if resume is None:
         report.vanished = sales_before - report.already_present
         report.pending_references = rejects.references
@@ -560,106 +546,172 @@ def _load_sales(
         report.pending_references = resume.pending_references + rejects.references
 
 
-#: Sales per multi-row INSERT of the direct path: binding one statement per 200 rows costs
-#: less than 200 executions of the one-row statement.
-ROWS_PER_INSERT = 200
-
 #: ``sql/load/insert_sale.sql`` with ROWS_PER_INSERT rows of parameters: built from that
-#: file and constants only, every value bound as a parameter.
+#: file and constants only, every value bound as a parameter. Binding one statement per
+#: 200 rows costs less than 200 executions of the one-row statement.
 _INSERT_ROWS = sql("load/insert_sale").replace(
     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     "VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * ROWS_PER_INSERT),
 )
 assert "(?1, ?2" not in _INSERT_ROWS, "insert_sale.sql must end with VALUES (?1, …)"
 
-#: Groups of identical lines whose count is held while reading the file; past it, the
-#: pending sales are written and only the current date's counts are kept (memory stays
-#: flat; a date met again asks the database, which then holds every line before).
+#: Groups of identical lines whose count the reading process holds; past it, it forgets
+#: the counts of the dates least recently met (memory stays flat) and such a date met
+#: again asks the database, which then holds every line before.
 RANK_MEMO = 100_000
 
 
-def _insert_direct(
+@dataclass
+class _End:
+    """What reading the sales file gave, besides the rows inserted on the way."""
+
+    valid: int
+    end_line: int
+    pending: tuple[int, str] | None
+    sums: aggregates.NewSales
+    inserted: int = 0
+
+
+def _insert(conn: sqlite3.Connection, sales: list[tuple[object, ...]]) -> int:
+    """Insert ``sales`` (ON CONFLICT DO NOTHING); returns how many were new."""
+    whole = len(sales) - len(sales) % ROWS_PER_INSERT
+    inserted = 0
+    if whole:
+        chunks = [
+            [value for sale in sales[i : i + ROWS_PER_INSERT] for value in sale]
+            for i in range(0, whole, ROWS_PER_INSERT)
+        ]
+        inserted += conn.executemany(_INSERT_ROWS, chunks).rowcount
+    if whole < len(sales):
+        inserted += conn.executemany(sql("load/insert_sale"), sales[whole:]).rowcount
+    return inserted
+
+
+def _with_ranks(
     conn: sqlite3.Connection,
-    valid: Iterator[tuple[int, str, str, int, int]],
-    rows: validate.Rows,
-    report: FileReport,
-    prices: dict[str, int],
-    import_id: int,
-    progress: Progress | None,
-    appended: aggregates.NewSales,
-    total: int,
-    *,
-    fresh: bool,
+    sales: list[tuple[object, ...]],
+    bases: dict[tuple[object, ...], int],
 ) -> int:
-    """Insert sales known to be new, in file order; returns how many valid lines were read.
+    """Insert ``sales`` whose occurrences may be relative (negative): the first of a group
+    asks the database how many identical sales it holds, once every sale before is
+    inserted (``count_identical_sales.sql``). Returns how many were new."""
+    inserted = 0
+    ready: list[tuple[object, ...]] = []
+    for sale in sales:
+        occurrence = sale[4]
+        assert isinstance(occurrence, int)
+        if occurrence < 0:
+            key = sale[:4]
+            if occurrence == -1:
+                inserted += _insert(conn, ready)
+                ready.clear()
+                bases[key] = conn.execute(sql("load/count_identical_sales"), key).fetchone()[0]
+            sale = (*key, bases[key] - occurrence, *sale[5:])
+        ready.append(sale)
+    return inserted + _insert(conn, ready)
 
-    The occurrence of a line is one more than the identical sales before it, stored or
-    earlier in the file (the rule of ``insert_new_sales.sql``). It is counted here per date,
-    then per (product, store, quantity): a group not counted yet asks the database once
-    (``count_identical_sales.sql``), except on a date whose every line read so far is
-    counted (``complete``: a date first met while filling an empty table). The cost per
-    line stays constant however many lines are identical.
+
+#: Below this many bytes to read, the sales are read in this process: starting a child
+#: process costs more than it saves on a small file.
+IN_PROCESS_BELOW = 256 * 1024
+
+
+class _Writer:
+    """Writes what the reading of the sales file sends (``sales_reader.py``'s messages),
+    in the order sent: the valid sales, the rejected lines, the progress."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        rejects: _Rejects,
+        report: FileReport,
+        progress: Progress | None,
+        total: int,
+    ) -> None:
+        self.conn, self.rejects, self.report = conn, rejects, report
+        self.progress, self.total = progress, total
+        #: identical sales stored, for the groups whose count the reading does not hold
+        self.bases: dict[tuple[object, ...], int] = {}
+        self.end: _End | None = None
+        self.restage = False
+
+    def __call__(self, message: Message) -> None:
+        kind = message[0]
+        if kind == "rows":
+            _, position, chunks, sales, rejected = message
+            for line, raw, code, reason in rejected:
+                self.rejects(line, raw, code, reason)
+            if chunks:
+                self.report.inserted += self.conn.executemany(_INSERT_ROWS, chunks).rowcount
+            if sales:
+                self.report.inserted += _with_ranks(self.conn, sales, self.bases)
+            if self.progress is not None:
+                self.progress("ventes", position, self.total)
+        elif kind == "drop":
+            forgotten = set(message[1])
+            self.bases = {k: n for k, n in self.bases.items() if k[0] not in forgotten}
+        elif kind == "restage":
+            self.restage = True
+        else:
+            assert kind == "end", message
+            _, _, end_line, pending, valid, by_day, by_product = message
+            sums = aggregates.NewSales()
+            sums.by_day_store, sums.by_product_store = by_day, by_product
+            self.end = _End(valid, end_line, pending, sums)
+
+
+def _read_sales(
+    conn: sqlite3.Connection,
+    job: Job,
+    rejects: _Rejects,
+    report: FileReport,
+    progress: Progress | None,
+    total: int,
+) -> _End | None:
+    """Read the sales file and insert its valid sales, in file order, as they come; None
+    when the reading asks for the staged way (see ``sales_reader.py``).
+
+    A large file is read in a child process while this one writes (``processes.py``): a
+    child that stops before the end raises :class:`~ventes_pme.processes.ChildError`, and
+    the caller's transaction is then rolled back.
     """
-    counts: dict[str, dict[tuple[str, int, int], int]] = {}
-    complete: set[str] = set()  # dates whose every line read so far is in ``counts``
-    met: set[str] = set()  # dates met in this file (a few thousand)
-    held = 0
-    read = 0
-    batch: list[tuple[str, str, int, int, int, int, int]] = []
+    write = _Writer(conn, rejects, report, progress, total)
+    if total - (job.start or 0) < IN_PROCESS_BELOW:
+        sales_reader.read(job, write)
+    else:
+        with Child("la lecture du fichier des ventes", sales_reader.read, job) as child:
+            while write.end is None and not write.restage:
+                write(child.receive())
+    return write.end
 
-    def write() -> None:
-        whole = len(batch) - len(batch) % ROWS_PER_INSERT
-        if whole:
-            flat = list(itertools.chain.from_iterable(batch[:whole]))
-            step = ROWS_PER_INSERT * 7
-            report.inserted += conn.executemany(
-                _INSERT_ROWS, [flat[i : i + step] for i in range(0, len(flat), step)]
-            ).rowcount
-        if whole < len(batch):
-            report.inserted += conn.executemany(sql("load/insert_sale"), batch[whole:]).rowcount
-        appended.add(batch)
-        batch.clear()
+
+def _stage_and_insert(
+    conn: sqlite3.Connection,
+    job: Job,
+    rejects: _Rejects,
+    progress: Progress | None,
+    total: int,
+) -> _End:
+    """The whole file staged in this process, then only the lines the database does not
+    hold yet inserted, ranked by SQL (``insert_new_sales.sql``)."""
+    rows = validate.rows(job.layout, job.path, complete=job.complete)
+    valid = validate.sales(rows, job.layout, job.prices.keys(), job.stores, rejects)
+    conn.execute(sql("load/stage_sales"))
+    conn.execute("DELETE FROM stage_sales")
+    staged = 0
+    # in batches, to show progress between them (a batch is a few MB at most)
+    while batch := list(itertools.islice(valid, BATCH)):
+        staged += len(batch)
+        conn.executemany("INSERT INTO stage_sales VALUES (?, ?, ?, ?, ?)", batch)
         if progress is not None:
             progress("ventes", rows.position, total)
-
-    for _, day, product, store, quantity in valid:
-        read += 1
-        groups = counts.get(day)
-        if groups is None:
-            groups = counts[day] = {}
-            if fresh and day not in met:
-                complete.add(day)
-            met.add(day)
-        key = (product, store, quantity)
-        n = groups.get(key)
-        if n is None:
-            if held >= RANK_MEMO:
-                # Write the pending sales, then forget the counts of the other dates (and
-                # of this one too if it alone fills the memo): the database holds them.
-                write()
-                for other in list(counts):
-                    if other != day or len(groups) >= RANK_MEMO:
-                        del counts[other]
-                        complete.discard(other)
-                groups = counts.setdefault(day, {})
-                held = len(groups)
-            if day in complete:
-                n = 0
-            else:
-                n = conn.execute(
-                    sql("load/count_identical_sales"),
-                    {
-                        "sale_date": day,
-                        "product_id": product,
-                        "store_id": store,
-                        "quantity": quantity,
-                    },
-                ).fetchone()[0]
-            held += 1
-        n += 1
-        groups[key] = n
-        batch.append((day, product, store, quantity, n, prices[product], import_id))
-        if len(batch) >= BATCH:
-            write()
-    write()
-    return read
+    # The sort of the whole file may use as much memory as the page cache (64 MB, set by
+    # db.connect): halve the cache meanwhile, so the peak memory stays that of the
+    # direct path.
+    conn.execute("PRAGMA cache_size = -32768")
+    try:
+        inserted = conn.execute(sql("load/insert_new_sales"), {"import_id": job.import_id}).rowcount
+    finally:
+        conn.execute("PRAGMA cache_size = -65536")  # back to db.connect's value
+    conn.execute("DELETE FROM stage_sales")
+    return _End(staged, rows.end_line, rows.pending, aggregates.NewSales(), inserted)

@@ -1,0 +1,178 @@
+"""Work run in a child process, which sends its results back through a pipe.
+
+An import reads its files in child processes while the main process, the only one that
+touches the database, writes (see ``load.py`` and ``profile.py``): two cores work at once.
+:func:`start` runs ``function(job, send)`` in ``python -m ventes_pme.processes``; the
+function sends tuples of plain values (:mod:`marshal`) and the main process reads them with
+:meth:`Child.receive`, in the order sent.
+
+Safety comes from the roles: a child never opens the database. A child that dies (or is
+killed) leaves the main process with a closed pipe, which :meth:`Child.receive` reports as
+:class:`ChildError`: the import's transaction is rolled back, the database is exactly as it
+was. A main process that dies takes its children with it: each asks Linux to SIGKILL it
+when its parent dies (``PR_SET_PDEATHSIG``) and, on any system, its next write into the
+closed pipe fails. A child runs in a session of its own, so Ctrl+C in a terminal reaches
+the main process only, which rolls back and then ends the child (:meth:`Child.close`).
+
+A message is 4 bytes of length, then its :mod:`marshal` payload. Besides the function's
+own messages, the child sends ``("error", message)`` for a problem of the file (raised as
+:class:`~ventes_pme.errors.FileFormatError` in the main process), ``("crash", summary,
+traceback)`` for a bug, and ``("exit",)`` when the function returned.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import pickle
+import signal
+import struct
+import subprocess
+import sys
+import traceback
+from collections.abc import Callable
+from typing import IO, Any
+
+from ventes_pme import french
+from ventes_pme.errors import FileFormatError, VentesError
+
+_LENGTH = struct.Struct("<I")
+
+Message = tuple[Any, ...]
+Send = Callable[[Message], None]
+
+
+class ChildError(VentesError):
+    """A child process stopped before the end (killed, or a bug in it)."""
+
+    exit_code = 70
+
+
+def writer(out: IO[bytes]) -> Send:
+    """A :data:`Send` writing framed messages into ``out``."""
+
+    def send(message: Message) -> None:
+        data = marshal.dumps(message)
+        out.write(_LENGTH.pack(len(data)))
+        out.write(data)
+        out.flush()
+
+    return send
+
+
+def read_message(source: IO[bytes]) -> Message | None:
+    """The next message from ``source``; None when the pipe is closed before a whole one."""
+    head = source.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        return None
+    (size,) = _LENGTH.unpack(head)
+    data = source.read(size)
+    if len(data) < size:
+        return None
+    # written by our own child into a pipe only the two processes hold: trusted data
+    message = marshal.loads(data)  # noqa: S302
+    assert isinstance(message, tuple)
+    return message
+
+
+class Child:
+    """A child process running ``function(job, send)``; use it as a context manager, so
+    that it is ended (SIGKILL) and waited for whatever happens."""
+
+    def __init__(self, what: str, function: Callable[[Any, Send], None], job: object) -> None:
+        #: what the child does, in French, for the messages ("la lecture du fichier …")
+        self.what = what
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "ventes_pme.processes"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            start_new_session=True,  # Ctrl+C reaches the main process only
+        )
+        assert self.proc.stdin is not None
+        try:
+            pickle.dump((function, job), self.proc.stdin)
+            self.proc.stdin.close()
+        except BrokenPipeError:
+            pass  # the child died at once: said by receive, when its pipe is found closed
+
+    def receive(self) -> Message:
+        """The next message of the function; raises :class:`ChildError` if the child
+        stopped before the end, FileFormatError for a problem of the file."""
+        assert self.proc.stdout is not None
+        message = read_message(self.proc.stdout)
+        if message is None:
+            code = self.proc.wait()
+            how = f"signal {signal.Signals(-code).name}" if code < 0 else f"code {code}"
+            raise ChildError(
+                f"Le processus chargé de {self.what} s'est arrêté avant la fin ({how}) : "
+                "import annulé, la base est inchangée."
+            )
+        if message[0] == "error":
+            raise FileFormatError(str(message[1]))
+        if message[0] == "crash":
+            detail = f"\n{message[2]}" if french.debug() else ""
+            raise ChildError(
+                f"Erreur inattendue dans {self.what} ({message[1]}) : import annulé, la base "
+                f"est inchangée. Relancez avec VENTES_DEBUG=1 pour le détail.{detail}"
+            )
+        return message
+
+    def close(self) -> None:
+        """End the child if it still runs, and wait for it."""
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+
+    def __enter__(self) -> Child:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (nothing elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before the request: go now
+        os._exit(1)
+
+
+def main() -> int:
+    """``python -m ventes_pme.processes``: a pickled ``(function, job)`` on standard input,
+    the messages on standard output."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl+C
+    # written by the main process into a pipe only the two processes hold: trusted data
+    function, job = pickle.load(sys.stdin.buffer)  # noqa: S301
+    send = writer(sys.stdout.buffer)
+    try:
+        try:
+            function(job, send)
+        except FileFormatError as exc:
+            send(("error", exc.message))
+            return 0
+        except Exception as exc:
+            send(("crash", f"{exc.__class__.__name__} : {exc}", traceback.format_exc()))
+            return 70
+        send(("exit",))
+    except BrokenPipeError:  # the main process is gone: nobody to tell
+        os._exit(1)
+    return 0
+
+
+if __name__ == "__main__":
+    # run the importable copy of this module, not __main__ (one copy of its classes)
+    from ventes_pme.processes import main as run
+
+    sys.exit(run())

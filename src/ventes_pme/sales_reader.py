@@ -1,0 +1,183 @@
+"""The sales file read in a child process, while the main process writes the database.
+
+The import of a large sales file has two halves of about the same cost: reading the file
+(CSV, validation, the rank of identical lines, the sums of the aggregates) and writing the
+rows into SQLite. Run one after the other they use one core; here :func:`read` runs in a
+child process (``processes.py``: how it is started, ended, and why the database is safe)
+and sends its results, in file order, to the main process, the only one that touches the
+database (``load.py``). Both cores work at once.
+
+The messages :func:`read` sends:
+
+- ``("rows", position, chunks, rows, rejects)``: valid sales, in file order: ``chunks``
+  holds :data:`ROWS_PER_INSERT` sales each, flattened (the parameters of one multi-row
+  INSERT), then ``rows`` the remaining sales one tuple each; ``rejects`` the rejected lines
+  read meanwhile ``(line, raw, code, reason)``; ``position`` the bytes read so far.
+  A sale is ``(date, product, store, quantity, occurrence, unit price, import)``; a
+  negative occurrence ``-k`` means "the k-th of its group since its count was unknown":
+  the main process adds the identical sales the database holds (then only ``rows`` is
+  used, since each such sale may need a question to the database before it).
+- ``("drop", dates)``: the child forgot the counts of these dates.
+- ``("restage",)``: a full re-read met again a date whose counts it had forgotten: the
+  main process reads the file its other way (see ``load.py``); the child stops.
+- ``("end", position, end_line, pending, valid, by_day_store, by_product_store)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ventes_pme import validate
+from ventes_pme.processes import Send
+from ventes_pme.validate import CsvLayout
+
+#: Sales per multi-row INSERT (load.py builds the statement with as many rows).
+ROWS_PER_INSERT = 200
+#: Sales per message: a few hundred kB, so that both processes work at once.
+ROWS_PER_MESSAGE = 20 * ROWS_PER_INSERT
+
+#: the three ways of reading the file (see load.py)
+FRESH, APPEND, REREAD = "fresh", "append", "reread"
+
+
+@dataclass(frozen=True)
+class Job:
+    """What the child reads, and what it needs to check and rank the lines."""
+
+    layout: CsvLayout
+    path: Path
+    start: int | None
+    first_line: int
+    complete: bool
+    #: valid product id -> unit price in cents now (the products of this import)
+    prices: dict[str, int]
+    stores: frozenset[int]
+    import_id: int
+    #: FRESH (empty table), APPEND (only the lines appended since) or REREAD (whole file)
+    mode: str
+    #: groups of identical lines whose count is held (load.RANK_MEMO)
+    memo: int
+    #: whether to sum the aggregates (every valid line is then inserted)
+    sums: bool
+
+
+def read(job: Job, send: Send) -> None:
+    """Read ``job``'s file and send what it holds (see the module's protocol).
+
+    The occurrence of a line is one more than the identical sales before it, stored or
+    earlier in the file (the rule of ``insert_new_sales.sql``). It is counted here per
+    date, then per (product, store, quantity). On a date first met while filling an empty
+    table (FRESH), or in a full re-read (REREAD: the file's own ranks), every identical line
+    before is in the counts. Elsewhere (APPEND, or a date met again after its counts were
+    forgotten) the count is relative and the main process adds what the database holds.
+    Past ``job.memo`` groups, the counts of every other date are forgotten: memory stays
+    flat whatever the file.
+    """
+    rows = validate.rows(
+        job.layout, job.path, start=job.start, first_line=job.first_line, complete=job.complete
+    )
+    rejected: list[tuple[int, str, str, str]] = []
+
+    def reject(line: int, raw: str, code: str, reason: str) -> None:
+        rejected.append((line, raw, code, reason))
+
+    prices = job.prices
+    valid = validate.sales(rows, job.layout, prices.keys(), job.stores, reject)
+    import_id, memo, mode, sums = job.import_id, job.memo, job.mode, job.sums
+    counts: dict[str, dict[tuple[str, int, int], int]] = {}
+    exact: set[str] = set()  # dates whose counts hold every identical line before
+    met: set[str] = set()
+    by_day: dict[tuple[str, int], list[int]] = {}
+    by_product: dict[tuple[str, int], list[int]] = {}
+    held = 0
+    read_count = 0
+    batch: list[tuple[str, str, int, int, int, int, int]] = []
+    relative = False
+    last_day = ""
+    groups: dict[tuple[str, int, int], int] = {}
+    sign = 1
+
+    def flush() -> None:
+        nonlocal relative
+        if relative:
+            send(("rows", rows.position, [], batch, rejected))
+        else:
+            whole = len(batch) - len(batch) % ROWS_PER_INSERT
+            chunks = [
+                [value for sale in batch[i : i + ROWS_PER_INSERT] for value in sale]
+                for i in range(0, whole, ROWS_PER_INSERT)
+            ]
+            send(("rows", rows.position, chunks, batch[whole:], rejected))
+        batch.clear()
+        rejected.clear()
+        relative = False
+
+    for _, day, product, store, quantity in valid:
+        read_count += 1
+        if day != last_day:
+            found = counts.pop(day, None)  # put back last: the dates in order of use
+            if found is None:
+                if day not in met:
+                    met.add(day)
+                    if mode != APPEND:
+                        exact.add(day)
+                elif mode == REREAD:
+                    send(("restage",))
+                    return
+                found = {}
+            counts[day] = found
+            groups, last_day = found, day
+            sign = 1 if day in exact else -1
+        key = (product, store, quantity)
+        n = groups.get(key)
+        if n is None:
+            if held >= memo:
+                # forget the counts of the dates least recently met until half the memo
+                # is free (this date's too if it alone fills the memo): the main process
+                # has every sale before, sent first
+                flush()
+                forgotten = []
+                for other in list(counts):
+                    if held <= memo // 2:
+                        break
+                    if other != day or len(groups) >= memo:
+                        held -= len(counts.pop(other))
+                        exact.discard(other)
+                        forgotten.append(other)
+                send(("drop", forgotten))
+                if day not in counts:
+                    if mode == REREAD:
+                        send(("restage",))
+                        return
+                    groups = counts[day] = {}
+                    sign = -1
+            n = 0
+            held += 1
+        n += 1
+        groups[key] = n
+        price = prices[product]
+        if sign < 0:
+            relative = True
+        batch.append((day, product, store, quantity, sign * n, price, import_id))
+        if sums:
+            revenue = quantity * price
+            total = by_day.get((day, store))
+            if total is None:
+                by_day[(day, store)] = [1, quantity, revenue]
+            else:
+                total[0] += 1
+                total[1] += quantity
+                total[2] += revenue
+            total = by_product.get((product, store))
+            if total is None:
+                by_product[(product, store)] = [1, quantity, revenue]
+            else:
+                total[0] += 1
+                total[1] += quantity
+                total[2] += revenue
+        if len(batch) >= ROWS_PER_MESSAGE:
+            flush()
+    if batch or rejected:
+        flush()
+    send(("end", rows.position, rows.end_line, rows.pending, read_count, by_day, by_product))
