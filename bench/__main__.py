@@ -179,7 +179,9 @@ class TreeSampler:
         is inherited at exec — a ``sqlite3 --version`` started by a 200 MB Python reads
         213 MB). Taking max(VmHWM, ru_maxrss) for the top would count the largest child
         twice. But when ``ru_maxrss`` exceeds every peak read, some process grew after
-        its last read (in its last 10 ms): the excess is added, once.
+        its last read (in its last 10 ms): the excess is added, once. (The two kernel
+        counters may differ by a few pages: ``ru_maxrss`` was seen ~100 kB below the last
+        ``VmHWM`` of the same process.)
         """
         if self.pid not in self.peaks_kb:  # exited before its first read
             return sum(self.peaks_kb.values()) + ru_maxrss_kb
