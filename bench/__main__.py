@@ -5,8 +5,19 @@
 Generates the client-format files (``ventes generer``) under ``bench/out/``, serves them
 from 127.0.0.1 (``python -m http.server`` in a subprocess), then runs each measured
 command in its own process: wall time (median of the repetitions), CPU time (user +
-system) and peak RSS from ``os.wait4``. Prints one table, with the ratios and the targets
-of issues 5 and 13, and writes the figures to ``bench/out/results.json``.
+system, from ``os.wait4``: the command and the descendants it waited for) and the peak
+memory of the command's whole process tree. Prints one table, with the ratios and the
+targets of issues 5 and 13, and writes the figures to ``bench/out/results.json``.
+
+Memory (issue 13: the import runs in two or three processes, and ``/usr/bin/time`` sees
+only one). While the command runs, a thread of this bench walks its process tree every
+10 ms (``/proc/<pid>/task/<tid>/children``, or the parent pids of ``/proc/*/stat``) and
+keeps, for every process seen, the last ``VmHWM`` of ``/proc/<pid>/status`` (that
+process's own peak RSS so far). The figure is the sum of those peaks: a sum of peaks,
+which is an upper bound of the peak of the sum (conservative: the processes need not
+peak at the same moment). Only processes seen as descendants count; a process that lives
+less than a sampling interval may be missed, and growth in the last 10 ms of a process
+is caught only through ``ru_maxrss`` (see ``TreeSampler.total_kb``).
 """
 
 from __future__ import annotations
@@ -17,11 +28,13 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import sqlite3
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -29,7 +42,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable
-TIME = "/usr/bin/time" if Path("/usr/bin/time").is_file() else None
 
 
 @dataclass
@@ -38,6 +50,7 @@ class Measure:
     walls: list[float] = field(default_factory=list)
     cpus: list[float] = field(default_factory=list)
     rss_mb: list[float] = field(default_factory=list)
+    processes: list[int] = field(default_factory=list)
     note: str = ""
 
     @property
@@ -52,18 +65,143 @@ class Measure:
     def rss(self) -> float:
         return max(self.rss_mb)
 
+    @property
+    def procs(self) -> int:
+        return max(self.processes)
+
+
+# /proc/<pid>/task/<tid>/children needs CONFIG_PROC_CHILDREN; without it, scan /proc/*/stat
+PROC_CHILDREN = Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists()
+
+
+def vm_hwm_kb(pid: int) -> int | None:
+    """``VmHWM`` of ``pid`` in kB (its own peak RSS so far), None once it has exited."""
+    try:
+        with open(f"/proc/{pid}/status", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"VmHWM:"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return None  # gone, or a zombie (its memory is already released: no Vm* lines)
+
+
+def children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (of all its threads), [] once it has exited."""
+    kids: list[int] = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            try:
+                with open(f"/proc/{pid}/task/{tid}/children", "rb") as handle:
+                    kids.extend(int(k) for k in handle.read().split())
+            except (FileNotFoundError, ProcessLookupError):
+                pass  # that thread has ended
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return kids
+
+
+def parents() -> dict[int, list[int]]:
+    """Every process's children, from the parent pid of each ``/proc/<pid>/stat``."""
+    tree: dict[int, list[int]] = {}
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as handle:
+                stat = handle.read()
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+        # "pid (comm) state ppid ...": comm may hold spaces and parentheses
+        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
+        tree.setdefault(ppid, []).append(int(name))
+    return tree
+
+
+class TreeSampler:
+    """Peak memory of a process and all its descendants, polled from a thread.
+
+    ``peaks_kb`` maps every pid seen in the tree of ``pid`` (itself included) to the
+    last ``VmHWM`` read for it. A pid is only ever counted while it is a descendant of
+    ``pid``: its reuse by an unrelated process after it exited is ignored (and a pid
+    reused inside the tree would keep a single entry: the edge is ignored too).
+    """
+
+    def __init__(self, pid: int, interval: float = 0.01) -> None:
+        self.pid = pid
+        self.interval = interval
+        self.peaks_kb: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="bench-rss", daemon=True)
+
+    def start(self) -> TreeSampler:
+        self.sample()  # at once: the first sample must not wait for the thread
+        self._thread.start()
+        return self
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    def tree(self) -> list[int]:
+        """``pid`` and its descendants now (those that vanish meanwhile are left out)."""
+        found, todo = [], [self.pid]
+        by_parent = None if PROC_CHILDREN else parents()
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo.extend(children(pid) if by_parent is None else by_parent.get(pid, []))
+        return found
+
+    def sample(self) -> None:
+        for pid in self.tree():
+            kb = vm_hwm_kb(pid)
+            if kb is not None:  # VmHWM never decreases: the last read is the largest
+                self.peaks_kb[pid] = kb
+
+    def wait(self) -> tuple[int, resource.struct_rusage]:
+        """Wait for ``pid`` to exit, stop polling, reap it: ``os.wait4``'s status and usage."""
+        # wait for the exit without reaping: the pid stays taken while the sampler stops
+        os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOWAIT)
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
+        self.sample()  # the descendants still alive once the top has exited
+        _, status, usage = os.wait4(self.pid, 0)
+        return status, usage
+
+    def total_kb(self, ru_maxrss_kb: int, own_hwm_kb: int) -> int:
+        """The sum of the peaks seen, corrected with ``ru_maxrss`` of ``os.wait4``.
+
+        ``ru_maxrss`` is no figure of the top process alone (checked on Linux 6.18): it is
+        the largest peak among the top process, the descendants it waited for, and the
+        process that started it (here this bench, ``own_hwm_kb``: the RSS of the parent
+        is inherited at exec — a ``sqlite3 --version`` started by a 200 MB Python reads
+        213 MB). Taking max(VmHWM, ru_maxrss) for the top would count the largest child
+        twice. But when ``ru_maxrss`` exceeds every peak read, some process grew after
+        its last read (in its last 10 ms): the excess is added, once. (The two kernel
+        counters may differ by a few pages: ``ru_maxrss`` was seen ~100 kB below the last
+        ``VmHWM`` of the same process.)
+        """
+        if self.pid not in self.peaks_kb:  # exited before its first read
+            return sum(self.peaks_kb.values()) + ru_maxrss_kb
+        known = max(own_hwm_kb, *self.peaks_kb.values())
+        return sum(self.peaks_kb.values()) + max(0, ru_maxrss_kb - known)
+
 
 def run(
     cmd: Sequence[str], *, stdin: str | None = None, env: dict[str, str] | None = None
-) -> tuple[float, float, float]:
-    """Run ``cmd``; return (wall s, CPU s, peak RSS MB) of that process. Fails loudly.
+) -> tuple[float, float, float, int]:
+    """Run ``cmd``; return (wall s, CPU s, peak memory MB, processes seen). Fails loudly.
 
-    The peak RSS comes from /usr/bin/time when installed: Linux's ru_maxrss of a child
-    never reads less than the RSS of the process that forked it, here this bench.
+    The memory is the sum of the peak RSS of the command and of all its descendants
+    (``TreeSampler``): an upper bound of the peak of their sum. The CPU time is
+    ``ru_utime + ru_stime`` of ``os.wait4``, which on Linux includes the descendants the
+    command waited for, not those it left running: measured with a Python child that
+    starts a grandchild busy for 1 s of CPU, wait4 on the child reads 1.11 s when the
+    child waits for the grandchild, 0.05 s when it exits without waiting (Linux 6.18).
+    So a command's CPU time includes its worker processes only if it waits for them.
     """
-    rss_file = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-rss-{os.getpid()}"
-    if TIME:
-        cmd = [TIME, "-f", "%M", "-o", str(rss_file), *cmd]
     started = time.perf_counter()
     proc = subprocess.Popen(
         cmd,
@@ -73,6 +211,8 @@ def run(
         env=env,
         text=True,
     )
+    sampler = TreeSampler(proc.pid).start()
+    own_hwm_kb = vm_hwm_kb(os.getpid()) or 0  # after the spawn: what the command inherited
     if stdin is not None:
         assert proc.stdin is not None
         proc.stdin.write(stdin)
@@ -80,24 +220,25 @@ def run(
     assert proc.stderr is not None
     # read stderr before waiting (a full pipe would block the child); keep only the end
     tail = proc.stderr.read()[-2000:]
-    _, status, usage = os.wait4(proc.pid, 0)
+    status, usage = sampler.wait()
     wall = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0:
         raise SystemExit(f"échec ({proc.returncode}) de : {' '.join(cmd)}\n{tail}")
-    rss_kb = usage.ru_maxrss
-    if TIME:
-        rss_kb = int(rss_file.read_text().split()[-1])
-        rss_file.unlink()
-    return wall, usage.ru_utime + usage.ru_stime, rss_kb / 1024
+    rss_kb = sampler.total_kb(usage.ru_maxrss, own_hwm_kb)
+    return wall, usage.ru_utime + usage.ru_stime, rss_kb / 1024, len(sampler.peaks_kb)
 
 
 def measure(m: Measure, cmd: Sequence[str], **kwargs: object) -> None:
-    wall, cpu, rss = run(cmd, **kwargs)  # type: ignore[arg-type]
+    wall, cpu, rss, procs = run(cmd, **kwargs)  # type: ignore[arg-type]
     m.walls.append(wall)
     m.cpus.append(cpu)
     m.rss_mb.append(rss)
-    print(f"  {m.label} : {wall:.2f} s (CPU {cpu:.2f} s, RSS {rss:.0f} Mo)", flush=True)
+    m.processes.append(procs)
+    print(
+        f"  {m.label} : {wall:.2f} s (CPU {cpu:.2f} s, RSS {rss:.0f} Mo en {procs} processus)",
+        flush=True,
+    )
 
 
 def clean_env() -> dict[str, str]:
@@ -222,7 +363,10 @@ def machine() -> dict[str, str]:
         "Python": platform.python_version(),
         "SQLite (module Python)": sqlite3.sqlite_version,
         "SQLite (shell)": shell.split()[0] if shell else "absent",
-        "mesure du RSS": "/usr/bin/time" if TIME else "os.wait4 (majoré par ce processus)",
+        "mesure du RSS": (
+            "somme des pics (VmHWM) de tous les processus de la commande, lus toutes les"
+            " 10 ms dans /proc : majore le pic de leur somme"
+        ),
         "charge moyenne au début": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
@@ -248,7 +392,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if shutil.which("sqlite3") is None:
         raise SystemExit("le shell sqlite3 est absent (paquet Debian sqlite3)")
-    # find_spec, not import: this process stays small (see run)
+    # find_spec, not import: this process stays small (see TreeSampler.total_kb)
     if not args.sans_pandas and importlib.util.find_spec("pandas") is None:
         raise SystemExit(
             "pandas est absent : .venv/bin/pip install -e '.[bench]' (ou --sans-pandas)"
@@ -432,13 +576,16 @@ def report(
             "× shell sqlite3 10M",
             results["import10m"].wall / results["sqlite10m"].wall,
         )
-    print(f"\nRésultats (médiane de {reps} répétitions ; CPU = utilisateur + système) :\n")
-    head = f"{'mesure':<66} {'durée s':>8} {'CPU s':>7} {'RSS Mo':>7}  ratio"
+    print(
+        f"\nRésultats (médiane de {reps} répétitions ; CPU = utilisateur + système ;"
+        " RSS = somme des pics de tous les processus de la mesure, proc. = leur nombre) :\n"
+    )
+    head = f"{'mesure':<66} {'durée s':>8} {'CPU s':>7} {'RSS Mo':>7} {'proc.':>5}  ratio"
     print(head)
     print("-" * len(head))
     for key, r in results.items():
         ratio = f"{ratios[key][1]:.2f} {ratios[key][0]}" if key in ratios else ""
-        print(f"{r.label:<66} {r.wall:>8.2f} {r.cpu:>7.2f} {r.rss:>7.0f}  {ratio}")
+        print(f"{r.label:<66} {r.wall:>8.2f} {r.cpu:>7.2f} {r.rss:>7.0f} {r.procs:>5}  {ratio}")
     rss_max = max(results[k].rss for k in ("import", "import10m") if k in results)
     # issue 13: ≤ 3 × the shell up to 1 M sales, ≤ 3.5 × beyond (2.5 M)
     limit = 3.0 if n <= 1_000_000 else 3.5
@@ -474,7 +621,8 @@ def report(
         "repetitions": reps,
         "machine": info,
         "mesures": {
-            k: asdict(v) | {"median_s": v.wall, "cpu_s": v.cpu, "rss_mo": v.rss}
+            k: asdict(v)
+            | {"median_s": v.wall, "cpu_s": v.cpu, "rss_mo": v.rss, "processus": v.procs}
             for k, v in results.items()
         },
         "objectifs": [{"objectif": t, "valeur": v, "limite": lim} for t, v, lim in targets],
