@@ -462,8 +462,11 @@ SQL_DESCRIPTIONS = {
     "motif du problème.",
     "profile/identical_sales": "Les ventes identiques parmi les ventes en base : une vente "
     "de rang k > 1 répète une ligne précédente.",
-    "profile/resume_point": "D'où reprend la lecture du fichier des ventes quand l'import "
-    "ne lit que les lignes ajoutées.",
+    "load/check_references": "Les références écrites par l'import (produit et magasin de "
+    "chaque vente, via les agrégats ; les autres tables via PRAGMA foreign_key_check), "
+    "vérifiées une fois avant le COMMIT.",
+    "profile/saved_scan": "Les comptes du profil enregistrés par l'import précédent, d'où "
+    "reprend le profil quand l'import ne lit que les lignes ajoutées au fichier des ventes.",
     "profile/without_sales": "Couverture des références : les produits et les magasins en "
     "base sans aucune vente.",
     "runs/new_analysis_run": "Une nouvelle exécution d'analyse : sa date, le nombre de ventes "

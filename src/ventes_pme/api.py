@@ -134,10 +134,8 @@ def load_fetched(
     layouts = dict(layouts) if layouts is not None else check_files(fetched)
     # the data profile is computed and stored in the import's transaction (load calls it
     # last): an import and its profile are committed, or rolled back, together
-    describe = functools.partial(
-        data_profile.profile_import,
-        paths={source: fetched[source].path for source in SOURCES},
-        layouts=layouts,
+    describe = data_profile.ImportProfile(
+        {source: fetched[source].path for source in SOURCES}, layouts
     )
     with connection(settings) as conn:
         report = load(
@@ -146,7 +144,7 @@ def load_fetched(
             layouts,
             regions_path=settings.regions_path,
             progress=progress.load if progress else None,
-            on_loaded=describe,
+            describe=describe,
         )
     if progress:
         progress.done()

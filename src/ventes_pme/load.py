@@ -8,16 +8,18 @@ whole import back: the database is then exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import sqlite3
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from ventes_pme import aggregates, fmt, sales_reader, validate
 from ventes_pme.collect import Fetched, copy_hashing, file_chunks
 from ventes_pme.db import now, transaction
-from ventes_pme.errors import FileFormatError
+from ventes_pme.errors import DatabaseError, FileFormatError
 from ventes_pme.processes import Child, Message
 from ventes_pme.regions import UNKNOWN_REGION, city_key, load_reference
 from ventes_pme.sales_reader import APPEND, FRESH, REREAD, ROWS_PER_INSERT, Job
@@ -26,6 +28,21 @@ from ventes_pme.validate import CsvLayout, RowError
 
 Progress = Callable[[str, int, int], None]
 """Called while loading with (source, bytes read, total bytes)."""
+
+
+class Describer(Protocol):
+    """Work done alongside an import and stored with it (the data profile)."""
+
+    def start(self, conn: sqlite3.Connection, sales_from: int | None) -> None:
+        """The import is about to read the sales file: whole (``sales_from`` None), or
+        only from byte ``sales_from`` on (the lines appended since the previous import)."""
+
+    def finish(self, conn: sqlite3.Connection, import_id: int) -> object:
+        """Last step of the import, inside its transaction."""
+
+    def close(self) -> None:
+        """Called whatever happens, after ``finish`` or instead of it."""
+
 
 #: Valid sales staged per executemany (progress is shown between two batches).
 BATCH = 32_768
@@ -149,14 +166,33 @@ def load(
     *,
     regions_path: Path | None = None,
     progress: Progress | None = None,
-    on_loaded: Callable[[sqlite3.Connection, int], object] | None = None,
+    describe: Describer | None = None,
 ) -> ImportReport:
     """Import the three fetched files in one transaction and return what was done.
 
-    ``on_loaded(conn, import_id)`` runs last, inside the transaction (api.py stores the
-    data profile there): what it writes is committed, or rolled back, with the import.
+    ``describe`` (api.py passes the data profile, ``profile.ImportProfile``) is started
+    once the import knows how it reads the sales file, so that it can work meanwhile (in
+    another process), and finished last, inside the transaction: what it writes is
+    committed, or rolled back, with the import.
     """
-    with transaction(conn):
+    # The import checks the references it writes itself, once, at its end (see
+    # check_references.sql): the per-row checks would cost a third of the insert.
+    conn.execute("PRAGMA foreign_keys = OFF")
+    try:
+        return _load(conn, fetched, layouts, regions_path, progress, describe)
+    finally:
+        conn.execute("PRAGMA foreign_keys = ON")
+
+
+def _load(
+    conn: sqlite3.Connection,
+    fetched: dict[str, Fetched],
+    layouts: dict[str, CsvLayout],
+    regions_path: Path | None,
+    progress: Progress | None,
+    describe: Describer | None,
+) -> ImportReport:
+    with transaction(conn), contextlib.ExitStack() as stack:
         started = now()
         sales_before = _count(conn, "sales")
         aggregates.rebuild_if_stale(conn, sales_before)
@@ -184,6 +220,10 @@ def load(
         )
         warnings += _unknown_cities(conn)
         rejects.start("ventes")
+        resume = _resume_point(conn, fetched, layouts["ventes"])
+        if describe is not None:
+            stack.callback(describe.close)
+            describe.start(conn, None if resume is None else resume.start)
         _guard_overflow(
             _load_sales,
             conn,
@@ -196,6 +236,7 @@ def load(
             sales_before,
             products,
             stores,
+            resume,
         )
         rejects.flush()
         for source, report in reports.items():
@@ -234,8 +275,16 @@ def load(
             "UPDATE import_runs SET finished_at = ?, sales_after = ? WHERE import_id = ?",
             (finished, sales_after, import_id),
         )
-        if on_loaded is not None:
-            on_loaded(conn, import_id)
+        if describe is not None:
+            describe.finish(conn, import_id)
+        problems = conn.execute(sql("load/check_references")).fetchall()
+        if problems:
+            raise DatabaseError(
+                "La base contient des références introuvables ("
+                + ", ".join(f"{table} → {ref}" for table, ref in problems[:5])
+                + ") : import annulé, la base est inchangée. Une ligne a été écrite hors de "
+                "ventes-pme ; PRAGMA foreign_key_check la montre."
+            )
     return ImportReport(import_id, started, finished, sales_before, sales_after, reports, warnings)
 
 
@@ -477,9 +526,9 @@ def _load_sales(
     sales_before: int,
     products: set[object],
     stores: set[object],
+    resume: _Resume | None,
 ) -> None:
     report = reports["ventes"]
-    resume = _resume_point(conn, fetched, layout)
     complete = fetched["ventes"].complete
     path = fetched["ventes"].path
     total = fetched["ventes"].size

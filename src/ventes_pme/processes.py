@@ -75,6 +75,11 @@ def read_message(source: IO[bytes]) -> Message | None:
     return message
 
 
+def object_message(value: object) -> Message:
+    """A message carrying any picklable object (dataclasses…), for :meth:`Child.receive_object`."""
+    return ("object", pickle.dumps(value))
+
+
 class Child:
     """A child process running ``function(job, send)``; use it as a context manager, so
     that it is ended (SIGKILL) and waited for whatever happens."""
@@ -116,6 +121,13 @@ class Child:
                 f"est inchangée. Relancez avec VENTES_DEBUG=1 pour le détail.{detail}"
             )
         return message
+
+    def receive_object(self) -> Any:
+        """The next message, sent by :func:`object_message`: the object it carries."""
+        message = self.receive()
+        assert message[0] == "object", message[0]
+        # written by our own child into a pipe only the two processes hold: trusted data
+        return pickle.loads(message[1])  # noqa: S301
 
     def close(self) -> None:
         """End the child if it still runs, and wait for it."""

@@ -15,7 +15,7 @@ One job: describe the data set. Two sources, each used for what it knows best:
 Numbers stay exact (``Decimal``: money never goes through a float); means are rounded
 to four decimals when stored, to two when shown. The profile of each import is kept in
 ``profile_files``, ``profile_columns`` and ``profile_values`` (migration 0005), written in
-the import's own transaction (:func:`store`, called by ``load.load(on_loaded=…)``).
+the import's own transaction (:class:`ImportProfile`, given to ``load.load(describe=…)``).
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from typing import Any
 
 from ventes_pme import fmt, validate
 from ventes_pme.errors import FileFormatError
+from ventes_pme.processes import Child, Send, object_message
 from ventes_pme.sqlfiles import sql
 from ventes_pme.validate import CsvLayout, RowError
 
@@ -624,35 +625,56 @@ _COLUMN_COLUMNS = [
 ]
 
 
-def profile_import(
-    conn: sqlite3.Connection,
-    import_id: int,
-    *,
-    paths: Mapping[str, Path],
-    layouts: Mapping[str, CsvLayout],
-) -> Profile:
-    """Profile the files of import ``import_id`` and store the profile, in the import's
-    transaction (``load.load(on_loaded=…)``).
-
-    When the import read only the lines appended to the sales file, so does the profile:
-    it adds them to the counts saved by the previous import (``profile_scan_state``).
-    """
-    row = conn.execute(sql("profile/resume_point"), {"import_id": import_id}).fetchone()
-    resume = None if row is None else Resume(start=row[0], state=row[1])
+def _scan_in_child(job: tuple[Any, ...], send: Send) -> None:
+    """The streaming pass of :class:`ImportProfile`, in a child process: the files'
+    profile and the sales file's counts, pickled (they hold dataclasses)."""
+    paths, layouts, resume = job
     found, files = _scans(paths, layouts, resume)
     sales = found["ventes"]
-    conn.execute(
-        "INSERT INTO profile_scan_state (source, import_id, bytes, state) "
-        "VALUES ('ventes', ?, ?, ?) ON CONFLICT (source) DO UPDATE SET "
-        "import_id = excluded.import_id, bytes = excluded.bytes, state = excluded.state",
-        (import_id, sales.bytes, sales.state()),
-    )
-    return store(conn, import_id, files)
+    send(object_message((files, sales.bytes, sales.state())))
+
+
+class ImportProfile:
+    """The profile of an import's files, computed while the import runs and stored in its
+    transaction (``load.load(describe=…)``).
+
+    The streaming pass runs in a child process (``processes.py``), started as soon as the
+    import knows how it reads the sales file: when it reads only the lines appended since
+    the previous import, so does the profile, adding them to the counts that import saved
+    (``profile_scan_state``, ``sql/profile/saved_scan.sql``).
+    """
+
+    def __init__(self, paths: Mapping[str, Path], layouts: Mapping[str, CsvLayout]) -> None:
+        self.paths, self.layouts = dict(paths), dict(layouts)
+        self.child: Child | None = None
+
+    def start(self, conn: sqlite3.Connection, sales_from: int | None) -> None:
+        resume = None
+        if sales_from is not None:
+            row = conn.execute(sql("profile/saved_scan"), {"bytes": sales_from}).fetchone()
+            resume = None if row is None else Resume(start=row[0], state=row[1])
+        job = (self.paths, self.layouts, resume)
+        self.child = Child("profil des données", _scan_in_child, job)
+
+    def finish(self, conn: sqlite3.Connection, import_id: int) -> Profile:
+        assert self.child is not None, "start() first"
+        files, size, state = self.child.receive_object()
+        conn.execute(
+            "INSERT INTO profile_scan_state (source, import_id, bytes, state) "
+            "VALUES ('ventes', ?, ?, ?) ON CONFLICT (source) DO UPDATE SET "
+            "import_id = excluded.import_id, bytes = excluded.bytes, state = excluded.state",
+            (import_id, size, state),
+        )
+        return store(conn, import_id, files)
+
+    def close(self) -> None:
+        if self.child is not None:
+            self.child.close()
 
 
 def store(conn: sqlite3.Connection, import_id: int, files: dict[str, FileProfile]) -> Profile:
     """Store the profile of import ``import_id``, completed by SQL, in the transaction in
-    progress (the import's: see ``load.load(on_loaded=…)``)."""
+    progress (the import's: see :class:`ImportProfile`)."""
     files = complete(conn, files)
     for source, f in files.items():
         row: dict[str, Any] = {
