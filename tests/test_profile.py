@@ -422,3 +422,29 @@ def test_the_reports_have_a_section_on_the_data(
         assert line in section, line
     assert '<section id="donnees"><h2>Les données</h2>' in page
     assert "<dt>Couverture des références</dt>" in page
+
+
+def test_a_cut_download_leaving_one_partial_date_is_profiled(
+    server: FileServer, db_path: Path
+) -> None:
+    """Found by tests/test_generated.py: a download cut one byte into the first sale (no
+    Content-Length) leaves "2" as the only date; the import holds that line back, and the
+    profile crashed on it (date.fromisoformat("2"), exit 70). Now: no period for a date
+    column holding no date; the next, whole download imports and profiles normally."""
+    from tests.test_generated import unframed
+
+    whole = "Date,ID Référence produit,Quantité,ID Magasin\n2023-05-27,REF001,1,1\n"
+    cut = whole.encode()[: whole.encode().index(b"\n") + 2]  # the header, then "2"
+    publish(server, ventes=whole)
+    server.behaviours["ventes"] = unframed(cut)
+    report = api.import_data(make_settings(server, db_path))
+    assert report.files["ventes"].pending_line == (2, "2")
+    described = api.profile(make_settings(server, db_path))
+    assert described is not None
+    sales = described.files["ventes"]
+    assert sales.lines == 1 and sales.first_date is None and sales.days_without_sales is None
+    server.behaviours.clear()
+    api.import_data(make_settings(server, db_path))
+    described = api.profile(make_settings(server, db_path))
+    assert described is not None
+    assert described.files["ventes"].first_date == "2023-05-27"

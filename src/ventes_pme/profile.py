@@ -494,7 +494,15 @@ def _file(source: str, found: _Scan) -> FileProfile:
     if source == "ventes":
         dates = profile.column("date")
         counts = found.columns[found.layout.index["date"]]
-        if dates is not None and dates.minimum and dates.maximum and not counts.full:
+        # a column of dates only: its minimum and maximum are dates (a cut download may
+        # leave one partial line, "2", and the column then holds only integers)
+        if (
+            dates is not None
+            and dates.inferred_type == "date"
+            and dates.minimum
+            and dates.maximum
+            and not counts.full
+        ):
             days = {d for v in counts.counts if (d := _date(v.strip()))}
             period = (date.fromisoformat(dates.maximum) - date.fromisoformat(dates.minimum)).days
             profile = replace(
