@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from tests import model as reference
 from tests.httpserver import FileServer
 from tests.support import GENERATED, make_settings
-from ventes_pme import api, load
+from ventes_pme import api, load, processes
 from ventes_pme.errors import VentesError
 
 # --- what a file holds, and how it is written --------------------------------------------
@@ -438,16 +438,16 @@ def test_import_sequences_match_the_model(
 ) -> None:
     """``memo``: how many groups of identical lines the import counts before it forgets
     counts and asks the database (load.RANK_MEMO): tiny values exercise that path too, and
-    make a full re-read fall back to its staged way. ``child``: the sales file is read in
-    a child process whatever its size (load.IN_PROCESS_BELOW), as a large file is; else in
-    the importing process, as these small files are (a third of the examples: a child
-    process costs a Python start-up per import)."""
+    make a full re-read fall back to its staged way. ``child``: the sales file and the data
+    profile are read in child processes whatever their size (processes.IN_PROCESS_BELOW),
+    as large files are; else in the importing process, as these small files are (a third
+    of the examples: a child process costs a Python start-up per import)."""
     GENERATED["examples"] += 1
     GENERATED["in_child"] += child
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(load, "RANK_MEMO", memo)
         if child:
-            patch.setattr(load, "IN_PROCESS_BELOW", 0)
+            patch.setattr(processes, "IN_PROCESS_BELOW", 0)
         _check_sequence(http, steps)
 
 

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ventes_pme import aggregates, fmt, sales_reader, validate
+from ventes_pme import aggregates, fmt, processes, sales_reader, validate
 from ventes_pme.collect import Fetched, copy_hashing, file_chunks
 from ventes_pme.db import now, transaction
 from ventes_pme.errors import DatabaseError, FileFormatError
@@ -178,10 +178,19 @@ def load(
     # The import checks the references it writes itself, once, at its end (see
     # check_references.sql): the per-row checks would cost a third of the insert.
     conn.execute("PRAGMA foreign_keys = OFF")
+    # The sales are inserted nearly in key order (by date): a small page cache holds the
+    # pages they touch, and leaves the memory to the processes that read the files.
+    (cache,) = conn.execute("PRAGMA cache_size").fetchone()
+    conn.execute(f"PRAGMA cache_size = {-LOAD_CACHE_KIB}")
     try:
         return _load(conn, fetched, layouts, regions_path, progress, describe)
     finally:
         conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA cache_size = {int(cache)}")
+
+
+#: SQLite's page cache during an import, in KiB (db.connect sets 64 MiB for the analyses).
+LOAD_CACHE_KIB = 16 * 1024
 
 
 def _load(
@@ -660,11 +669,6 @@ def _with_ranks(
     return inserted + _insert(conn, ready)
 
 
-#: Below this many bytes to read, the sales are read in this process: starting a child
-#: process costs more than it saves on a small file.
-IN_PROCESS_BELOW = 256 * 1024
-
-
 class _Writer:
     """Writes what the reading of the sales file sends (``sales_reader.py``'s messages),
     in the order sent: the valid sales, the rejected lines, the progress."""
@@ -725,7 +729,7 @@ def _read_sales(
     the caller's transaction is then rolled back.
     """
     write = _Writer(conn, rejects, report, progress, total)
-    if total - (job.start or 0) < IN_PROCESS_BELOW:
+    if total - (job.start or 0) < processes.IN_PROCESS_BELOW:
         sales_reader.read(job, write)
     else:
         with Child("la lecture du fichier des ventes", sales_reader.read, job) as child:

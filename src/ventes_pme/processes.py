@@ -38,6 +38,10 @@ from ventes_pme.errors import FileFormatError, VentesError
 
 _LENGTH = struct.Struct("<I")
 
+#: Below this many bytes to read, work is done in the importing process itself: starting a
+#: child (a Python start-up) costs more than it saves on a small file.
+IN_PROCESS_BELOW = 256 * 1024
+
 Message = tuple[Any, ...]
 Send = Callable[[Message], None]
 

@@ -34,7 +34,7 @@ from decimal import Decimal, localcontext
 from pathlib import Path
 from typing import Any
 
-from ventes_pme import fmt, validate
+from ventes_pme import fmt, processes, validate
 from ventes_pme.errors import FileFormatError
 from ventes_pme.processes import Child, Send, object_message
 from ventes_pme.sqlfiles import sql
@@ -654,6 +654,7 @@ class ImportProfile:
 
     def __init__(self, paths: Mapping[str, Path], layouts: Mapping[str, CsvLayout]) -> None:
         self.paths, self.layouts = dict(paths), dict(layouts)
+        self.job: tuple[Any, ...] = (self.paths, self.layouts, None)
         self.child: Child | None = None
 
     def start(self, conn: sqlite3.Connection, sales_from: int | None) -> None:
@@ -661,12 +662,19 @@ class ImportProfile:
         if sales_from is not None:
             row = conn.execute(sql("profile/saved_scan"), {"bytes": sales_from}).fetchone()
             resume = None if row is None else Resume(start=row[0], state=row[1])
-        job = (self.paths, self.layouts, resume)
-        self.child = Child("profil des données", _scan_in_child, job)
+        self.job = (self.paths, self.layouts, resume)
+        skipped = resume.start if resume is not None else 0  # bytes counted before
+        to_read = sum(p.stat().st_size for p in self.paths.values()) - skipped
+        if to_read >= processes.IN_PROCESS_BELOW:
+            self.child = Child("profil des données", _scan_in_child, self.job)
 
     def finish(self, conn: sqlite3.Connection, import_id: int) -> Profile:
-        assert self.child is not None, "start() first"
-        files, size, state = self.child.receive_object()
+        if self.child is not None:
+            files, size, state = self.child.receive_object()
+        else:  # a small file: read here
+            paths, layouts, resume = self.job
+            found, files = _scans(paths, layouts, resume)
+            size, state = found["ventes"].bytes, found["ventes"].state()
         conn.execute(
             "INSERT INTO profile_scan_state (source, import_id, bytes, state) "
             "VALUES ('ventes', ?, ?, ?) ON CONFLICT (source) DO UPDATE SET "

@@ -34,8 +34,10 @@ from ventes_pme.validate import CsvLayout
 
 #: Sales per multi-row INSERT (load.py builds the statement with as many rows).
 ROWS_PER_INSERT = 200
-#: Sales per message: a few hundred kB, so that both processes work at once.
-ROWS_PER_MESSAGE = 20 * ROWS_PER_INSERT
+#: Values per sale sent: date, product, store, quantity, occurrence, unit price, import.
+WIDTH = 7
+#: Values per message (20 INSERTs): a few hundred kB, so that both processes work at once.
+MESSAGE_VALUES = 20 * ROWS_PER_INSERT * WIDTH
 
 #: the three ways of reading the file (see load.py)
 FRESH, APPEND, REREAD = "fresh", "append", "reread"
@@ -92,7 +94,8 @@ def read(job: Job, send: Send) -> None:
     by_product: dict[tuple[str, int], list[int]] = {}
     held = 0
     read_count = 0
-    batch: list[tuple[str, str, int, int, int, int, int]] = []
+    #: the sales read since the last message, WIDTH values each (flat: no tuple per sale)
+    flat: list[object] = []
     relative = False
     last_day = ""
     groups: dict[tuple[str, int, int], int] = {}
@@ -100,16 +103,14 @@ def read(job: Job, send: Send) -> None:
 
     def flush() -> None:
         nonlocal relative
-        if relative:
-            send(("rows", rows.position, [], batch, rejected))
-        else:
-            whole = len(batch) - len(batch) % ROWS_PER_INSERT
-            chunks = [
-                [value for sale in batch[i : i + ROWS_PER_INSERT] for value in sale]
-                for i in range(0, whole, ROWS_PER_INSERT)
-            ]
-            send(("rows", rows.position, chunks, batch[whole:], rejected))
-        batch.clear()
+        whole = (len(flat) // WIDTH) // ROWS_PER_INSERT * ROWS_PER_INSERT * WIDTH
+        step = ROWS_PER_INSERT * WIDTH
+        if relative:  # no chunks: the main process handles each sale in turn
+            whole = 0
+        chunks = [flat[i : i + step] for i in range(0, whole, step)]
+        rest = [tuple(flat[i : i + WIDTH]) for i in range(whole, len(flat), WIDTH)]
+        send(("rows", rows.position, chunks, rest, rejected))
+        flat.clear()
         rejected.clear()
         relative = False
 
@@ -159,7 +160,7 @@ def read(job: Job, send: Send) -> None:
         price = prices[product]
         if sign < 0:
             relative = True
-        batch.append((day, product, store, quantity, sign * n, price, import_id))
+        flat += (day, product, store, quantity, sign * n, price, import_id)
         if sums:
             revenue = quantity * price
             total = by_day.get((day, store))
@@ -176,8 +177,8 @@ def read(job: Job, send: Send) -> None:
                 total[0] += 1
                 total[1] += quantity
                 total[2] += revenue
-        if len(batch) >= ROWS_PER_MESSAGE:
+        if len(flat) >= MESSAGE_VALUES:
             flush()
-    if batch or rejected:
+    if flat or rejected:
         flush()
     send(("end", rows.position, rows.end_line, rows.pending, read_count, by_day, by_product))

@@ -284,15 +284,20 @@ class Rows:
             held: tuple[int, list[str]] | None = None
             last = 0  # line number where the previous record ended
             try:
-                for fields in reader:
-                    if ended:  # the end of the file, after a complete record
+                if not hold_last:  # the usual case, once per line: kept short
+                    for fields in reader:
+                        if ended:  # the end of the file, after a complete record
+                            break
+                        if fields and any(fields):
+                            yield reader.line_num + offset, fields
+                        last = reader.line_num
+                for fields in reader:  # (hold_last only: the loop above read the rest)
+                    if ended:
                         break
-                    if hold_last:  # the row before is complete: it may go
-                        if held is not None and any(held[1]):
-                            yield held
-                        held = (reader.line_num + offset, fields)
-                    elif fields and any(fields):
-                        yield reader.line_num + offset, fields
+                    # the row before is complete: it may go
+                    if held is not None and any(held[1]):
+                        yield held
+                    held = (reader.line_num + offset, fields)
                     last = reader.line_num
             except csv.Error as exc:
                 if ended:  # strict mode: the end came inside a quoted field
