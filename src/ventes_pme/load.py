@@ -190,7 +190,7 @@ def load(
 
 
 #: SQLite's page cache during an import, in KiB (db.connect sets 64 MiB for the analyses).
-LOAD_CACHE_KIB = 16 * 1024
+LOAD_CACHE_KIB = 8 * 1024
 
 
 def _load(
@@ -616,7 +616,7 @@ assert "(?1, ?2" not in _INSERT_ROWS, "insert_sale.sql must end with VALUES (?1,
 #: Groups of identical lines whose count the reading process holds; past it, it forgets
 #: the counts of the dates least recently met (memory stays flat) and such a date met
 #: again asks the database, which then holds every line before.
-RANK_MEMO = 100_000
+RANK_MEMO = 50_000
 
 
 @dataclass
