@@ -26,7 +26,7 @@ from tests.httpserver import FileServer
 from tests.procs import environment, ventes
 from tests.support import CLIENT_DATA, ROOT, make_settings, publish
 from tools import docs
-from ventes_pme import api, db, profile, validate
+from ventes_pme import api, db, processes, profile, validate
 from ventes_pme.cli import main
 from ventes_pme.generate import generate
 
@@ -180,9 +180,19 @@ def test_profile_finds_identical_lines_unknown_references_outliers_and_format(
     assert "Valeurs aberrantes de « Quantité » (règle de Tukey : hors de [" in shown
 
 
+@pytest.mark.parametrize("in_child", [False, True], ids=["in-process", "child-process"])
 def test_profile_is_stored_with_each_import_and_its_evolution_is_queryable(
-    server: FileServer, db_path: Path, client_files: dict[str, bytes], tmp_path: Path
+    server: FileServer,
+    db_path: Path,
+    client_files: dict[str, bytes],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    in_child: bool,
 ) -> None:
+    """The same profile whether its pass runs in the importing process (small files) or in
+    a child process during the import (large ones: processes.IN_PROCESS_BELOW)."""
+    if in_child:
+        monkeypatch.setattr(processes, "IN_PROCESS_BELOW", 0)
     server.files.update(client_files)
     settings = make_settings(server, db_path)
     first = api.import_data(settings).import_id
