@@ -276,6 +276,22 @@ def test_compose_stack_end_to_end(
     assert stack.sql("SELECT count(*) AS n FROM sales") == [{"n": sales_count}]
     assert stack.sql("SELECT count(*) AS n FROM import_runs") == [{"n": 2}]
 
+    # a sales file large enough to be read in child processes (issue 13) imports in the
+    # hardened container too (read-only root, no capability, init as PID 1)
+    big = stack(
+        "run",
+        "--rm",
+        "-T",
+        "--entrypoint",
+        "sh",
+        "etl",
+        "-c",
+        "ventes generer /tmp/g -n 30000 && ventes import --db /tmp/g.db --no-progression "
+        + " ".join(f"--url-{s} file:///tmp/g/{s}.csv" for s in ("produits", "magasins", "ventes")),
+        timeout=300,
+    )
+    assert re.search(r"Ventes en base : [\d\s]+ \(\+[\d\s]+\)", big.stdout), big.stdout
+
     # db stops on SIGTERM (forwarded by init), without waiting to be killed
     stack("stop", "--timeout", "30", "db")
     assert _inspect(db)["State"]["ExitCode"] == 143
