@@ -224,6 +224,12 @@ def test_profile_is_stored_with_each_import_and_its_evolution_is_queryable(
         full["ventes"].bytes,
     )
     conn = sqlite3.connect(db_path)
+    # the identical sales were counted from the first profile plus the appended sales
+    # (previous_identical_sales.sql): the same figures as a scan of every sale
+    scanned = conn.execute(
+        "SELECT sum(occurrence > 1), sum(occurrence = 2), max(occurrence) FROM sales"
+    ).fetchone()
+    assert (new.identical_lines, new.identical_groups, new.max_copies) == scanned
     saved = conn.execute("SELECT import_id, bytes FROM profile_scan_state").fetchall()
     assert saved == [(second.import_id, len(server.files["ventes"]))]
     history = conn.execute(

@@ -465,6 +465,9 @@ SQL_DESCRIPTIONS = {
     "load/check_references": "Les références écrites par l'import (produit et magasin de "
     "chaque vente, via les agrégats ; les autres tables via PRAGMA foreign_key_check), "
     "vérifiées une fois avant le COMMIT.",
+    "profile/previous_identical_sales": "Les ventes identiques comptées par le profil de "
+    "l'import précédent, quand elles décrivent encore toutes les ventes en base : l'import "
+    "y ajoute celles qu'il a insérées, sans relire des millions de ventes.",
     "profile/saved_scan": "Les comptes du profil enregistrés par l'import précédent, d'où "
     "reprend le profil quand l'import ne lit que les lignes ajoutées au fichier des ventes.",
     "profile/without_sales": "Couverture des références : les produits et les magasins en "

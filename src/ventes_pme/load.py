@@ -37,8 +37,12 @@ class Describer(Protocol):
         """The import is about to read the sales file: whole (``sales_from`` None), or
         only from byte ``sales_from`` on (the lines appended since the previous import)."""
 
-    def finish(self, conn: sqlite3.Connection, import_id: int) -> object:
-        """Last step of the import, inside its transaction."""
+    def finish(
+        self, conn: sqlite3.Connection, import_id: int, added: tuple[int, int, int] | None
+    ) -> object:
+        """Last step of the import, inside its transaction. ``added``: the sales the import
+        inserted with an occurrence above 1, equal to 2, and the largest occurrence; None
+        when not counted (a full re-read inserts only some of the lines it reads)."""
 
     def close(self) -> None:
         """Called whatever happens, after ``finish`` or instead of it."""
@@ -75,6 +79,9 @@ class FileReport:
     pending_line: tuple[int, str] | None = None
     #: changes worth a line of the summary (a store's city, a product's stock problem)
     changes: list[str] = field(default_factory=list)
+    #: of the sales inserted: how many have an occurrence above 1, equal to 2, the largest
+    #: occurrence (None when not counted: see Describer.finish)
+    identical_added: tuple[int, int, int] | None = None
 
 
 @dataclass
@@ -259,7 +266,7 @@ def _load(
 
         for report in reports.values():
             values = asdict(report)
-            for extra in ("ignored_columns", "pending_line", "changes"):
+            for extra in ("ignored_columns", "pending_line", "changes", "identical_added"):
                 del values[extra]
             conn.execute(sql("load/record_file"), {**values, "import_id": import_id})
             if report.ignored_columns:
@@ -285,7 +292,7 @@ def _load(
             (finished, sales_after, import_id),
         )
         if describe is not None:
-            describe.finish(conn, import_id)
+            describe.finish(conn, import_id, reports["ventes"].identical_added)
         problems = conn.execute(sql("load/check_references")).fetchall()
         if problems:
             raise DatabaseError(
@@ -588,6 +595,7 @@ def _load_sales(
         aggregates.add_import(conn, import_id)
     elif report.inserted == end.valid:
         end.sums.write(conn)
+        report.identical_added = end.identical
     else:  # never expected: every line is new here
         aggregates.rebuild(conn)
 
@@ -628,6 +636,8 @@ class _End:
     pending: tuple[int, str] | None
     sums: aggregates.NewSales
     inserted: int = 0
+    #: of the valid sales: occurrences above 1, equal to 2, the largest
+    identical: tuple[int, int, int] | None = None
 
 
 def _insert(conn: sqlite3.Connection, sales: list[tuple[object, ...]]) -> int:
@@ -649,10 +659,12 @@ def _with_ranks(
     conn: sqlite3.Connection,
     sales: list[tuple[object, ...]],
     bases: dict[tuple[object, ...], int],
+    occurrences: list[int],
 ) -> int:
     """Insert ``sales`` whose occurrences may be relative (negative): the first of a group
     asks the database how many identical sales it holds, once every sale before is
-    inserted (``count_identical_sales.sql``). Returns how many were new."""
+    inserted (``count_identical_sales.sql``). Returns how many were new; each sale's
+    occurrence is appended to ``occurrences``."""
     inserted = 0
     ready: list[tuple[object, ...]] = []
     for sale in sales:
@@ -664,7 +676,9 @@ def _with_ranks(
                 inserted += _insert(conn, ready)
                 ready.clear()
                 bases[key] = conn.execute(sql("load/count_identical_sales"), key).fetchone()[0]
-            sale = (*key, bases[key] - occurrence, *sale[5:])
+            occurrence = bases[key] - occurrence
+            sale = (*key, occurrence, *sale[5:])
+        occurrences.append(occurrence)
         ready.append(sale)
     return inserted + _insert(conn, ready)
 
@@ -687,6 +701,17 @@ class _Writer:
         self.bases: dict[tuple[object, ...], int] = {}
         self.end: _End | None = None
         self.restage = False
+        #: of the sales sent: occurrences above 1, equal to 2, the largest (for the profile)
+        self.identical = [0, 0, 0]
+
+    def _count(self, occurrences: list[int]) -> None:
+        if occurrences:
+            more, two, largest = self.identical
+            self.identical = [
+                more + len(occurrences) - occurrences.count(1),
+                two + occurrences.count(2),
+                max(largest, *occurrences),
+            ]
 
     def __call__(self, message: Message) -> None:
         kind = message[0]
@@ -696,8 +721,12 @@ class _Writer:
                 self.rejects(line, raw, code, reason)
             if chunks:
                 self.report.inserted += self.conn.executemany(_INSERT_ROWS, chunks).rowcount
+                for chunk in chunks:
+                    self._count(chunk[4 :: sales_reader.WIDTH])
             if sales:
-                self.report.inserted += _with_ranks(self.conn, sales, self.bases)
+                occurrences: list[int] = []
+                self.report.inserted += _with_ranks(self.conn, sales, self.bases, occurrences)
+                self._count(occurrences)
             if self.progress is not None:
                 self.progress("ventes", position, self.total)
         elif kind == "drop":
@@ -710,7 +739,8 @@ class _Writer:
             _, _, end_line, pending, valid, by_day, by_product = message
             sums = aggregates.NewSales()
             sums.by_day_store, sums.by_product_store = by_day, by_product
-            self.end = _End(valid, end_line, pending, sums)
+            more, two, largest = self.identical
+            self.end = _End(valid, end_line, pending, sums, identical=(more, two, largest))
 
 
 def _read_sales(

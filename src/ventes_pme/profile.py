@@ -574,9 +574,32 @@ def scan(paths: Mapping[str, Path], layouts: Mapping[str, CsvLayout]) -> dict[st
 # --- stored with the import ----------------------------------------------------------------
 
 
-def complete(conn: sqlite3.Connection, files: dict[str, FileProfile]) -> dict[str, FileProfile]:
-    """Add what SQL tells on the stored data: identical sales, products and stores unsold."""
-    identical, groups, copies = conn.execute(sql("profile/identical_sales")).fetchone()
+#: (sales with occurrence > 1, with occurrence 2, largest occurrence) of some sales
+Identical = tuple[int, int, int]
+
+
+def complete(
+    conn: sqlite3.Connection,
+    files: dict[str, FileProfile],
+    import_id: int | None = None,
+    added: Identical | None = None,
+) -> dict[str, FileProfile]:
+    """Add what SQL tells on the stored data: identical sales, products and stores unsold.
+
+    ``added``: the identical-sales counts of the sales import ``import_id`` inserted (known
+    when it inserted every line it read): they are added to the counts the previous
+    import's profile stored, when those still describe every sale stored before
+    (``previous_identical_sales.sql``) — no scan of millions of sales. Else one scan.
+    """
+    row = None
+    if added is not None and import_id is not None:
+        row = conn.execute(
+            sql("profile/previous_identical_sales"), {"import_id": import_id}
+        ).fetchone()
+    if row is not None and added is not None:
+        identical, groups, copies = row[0] + added[0], row[1] + added[1], max(row[2], added[2])
+    else:
+        identical, groups, copies = conn.execute(sql("profile/identical_sales")).fetchone()
     products, stores = conn.execute(sql("profile/without_sales")).fetchone()
     return {
         **files,
@@ -668,7 +691,9 @@ class ImportProfile:
         if to_read >= processes.IN_PROCESS_BELOW:
             self.child = Child("profil des données", _scan_in_child, self.job)
 
-    def finish(self, conn: sqlite3.Connection, import_id: int) -> Profile:
+    def finish(
+        self, conn: sqlite3.Connection, import_id: int, added: Identical | None = None
+    ) -> Profile:
         if self.child is not None:
             files, size, state = self.child.receive_object()
         else:  # a small file: read here
@@ -681,17 +706,22 @@ class ImportProfile:
             "import_id = excluded.import_id, bytes = excluded.bytes, state = excluded.state",
             (import_id, size, state),
         )
-        return store(conn, import_id, files)
+        return store(conn, import_id, files, added)
 
     def close(self) -> None:
         if self.child is not None:
             self.child.close()
 
 
-def store(conn: sqlite3.Connection, import_id: int, files: dict[str, FileProfile]) -> Profile:
-    """Store the profile of import ``import_id``, completed by SQL, in the transaction in
-    progress (the import's: see :class:`ImportProfile`)."""
-    files = complete(conn, files)
+def store(
+    conn: sqlite3.Connection,
+    import_id: int,
+    files: dict[str, FileProfile],
+    added: Identical | None = None,
+) -> Profile:
+    """Store the profile of import ``import_id``, completed by SQL (see :func:`complete`),
+    in the transaction in progress (the import's: see :class:`ImportProfile`)."""
+    files = complete(conn, files, import_id, added)
     for source, f in files.items():
         row: dict[str, Any] = {
             name: getattr(f, name) for name in _FILE_COLUMNS if name != "columns"

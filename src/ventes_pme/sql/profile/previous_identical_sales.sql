@@ -1,0 +1,24 @@
+-- The identical sales counted by the previous import's profile, when they still
+-- describe every sale stored before import :import_id: the previous import is the one
+-- just before it, and no sale was stored between the two (its sales_after is this
+-- import's sales_before). The import then adds the counts of the sales it inserted
+-- (profile.complete), instead of scanning millions of sales (identical_sales.sql).
+SELECT
+    previous_profile.identical_lines,
+    previous_profile.identical_groups,
+    previous_profile.max_copies
+FROM profile_files AS previous_profile
+INNER JOIN import_runs AS previous_run
+    ON previous_profile.import_id = previous_run.import_id
+INNER JOIN import_runs AS current_run
+    ON current_run.import_id = :import_id
+WHERE
+    previous_profile.source = 'ventes'
+    AND previous_profile.identical_lines IS NOT NULL
+    AND previous_profile.identical_groups IS NOT NULL
+    AND previous_profile.max_copies IS NOT NULL
+    AND previous_run.sales_after = current_run.sales_before
+    AND previous_run.import_id = (
+        SELECT max(earlier.import_id) FROM import_runs AS earlier
+        WHERE earlier.import_id < :import_id
+    );
