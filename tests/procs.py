@@ -306,12 +306,29 @@ def _wait_stopped(pid: int) -> None:
         pass  # ended
 
 
+def _started(pid: int) -> bool:
+    """Whether the child process ``pid`` of an import is past its start: it ignores SIGINT,
+    which ``processes.main`` does first thing, once it asked Linux to kill it with its
+    parent (before, Python is still loading). An ended process counts as started.
+    (Its parent must handle SIGINT, as :func:`start` makes sure: an ignored SIGINT would
+    be inherited.)"""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    if fields["State"].split()[0] in "ZX":
+        return True
+    return bool(int(fields["SigIgn"], 16) & 1 << (signal.SIGINT - 1))
+
+
 def stop_while_a_child_reads(
     proc: subprocess.Popen[str], db: Path, sales_file: str = "ventes.csv", timeout: float = 60
 ) -> list[int]:
     """Stop ``proc`` inside its import transaction (:func:`stop_inside_the_load`) at a
-    moment when at least one of its child processes has not read the whole sales file yet;
-    its children are stopped too (SIGSTOP), so that this stays true until the test acts.
+    moment when at least one of its child processes has not read the whole sales file yet,
+    and each is past its start (:func:`_started`); its children are stopped too (SIGSTOP),
+    so that this stays true until the test acts.
 
     Returns the children still reading, in the order found (``proc`` and every child of
     it stopped: SIGCONT resumes them), or [] if ``proc`` ended first.
@@ -326,7 +343,7 @@ def stop_while_a_child_reads(
         for child in found:
             _wait_stopped(child)
         reading = [c for c in found if _reads_unfinished(c, sales_file)]
-        if reading:
+        if reading and all(_started(c) for c in found):
             return reading
         for child in found:
             os.kill(child, signal.SIGCONT)

@@ -326,10 +326,12 @@ def test_the_children_die_with_the_main_process(
     ends with it, none keeps reading the file for nobody.
 
     Observed: the import is stopped while a child has not read the whole sales file, and
-    its children are stopped too: they cannot run into the closed pipe, so only the
-    signal Linux sends them when their parent dies (PR_SET_PDEATHSIG, processes.py) can
-    end them. After a delay: the children run on; the main process is stopped a moment
-    to record them (the list cannot change), then killed.
+    its children are stopped too, each past its start: they cannot run into the closed
+    pipe, so only the signal Linux sends them when their parent dies (PR_SET_PDEATHSIG,
+    processes.py) can end them. (A child frozen before it asked for that signal could
+    not end; left to run, it would find its parent gone and stop: after a delay, below.)
+    After a delay: the children run on; the main process is stopped a moment to record
+    them (the list cannot change), then killed.
     """
     db = tmp_path / "main.db"
     env, _ = _prepare(server, db, "first")
@@ -345,8 +347,12 @@ def test_the_children_die_with_the_main_process(
     recorded = _recorded(proc.pid)
     if point == "observed":
         assert recorded
-    ended_first = not _kill(proc)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)  # not communicate: the children hold its stderr too
     _all_gone(recorded)
+    proc.communicate(timeout=30)
+    ended_first = proc.returncode == 0
+    assert proc.returncode in (0, -signal.SIGKILL)
     _consistent(db)
     print(f"{point}: {len(recorded)} child(ren) recorded, ended first: {ended_first}")
     if stored_sales(db) != expected_sales(FULL):
