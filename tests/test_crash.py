@@ -260,6 +260,13 @@ def _all_gone(processes: list[Identity], timeout: float = 5.0) -> None:
     assert left == [], "left running"
 
 
+def _assert_stopped(proc: subprocess.Popen[str], reading: list[int]) -> None:
+    """:func:`stop_while_a_child_reads` found its point (else: how the import ended)."""
+    if not reading:
+        _out, err = proc.communicate(timeout=60)
+        pytest.fail(f"no child seen reading inside the transaction: exit {proc.returncode}\n{err}")
+
+
 def _recorded(pid: int) -> list[Identity]:
     """The children of ``pid`` (stopped: the list cannot change meanwhile)."""
     return [p for p in map(identity, children(pid)) if p is not None]
@@ -286,7 +293,7 @@ def test_kill_a_child_of_the_import(
     proc = start(ventes("import"), env)
     if point == "observed":
         reading = stop_while_a_child_reads(proc, db)
-        assert reading, "no child seen reading the sales file inside the transaction"
+        _assert_stopped(proc, reading)
         found = children(proc.pid)
         recorded = _recorded(proc.pid)
         for child in reading[:1] if which == "first" else found:
@@ -338,7 +345,7 @@ def test_the_children_die_with_the_main_process(
     before = dump(db)
     proc = start(ventes("import"), env)
     if point == "observed":
-        assert stop_while_a_child_reads(proc, db)
+        _assert_stopped(proc, stop_while_a_child_reads(proc, db))
     else:
         assert wait_for(lambda: lock_held(db) or proc.poll() is not None, timeout=60)
         time.sleep(float(point))
@@ -381,7 +388,7 @@ def test_an_interrupted_import_ends_its_children(
     before = dump(db)
     signum = signal.Signals[name]
     proc = start(ventes("import"), env, group=True)
-    assert stop_while_a_child_reads(proc, db)
+    _assert_stopped(proc, stop_while_a_child_reads(proc, db))
     found = children(proc.pid)
     recorded = _recorded(proc.pid)
     if signum == signal.SIGINT:
