@@ -63,7 +63,10 @@ def sigint_default() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
-def start(args: list[str], env: Mapping[str, str]) -> subprocess.Popen[str]:
+def start(args: list[str], env: Mapping[str, str], group: bool = False) -> subprocess.Popen[str]:
+    """Start ``args``; with ``group``, as the leader of a process group of its own, like a
+    job a shell with job control starts (Ctrl+C in the terminal sends SIGINT to the whole
+    foreground group: ``os.killpg(proc.pid, SIGINT)``)."""
     with sigint_default():
         return subprocess.Popen(
             args,
@@ -71,6 +74,7 @@ def start(args: list[str], env: Mapping[str, str]) -> subprocess.Popen[str]:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            process_group=0 if group else None,
         )
 
 
@@ -266,3 +270,110 @@ def wait_for(condition: object, timeout: float = 20.0, step: float = 0.005) -> b
             return True
         time.sleep(step)
     return bool(condition())
+
+
+Identity = tuple[int, str]
+"""A process: its pid and its start time (``/proc/PID/stat``), which tell it from a later
+process given the same pid."""
+
+
+def identity(pid: int) -> Identity | None:
+    """The identity of the running process ``pid``; None if there is none."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return pid, stat[stat.rindex(")") + 2 :].split()[19]  # field 22: starttime
+
+
+def running(process: Identity) -> bool:
+    """Whether ``process`` still runs: False once it ended (gone, or a zombie nobody waited
+    for yet: a zombie holds no file and does nothing), or if its pid is another's now."""
+    pid, started = process
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return fields[19] == started and fields[0] not in "ZX"
+
+
+def _wait_stopped(pid: int) -> None:
+    try:
+        while _state(pid) not in "TtZX":
+            time.sleep(0.0005)
+    except FileNotFoundError:
+        pass  # ended
+
+
+def _started(pid: int) -> bool:
+    """Whether the child process ``pid`` of an import is past its start: it ignores SIGINT,
+    which ``processes.main`` does first thing, once it asked Linux to kill it with its
+    parent (before, Python is still loading). An ended process counts as started.
+    (Its parent must handle SIGINT, as :func:`start` makes sure: an ignored SIGINT would
+    be inherited.)"""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return True
+    fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+    if fields["State"].split()[0] in "ZX":
+        return True
+    return bool(int(fields["SigIgn"], 16) & 1 << (signal.SIGINT - 1))
+
+
+def stop_while_a_child_reads(
+    proc: subprocess.Popen[str], db: Path, sales_file: str = "ventes.csv", timeout: float = 60
+) -> list[int]:
+    """Stop ``proc`` inside its import transaction (:func:`stop_inside_the_load`) at a
+    moment when at least one of its child processes has not read the whole sales file yet,
+    and each is past its start (:func:`_started`); its children are stopped too (SIGSTOP),
+    so that this stays true until the test acts.
+
+    Returns the children still reading, in the order found (``proc`` and every child of
+    it stopped: SIGCONT resumes them), or [] if ``proc`` ended first.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not stop_inside_the_load(proc, db, sales_file, deadline - time.monotonic()):
+            return []
+        found = children(proc.pid)  # stable: a stopped process neither starts nor waits
+        for child in found:
+            os.kill(child, signal.SIGSTOP)
+        for child in found:
+            _wait_stopped(child)
+        reading = [c for c in found if _reads_unfinished(c, sales_file)]
+        if reading and all(_started(c) for c in found):
+            return reading
+        for child in found:
+            os.kill(child, signal.SIGCONT)
+        os.kill(proc.pid, signal.SIGCONT)
+        time.sleep(0.002)
+    return []
+
+
+def kill_children(pid: int, first_only: bool = False) -> list[Identity]:
+    """SIGKILL the children of the running process ``pid`` (only the first found with
+    ``first_only``); returns those reached. Safe while ``pid`` runs and may wait for a child
+    meanwhile, its pid then free for another process: each is reached through a pidfd,
+    opened before checking that its parent is ``pid``."""
+    killed: list[Identity] = []
+    for child in children(pid):
+        try:
+            handle = os.pidfd_open(child)
+        except OSError:
+            continue  # ended meanwhile
+        try:
+            process = identity(child)
+            stat = Path(f"/proc/{child}/stat").read_text()
+            if process is None or int(stat[stat.rindex(")") + 2 :].split()[1]) != pid:
+                continue
+            signal.pidfd_send_signal(handle, signal.SIGKILL)
+            killed.append(process)
+        except OSError:
+            continue  # ended meanwhile
+        finally:
+            os.close(handle)
+        if first_only:
+            break
+    return killed

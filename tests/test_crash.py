@@ -10,6 +10,8 @@ import and for an append-only one, and at several times of a whole ``ventes run`
 
 from __future__ import annotations
 
+import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -21,15 +23,21 @@ import pytest
 
 from tests.httpserver import FileServer, slow
 from tests.procs import (
+    Identity,
     Sale,
+    children,
     environment,
     expected_sales,
     generate_sales,
+    identity,
     integrity,
+    kill_children,
     lock_held,
     run,
+    running,
     start,
     stop_inside_the_load,
+    stop_while_a_child_reads,
     stored_sales,
     ventes,
     wait_for,
@@ -234,3 +242,173 @@ def test_kill_during_the_analyses(server: FileServer, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     _consistent(db)
     print(f"analyses: killed inside the transaction: {killed_inside}")
+
+
+#: the exit message of an import whose child process was killed (processes.ChildError)
+CHILD_KILLED = re.compile(
+    r"ventes : erreur : Le processus chargé de .+ s'est arrêté avant la fin "
+    r"\(signal SIGKILL\) : import annulé, la base est inchangée\."
+)
+
+
+def _all_gone(processes: list[Identity], timeout: float = 5.0) -> None:
+    """Every one of ``processes`` ends within ``timeout`` (gone or a zombie)."""
+    wait_for(lambda: not any(running(p) for p in processes), timeout=timeout)
+    left = [p for p in processes if running(p)]
+    for pid, _ in left:  # ended here, not left to run (or stay stopped) after the test
+        os.kill(pid, signal.SIGKILL)
+    assert left == [], "left running"
+
+
+def _assert_stopped(proc: subprocess.Popen[str], reading: list[int]) -> None:
+    """:func:`stop_while_a_child_reads` found its point (else: how the import ended)."""
+    if not reading:
+        _out, err = proc.communicate(timeout=60)
+        pytest.fail(f"no child seen reading inside the transaction: exit {proc.returncode}\n{err}")
+
+
+def _recorded(pid: int) -> list[Identity]:
+    """The children of ``pid`` (stopped: the list cannot change meanwhile)."""
+    return [p for p in map(identity, children(pid)) if p is not None]
+
+
+@pytest.mark.parametrize("which", ["first", "every"])
+@pytest.mark.parametrize("point", ["observed", "0.05", "0.2"])
+def test_kill_a_child_of_the_import(
+    server: FileServer, tmp_path: Path, point: str, which: str
+) -> None:
+    """SIGKILL a child process of the import (the first found, or every one), at an
+    observed point of the load transaction or some time after it took the write lock.
+
+    Observed: the import and its children are stopped (:func:`stop_while_a_child_reads`)
+    while at least one child has not read the whole sales file: "first" is then the first
+    child found still reading, and the import surely fails (exit 70). After a delay, the
+    main process runs on; the children found then are killed, "first" the first found;
+    the import may have needed them no more (or already ended): it then succeeds.
+    Either way: all or nothing, no process of the import left behind.
+    """
+    db = tmp_path / "child.db"
+    env, _ = _prepare(server, db, "first")
+    before = dump(db)
+    proc = start(ventes("import"), env)
+    if point == "observed":
+        reading = stop_while_a_child_reads(proc, db)
+        _assert_stopped(proc, reading)
+        found = children(proc.pid)
+        recorded = _recorded(proc.pid)
+        for child in reading[:1] if which == "first" else found:
+            os.kill(child, signal.SIGKILL)
+        for child in found:
+            os.kill(child, signal.SIGCONT)
+        proc.send_signal(signal.SIGCONT)
+        killed = len(reading[:1] if which == "first" else found)
+    else:
+        assert wait_for(lambda: lock_held(db) or proc.poll() is not None, timeout=60)
+        time.sleep(float(point))
+        recorded = _recorded(proc.pid)
+        killed = len(kill_children(proc.pid, first_only=which == "first"))
+    _out, err = proc.communicate(timeout=60)
+    _all_gone(recorded)
+    _consistent(db)
+    print(f"{point}/{which}: {killed} child(ren) killed, exit {proc.returncode}: {err.strip()}")
+    if proc.returncode == 0:  # the import no longer needed the killed children
+        assert point != "observed", err
+        assert stored_sales(db) == expected_sales(FULL)
+    else:
+        assert proc.returncode == 70, err
+        assert CHILD_KILLED.search(err), err
+        assert dump(db) == before
+
+    result = run(ventes("import"), env)
+    assert result.returncode == 0, result.stderr
+    assert stored_sales(db) == expected_sales(FULL)
+    _consistent(db)
+
+
+@pytest.mark.parametrize("point", ["observed", "0.05", "0.2"])
+def test_the_children_die_with_the_main_process(
+    server: FileServer, tmp_path: Path, point: str
+) -> None:
+    """SIGKILL the main process of the import inside its load transaction: every child
+    ends with it, none keeps reading the file for nobody.
+
+    Observed: the import is stopped while a child has not read the whole sales file, and
+    its children are stopped too, each past its start: they cannot run into the closed
+    pipe, so only the signal Linux sends them when their parent dies (PR_SET_PDEATHSIG,
+    processes.py) can end them. (A child frozen before it asked for that signal could
+    not end; left to run, it would find its parent gone and stop: after a delay, below.)
+    After a delay: the children run on; the main process is stopped a moment to record
+    them (the list cannot change), then killed.
+    """
+    db = tmp_path / "main.db"
+    env, _ = _prepare(server, db, "first")
+    before = dump(db)
+    proc = start(ventes("import"), env)
+    if point == "observed":
+        _assert_stopped(proc, stop_while_a_child_reads(proc, db))
+    else:
+        assert wait_for(lambda: lock_held(db) or proc.poll() is not None, timeout=60)
+        time.sleep(float(point))
+        proc.send_signal(signal.SIGSTOP)
+        assert wait_for(lambda: proc.poll() is not None or _stopped(proc.pid), timeout=10)
+    recorded = _recorded(proc.pid)
+    if point == "observed":
+        assert recorded
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)  # not communicate: the children hold its stderr too
+    _all_gone(recorded)
+    proc.communicate(timeout=30)
+    ended_first = proc.returncode == 0
+    assert proc.returncode in (0, -signal.SIGKILL)
+    _consistent(db)
+    print(f"{point}: {len(recorded)} child(ren) recorded, ended first: {ended_first}")
+    if stored_sales(db) != expected_sales(FULL):
+        assert dump(db) == before  # killed inside the transaction: nothing of it remains
+    else:
+        assert point != "observed"
+
+    result = run(ventes("import"), env)
+    assert result.returncode == 0, result.stderr
+    assert stored_sales(db) == expected_sales(FULL)
+    _consistent(db)
+
+
+@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM"])
+def test_an_interrupted_import_ends_its_children(
+    server: FileServer, tmp_path: Path, name: str
+) -> None:
+    """Ctrl+C (SIGINT to the process group, as a terminal sends it) or SIGTERM (``kill``,
+    ``docker stop``) during the load, while a child still reads: rollback, exit 130, and
+    no child left. The import runs as the leader of its own process group, like a job of
+    an interactive shell; its children run in sessions of their own (processes.py), so
+    the SIGINT reaches the main process only, which rolls back and ends them.
+    """
+    db = tmp_path / "interrupted.db"
+    env, _ = _prepare(server, db, "first")
+    before = dump(db)
+    signum = signal.Signals[name]
+    proc = start(ventes("import"), env, group=True)
+    _assert_stopped(proc, stop_while_a_child_reads(proc, db))
+    found = children(proc.pid)
+    recorded = _recorded(proc.pid)
+    if signum == signal.SIGINT:
+        os.killpg(proc.pid, signum)
+    else:
+        proc.send_signal(signum)
+    for child in found:
+        os.kill(child, signal.SIGCONT)
+    proc.send_signal(signal.SIGCONT)
+    _out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrompu : la transaction en cours est annulée" in err
+    _all_gone(recorded)
+    assert dump(db) == before
+    _consistent(db)
+
+
+def _stopped(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat[stat.rindex(")") + 2] in "TtZX"

@@ -171,7 +171,9 @@ def main() -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl+C
     # written by the main process into a pipe only the two processes hold: trusted data
     function, job = pickle.load(sys.stdin.buffer)  # noqa: S301
-    send = writer(sys.stdout.buffer)
+    # buffered even under PYTHONUNBUFFERED (then sys.stdout.buffer is a raw FileIO, whose
+    # write may be partial when a signal interrupts it): BufferedWriter writes it all
+    send = writer(open(sys.stdout.fileno(), "wb", closefd=False))  # noqa: SIM115
     try:
         try:
             function(job, send)
