@@ -246,7 +246,7 @@ def test_kill_during_the_analyses(server: FileServer, tmp_path: Path) -> None:
 
 #: the exit message of an import whose child process was killed (processes.ChildError)
 CHILD_KILLED = re.compile(
-    r"ventes : erreur : Le processus chargé de .+ s'est arrêté avant la fin "
+    r"ventes : erreur : Le processus chargé d.+ s'est arrêté avant la fin "
     r"\(signal SIGKILL\) : import annulé, la base est inchangée\."
 )
 

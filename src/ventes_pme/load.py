@@ -762,7 +762,7 @@ def _read_sales(
     if total - (job.start or 0) < processes.IN_PROCESS_BELOW:
         sales_reader.read(job, write)
     else:
-        with Child("la lecture du fichier des ventes", sales_reader.read, job) as child:
+        with Child("de la lecture du fichier des ventes", sales_reader.read, job) as child:
             while write.end is None and not write.restage:
                 write(child.receive())
     return write.end

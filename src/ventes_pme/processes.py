@@ -89,7 +89,7 @@ class Child:
     that it is ended (SIGKILL) and waited for whatever happens."""
 
     def __init__(self, what: str, function: Callable[[Any, Send], None], job: object) -> None:
-        #: what the child does, in French, for the messages ("la lecture du fichier …")
+        #: what the child does, in French, after "le processus chargé" ("de la lecture…")
         self.what = what
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "ventes_pme.processes"],
@@ -99,7 +99,7 @@ class Child:
         )
         assert self.proc.stdin is not None
         try:
-            pickle.dump((function, job), self.proc.stdin)
+            pickle.dump((function, job, os.getpid()), self.proc.stdin)
             self.proc.stdin.close()
         except BrokenPipeError:
             pass  # the child died at once: said by receive, when its pipe is found closed
@@ -113,7 +113,7 @@ class Child:
             code = self.proc.wait()
             how = f"signal {signal.Signals(-code).name}" if code < 0 else f"code {code}"
             raise ChildError(
-                f"Le processus chargé de {self.what} s'est arrêté avant la fin ({how}) : "
+                f"Le processus chargé {self.what} s'est arrêté avant la fin ({how}) : "
                 "import annulé, la base est inchangée."
             )
         if message[0] == "error":
@@ -121,7 +121,8 @@ class Child:
         if message[0] == "crash":
             detail = f"\n{message[2]}" if french.debug() else ""
             raise ChildError(
-                f"Erreur inattendue dans {self.what} ({message[1]}) : import annulé, la base "
+                f"Erreur inattendue dans le processus chargé {self.what} ({message[1]}) : "
+                "import annulé, la base "
                 f"est inchangée. Relancez avec VENTES_DEBUG=1 pour le détail.{detail}"
             )
         return message
@@ -148,8 +149,10 @@ class Child:
         self.close()
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to SIGKILL this process when its parent dies (nothing elsewhere)."""
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (nothing elsewhere); go now
+    if ``parent`` died before the request (this process then has another parent: init, or
+    a subreaper such as ``tini -s``)."""
     if not sys.platform.startswith("linux"):
         return
     try:
@@ -160,17 +163,17 @@ def _die_with_parent() -> None:
         libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
     except (OSError, AttributeError):
         return
-    if os.getppid() == 1:  # the parent died before the request: go now
+    if os.getppid() != parent:
         os._exit(1)
 
 
 def main() -> int:
-    """``python -m ventes_pme.processes``: a pickled ``(function, job)`` on standard input,
-    the messages on standard output."""
-    _die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl+C
+    """``python -m ventes_pme.processes``: a pickled ``(function, job, parent pid)`` on
+    standard input, the messages on standard output."""
     # written by the main process into a pipe only the two processes hold: trusted data
-    function, job = pickle.load(sys.stdin.buffer)  # noqa: S301
+    function, job, parent = pickle.load(sys.stdin.buffer)  # noqa: S301
+    _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process handles Ctrl+C
     # buffered even under PYTHONUNBUFFERED (then sys.stdout.buffer is a raw FileIO, whose
     # write may be partial when a signal interrupts it): BufferedWriter writes it all
     send = writer(open(sys.stdout.fileno(), "wb", closefd=False))  # noqa: SIM115

@@ -689,7 +689,7 @@ class ImportProfile:
         skipped = resume.start if resume is not None else 0  # bytes counted before
         to_read = sum(p.stat().st_size for p in self.paths.values()) - skipped
         if to_read >= processes.IN_PROCESS_BELOW:
-            self.child = Child("profil des données", _scan_in_child, self.job)
+            self.child = Child("du profil des données", _scan_in_child, self.job)
 
     def finish(
         self, conn: sqlite3.Connection, import_id: int, added: Identical | None = None
