@@ -28,6 +28,7 @@ import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, localcontext
@@ -287,16 +288,18 @@ class Resume:
     state: str
 
 
-def _records(path: Path, layout: CsvLayout, start: int) -> Iterator[list[str]]:
-    """The records of the file from byte ``start``, as the import reads them (csv module)."""
+@contextmanager
+def _records(path: Path, layout: CsvLayout, start: int) -> Iterator[Iterator[list[str]]]:
+    """The records of the file from byte ``start``, as the import reads them (csv module):
+    the reader itself, so that batches are taken from it at C speed (no generator frame
+    per line); a CSV error inside the block becomes a FileFormatError."""
     with path.open("rb") as raw:
         raw.seek(start)
         # the import's decoding rule (validate.decode): UTF-8, each sequence that is not
         # UTF-8 read as Windows-1252, line by line
         text = io.TextIOWrapper(raw, encoding="utf-8", errors=validate.DECODE_ERRORS, newline="")
-        reader = csv.reader(text, delimiter=layout.delimiter, strict=False)
         try:
-            yield from reader
+            yield csv.reader(text, delimiter=layout.delimiter, strict=False)
         except csv.Error as exc:
             raise FileFormatError(f"Le fichier « {layout.source} » est mal formé : {exc}.") from exc
 
@@ -330,23 +333,23 @@ def _scan(source: str, path: Path, layout: CsvLayout, resume: Resume | None = No
     whole = found.whole_lines
     lines, bad_width, blank = found.lines, found.bad_width_lines, found.blank_lines
     blank_row = [""] * width
-    records = _records(path, layout, start)
-    while batch := list(itertools.islice(records, BATCH)):
-        # blank lines, as the import skips them: no field, or only empty ones
-        skipped = batch.count([]) + batch.count(blank_row)
-        if skipped:
-            blank += skipped
-            batch = [fields for fields in batch if fields and fields != blank_row]
-        lines += len(batch)
-        bad_width += len(batch) - list(map(len, batch)).count(width)
-        # one tuple per column (a missing field counts as empty, an extra one is ignored)
-        by_column = list(itertools.zip_longest(*batch, fillvalue=""))
-        for i, column in enumerate(columns):
-            column.add(by_column[i] if i < len(by_column) else ("",) * len(batch))
-        if whole is not None:
-            whole.update(layout.delimiter.join(v.strip() for v in fields) for fields in batch)
-            if len(whole) > MAX_LINES:
-                whole = found.whole_lines = None
+    with _records(path, layout, start) as records:
+        while batch := list(itertools.islice(records, BATCH)):
+            # blank lines, as the import skips them: no field, or only empty ones
+            skipped = batch.count([]) + batch.count(blank_row)
+            if skipped:
+                blank += skipped
+                batch = [fields for fields in batch if fields and fields != blank_row]
+            lines += len(batch)
+            bad_width += len(batch) - list(map(len, batch)).count(width)
+            # one tuple per column (a missing field counts as empty, an extra one is ignored)
+            by_column = list(itertools.zip_longest(*batch, fillvalue=""))
+            for i, column in enumerate(columns):
+                column.add(by_column[i] if i < len(by_column) else ("",) * len(batch))
+            if whole is not None:
+                whole.update(layout.delimiter.join(v.strip() for v in fields) for fields in batch)
+                if len(whole) > MAX_LINES:
+                    whole = found.whole_lines = None
     found.lines, found.bad_width_lines, found.blank_lines = lines, bad_width, blank
     return found
 
