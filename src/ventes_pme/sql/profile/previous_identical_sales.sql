@@ -1,8 +1,10 @@
--- The identical sales counted by the previous import's profile, when they still
--- describe every sale stored before import :import_id: the previous import is the one
--- just before it, and no sale was stored between the two (its sales_after is this
--- import's sales_before). The import then adds the counts of the sales it inserted
--- (profile.complete), instead of scanning millions of sales (identical_sales.sql).
+-- The identical sales among the sales stored before import :import_id, without
+-- scanning them: none when the table was empty (a first import), else the counts of
+-- the previous import's profile when they still describe every sale stored before:
+-- the previous import is the one just before, and no sale was stored between the two
+-- (its sales_after is this import's sales_before). The import then adds the counts
+-- of the sales it inserted (profile.complete), instead of scanning millions of sales
+-- (identical_sales.sql). Either row, when both come, gives the same counts.
 SELECT
     previous_profile.identical_lines,
     previous_profile.identical_groups,
@@ -21,4 +23,13 @@ WHERE
     AND previous_run.import_id = (
         SELECT max(earlier.import_id) FROM import_runs AS earlier
         WHERE earlier.import_id < :import_id
-    );
+    )
+UNION ALL
+SELECT
+    0 AS identical_lines,
+    0 AS identical_groups,
+    0 AS max_copies
+FROM import_runs AS current_run
+WHERE
+    current_run.import_id = :import_id
+    AND current_run.sales_before = 0;
