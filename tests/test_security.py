@@ -53,10 +53,8 @@ DYNAMIC_SQL = {
 SQL_VARIABLES = {
     ("db.py", "migrate", "statement"): "a statement of a shipped migration file",
     ("analyse.py", "run_analyses", "statement"): "a statement of a shipped analysis file",
-    ("load.py", "_insert", "_INSERT_ROWS"): "sql/load/insert_sale.sql with its VALUES row "
-    "repeated ROWS_PER_INSERT times (a constant): only ? placeholders are added",
-    ("load.py", "__call__", "_INSERT_ROWS"): "the same statement, for the batches a "
-    "child process sends (_Writer)",
+    ("load.py", "_insert_parameters", "_INSERT_ROWS"): "sql/load/insert_sale.sql with its "
+    "VALUES row repeated ROWS_PER_INSERT times (a constant): only ? placeholders are added",
     ("catalog.py", "ensure_objects", "statement"): "DDL from the declarations (identifiers "
     "checked by catalog._spec)",
 }

@@ -20,7 +20,7 @@ from ventes_pme import aggregates, fmt, processes, sales_reader, validate
 from ventes_pme.collect import Fetched, copy_hashing, file_chunks
 from ventes_pme.db import now, transaction
 from ventes_pme.errors import DatabaseError, FileFormatError
-from ventes_pme.processes import Child, Message
+from ventes_pme.processes import Message
 from ventes_pme.regions import UNKNOWN_REGION, city_key, load_reference
 from ventes_pme.sales_reader import APPEND, FRESH, REREAD, ROWS_PER_INSERT, Job
 from ventes_pme.sqlfiles import sql
@@ -642,16 +642,20 @@ class _End:
 
 def _insert(conn: sqlite3.Connection, sales: list[tuple[object, ...]]) -> int:
     """Insert ``sales`` (ON CONFLICT DO NOTHING); returns how many were new."""
-    whole = len(sales) - len(sales) % ROWS_PER_INSERT
+    flat = [value for sale in sales for value in sale]
+    return _insert_parameters(conn, *sales_reader.insert_parameters(flat))
+
+
+def _insert_parameters(
+    conn: sqlite3.Connection, chunks: list[list[object]], rest: list[tuple[object, ...]]
+) -> int:
+    """Insert sales given as ``sales_reader.insert_parameters`` returns them (ON CONFLICT
+    DO NOTHING): whole multi-row INSERTs, then one-row ones; returns how many were new."""
     inserted = 0
-    if whole:
-        chunks = [
-            [value for sale in sales[i : i + ROWS_PER_INSERT] for value in sale]
-            for i in range(0, whole, ROWS_PER_INSERT)
-        ]
+    if chunks:
         inserted += conn.executemany(_INSERT_ROWS, chunks).rowcount
-    if whole < len(sales):
-        inserted += conn.executemany(sql("load/insert_sale"), sales[whole:]).rowcount
+    if rest:
+        inserted += conn.executemany(sql("load/insert_sale"), rest).rowcount
     return inserted
 
 
@@ -720,7 +724,7 @@ class _Writer:
             for line, raw, code, reason in rejected:
                 self.rejects(line, raw, code, reason)
             if chunks:
-                self.report.inserted += self.conn.executemany(_INSERT_ROWS, chunks).rowcount
+                self.report.inserted += _insert_parameters(self.conn, chunks, [])
                 for chunk in chunks:
                     self._count(chunk[4 :: sales_reader.WIDTH])
             if sales:
@@ -754,17 +758,16 @@ def _read_sales(
     """Read the sales file and insert its valid sales, in file order, as they come; None
     when the reading asks for the staged way (see ``sales_reader.py``).
 
-    A large file is read in a child process while this one writes (``processes.py``): a
+    A large file is read in a child process while this one writes (``processes.start``): a
     child that stops before the end raises :class:`~ventes_pme.processes.ChildError`, and
     the caller's transaction is then rolled back.
     """
     write = _Writer(conn, rejects, report, progress, total)
-    if total - (job.start or 0) < processes.IN_PROCESS_BELOW:
-        sales_reader.read(job, write)
-    else:
-        with Child("de la lecture du fichier des ventes", sales_reader.read, job) as child:
-            while write.end is None and not write.restage:
-                write(child.receive())
+    what = "de la lecture du fichier des ventes"
+    size = total - (job.start or 0)
+    with processes.start(what, sales_reader.read, job, size=size) as reading:
+        while write.end is None and not write.restage:
+            write(reading.receive())
     return write.end
 
 

@@ -22,6 +22,7 @@ traceback)`` for a bug, and ``("exit",)`` when the function returned.
 
 from __future__ import annotations
 
+import collections
 import marshal
 import os
 import pickle
@@ -84,6 +85,13 @@ def object_message(value: object) -> Message:
     return ("object", pickle.dumps(value))
 
 
+def _object_of(message: Message) -> Any:
+    """The object an :func:`object_message` carries."""
+    assert message[0] == "object", message[0]
+    # written by our own process, or its child through a pipe only the two hold: trusted
+    return pickle.loads(message[1])  # noqa: S301
+
+
 class Child:
     """A child process running ``function(job, send)``; use it as a context manager, so
     that it is ended (SIGKILL) and waited for whatever happens."""
@@ -129,10 +137,7 @@ class Child:
 
     def receive_object(self) -> Any:
         """The next message, sent by :func:`object_message`: the object it carries."""
-        message = self.receive()
-        assert message[0] == "object", message[0]
-        # written by our own child into a pipe only the two processes hold: trusted data
-        return pickle.loads(message[1])  # noqa: S301
+        return _object_of(self.receive())
 
     def close(self) -> None:
         """End the child if it still runs, and wait for it."""
@@ -147,6 +152,51 @@ class Child:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class InProcess:
+    """The interface of :class:`Child` for work too small to be worth a process
+    (:func:`start`): the function runs in this process at the first :meth:`receive`, and
+    copies of its messages (those of a small file: a few at most) are kept until received."""
+
+    def __init__(self, function: Callable[[Any, Send], None], job: object) -> None:
+        self.function, self.job = function, job
+        self.messages: collections.deque[Message] | None = None
+
+    def receive(self) -> Message:
+        if self.messages is None:
+            self.messages = collections.deque()
+            # each message copied as a child's would be (marshal): the sender may reuse
+            # what it sent, and the receiver gets the same types either way
+            self.function(self.job, self._keep)  # its errors are raised here
+            self.messages.append(("exit",))
+        return self.messages.popleft()
+
+    def _keep(self, message: Message) -> None:
+        assert self.messages is not None
+        self.messages.append(marshal.loads(marshal.dumps(message)))  # noqa: S302
+
+    def receive_object(self) -> Any:
+        return _object_of(self.receive())
+
+    def close(self) -> None:
+        self.messages = None
+
+    def __enter__(self) -> InProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def start(
+    what: str, function: Callable[[Any, Send], None], job: object, *, size: int
+) -> Child | InProcess:
+    """``function(job, send)`` in a child process (:class:`Child`), or in this one when
+    ``size``, the bytes it has to read, is below :data:`IN_PROCESS_BELOW`."""
+    if size < IN_PROCESS_BELOW:
+        return InProcess(function, job)
+    return Child(what, function, job)
 
 
 def _die_with_parent(parent: int) -> None:

@@ -37,7 +37,7 @@ from typing import Any
 
 from ventes_pme import fmt, processes, validate
 from ventes_pme.errors import FileFormatError
-from ventes_pme.processes import Child, Send, object_message
+from ventes_pme.processes import Send, object_message
 from ventes_pme.sqlfiles import sql
 from ventes_pme.validate import CsvLayout, RowError
 
@@ -659,9 +659,10 @@ _COLUMN_COLUMNS = [
 ]
 
 
-def _scan_in_child(job: tuple[Any, ...], send: Send) -> None:
-    """The streaming pass of :class:`ImportProfile`, in a child process: the files'
-    profile and the sales file's counts, pickled (they hold dataclasses)."""
+def _scan_job(job: tuple[Any, ...], send: Send) -> None:
+    """The streaming pass of :class:`ImportProfile`, in a child process (or in this one, for
+    small files: ``processes.start``): the files' profile and the sales file's counts,
+    pickled (they hold dataclasses)."""
     paths, layouts, resume = job
     found, files = _scans(paths, layouts, resume)
     sales = found["ventes"]
@@ -672,7 +673,7 @@ class ImportProfile:
     """The profile of an import's files, computed while the import runs and stored in its
     transaction (``load.load(describe=…)``).
 
-    The streaming pass runs in a child process (``processes.py``), started as soon as the
+    The streaming pass runs in a child process (``processes.start``), started as soon as the
     import knows how it reads the sales file: when it reads only the lines appended since
     the previous import, so does the profile, adding them to the counts that import saved
     (``profile_scan_state``, ``sql/profile/saved_scan.sql``).
@@ -680,29 +681,23 @@ class ImportProfile:
 
     def __init__(self, paths: Mapping[str, Path], layouts: Mapping[str, CsvLayout]) -> None:
         self.paths, self.layouts = dict(paths), dict(layouts)
-        self.job: tuple[Any, ...] = (self.paths, self.layouts, None)
-        self.child: Child | None = None
+        self.scan: processes.Child | processes.InProcess | None = None
 
     def start(self, conn: sqlite3.Connection, sales_from: int | None) -> None:
         resume = None
         if sales_from is not None:
             row = conn.execute(sql("profile/saved_scan"), {"bytes": sales_from}).fetchone()
             resume = None if row is None else Resume(start=row[0], state=row[1])
-        self.job = (self.paths, self.layouts, resume)
         skipped = resume.start if resume is not None else 0  # bytes counted before
         to_read = sum(p.stat().st_size for p in self.paths.values()) - skipped
-        if to_read >= processes.IN_PROCESS_BELOW:
-            self.child = Child("du profil des données", _scan_in_child, self.job)
+        job = (self.paths, self.layouts, resume)
+        self.scan = processes.start("du profil des données", _scan_job, job, size=to_read)
 
     def finish(
         self, conn: sqlite3.Connection, import_id: int, added: Identical | None = None
     ) -> Profile:
-        if self.child is not None:
-            files, size, state = self.child.receive_object()
-        else:  # a small file: read here
-            paths, layouts, resume = self.job
-            found, files = _scans(paths, layouts, resume)
-            size, state = found["ventes"].bytes, found["ventes"].state()
+        assert self.scan is not None, "start() first"
+        files, size, state = self.scan.receive_object()
         conn.execute(
             "INSERT INTO profile_scan_state (source, import_id, bytes, state) "
             "VALUES ('ventes', ?, ?, ?) ON CONFLICT (source) DO UPDATE SET "
@@ -712,8 +707,8 @@ class ImportProfile:
         return store(conn, import_id, files, added)
 
     def close(self) -> None:
-        if self.child is not None:
-            self.child.close()
+        if self.scan is not None:
+            self.scan.close()
 
 
 def store(

@@ -103,12 +103,11 @@ def read(job: Job, send: Send) -> None:
 
     def flush() -> None:
         nonlocal relative
-        whole = (len(flat) // WIDTH) // ROWS_PER_INSERT * ROWS_PER_INSERT * WIDTH
-        step = ROWS_PER_INSERT * WIDTH
+        chunks: list[list[object]] = []
         if relative:  # no chunks: the main process handles each sale in turn
-            whole = 0
-        chunks = [flat[i : i + step] for i in range(0, whole, step)]
-        rest = [tuple(flat[i : i + WIDTH]) for i in range(whole, len(flat), WIDTH)]
+            rest = one_per_sale(flat)
+        else:
+            chunks, rest = insert_parameters(flat)
         send(("rows", rows.position, chunks, rest, rejected))
         flat.clear()
         rejected.clear()
@@ -182,3 +181,16 @@ def read(job: Job, send: Send) -> None:
     if flat or rejected:
         flush()
     send(("end", rows.position, rows.end_line, rows.pending, read_count, by_day, by_product))
+
+
+def insert_parameters(flat: list[object]) -> tuple[list[list[object]], list[tuple[object, ...]]]:
+    """Sales given flat (WIDTH values each) as the parameters of whole ROWS_PER_INSERT-row
+    INSERTs, then the sales left over, one tuple each."""
+    step = ROWS_PER_INSERT * WIDTH
+    whole = len(flat) - len(flat) % step
+    return [flat[i : i + step] for i in range(0, whole, step)], one_per_sale(flat[whole:])
+
+
+def one_per_sale(flat: list[object]) -> list[tuple[object, ...]]:
+    """Sales given flat (WIDTH values each), one tuple each."""
+    return [tuple(flat[i : i + WIDTH]) for i in range(0, len(flat), WIDTH)]
