@@ -14,11 +14,14 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.httpserver import FileServer
 from tests.support import aggregates, aggregates_from_sales, dump, make_settings, query
 from tests.test_scale import expected, publish, stored
-from ventes_pme import api, db
+from ventes_pme import aggregates as sums
+from ventes_pme import api, db, validate
 from ventes_pme.generate import generate
 from ventes_pme.progress import ProgressLine
 
@@ -251,3 +254,25 @@ def test_a_sale_inserted_outside_an_import_is_caught_by_the_next_analysis(
         conn.close()
     api.import_data(settings)
     assert_exact(db_path)
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(1, validate.MAX_QUANTITY), st.integers(0, validate.MAX_PRICE_CENTS)),
+        max_size=50,
+    ),
+    st.integers(0, 10**12),
+)
+def test_packed_sums_are_the_exact_sums(sales: list[tuple[int, int]], before: int) -> None:
+    """The reading adds one packed integer per sale: unpacked, the count, the quantity and
+    the revenue are exactly those of the sales, whatever sums the row already held (up to
+    a trillion sales of the largest quantity: the fields never spill into each other)."""
+    packed = before * (validate.MAX_QUANTITY * sums.pack(validate.MAX_PRICE_CENTS) + 1)
+    for quantity, price in sales:
+        packed += quantity * sums.pack(price) + 1
+    big = before * validate.MAX_QUANTITY
+    assert sums.unpack(packed) == [
+        before + len(sales),
+        big + sum(q for q, _ in sales),
+        big * validate.MAX_PRICE_CENTS + sum(q * p for q, p in sales),
+    ]

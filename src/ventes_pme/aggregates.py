@@ -19,12 +19,31 @@ import takes its aggregate updates back with its sales.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
 
 from ventes_pme.sqlfiles import sql
 
 #: (sales count, quantity, revenue in cents)
 Sums = list[int]
+
+
+#: The three sums of an aggregate row packed into one Python integer, so that reading
+#: millions of sales adds one number per row and sale instead of three (sales_reader.py):
+#: bits 0-63 the count of sales, 64-127 their quantity, 128 and up their revenue in cents.
+#: Python integers have no upper bound, and the two lower fields cannot overflow: a count
+#: or a sum of quantities (at most validate.MAX_QUANTITY each) would need 10^15 sales.
+SHIFT = 64
+_MASK = (1 << SHIFT) - 1
+
+
+def pack(price: int) -> int:
+    """What one unit sold at ``price`` cents adds to the sums (price >= 0): a sale of
+    ``quantity`` units adds ``quantity * pack(price) + 1``."""
+    return (1 << SHIFT) | (price << 2 * SHIFT)
+
+
+def unpack(packed: int) -> Sums:
+    """[count, quantity, revenue] of sums added as :func:`pack` says."""
+    return [packed & _MASK, (packed >> SHIFT) & _MASK, packed >> 2 * SHIFT]
 
 
 class NewSales:
@@ -34,26 +53,24 @@ class NewSales:
         self.by_day_store: dict[tuple[str, int], Sums] = {}
         self.by_product_store: dict[tuple[str, int], Sums] = {}
 
-    def add(self, rows: Iterable[tuple[str, str, int, int, int, int, int]]) -> None:
-        """Add inserted sales given as (date, product, store, quantity, occurrence, unit
-        price, import)."""
-        by_day, by_product = self.by_day_store, self.by_product_store
-        for day, product, store, quantity, _occurrence, price, _import_id in rows:
-            revenue = quantity * price
-            sums = by_day.get((day, store))
-            if sums is None:
-                by_day[(day, store)] = [1, quantity, revenue]
-            else:
-                sums[0] += 1
-                sums[1] += quantity
-                sums[2] += revenue
-            sums = by_product.get((product, store))
-            if sums is None:
-                by_product[(product, store)] = [1, quantity, revenue]
-            else:
-                sums[0] += 1
-                sums[1] += quantity
-                sums[2] += revenue
+    @classmethod
+    def unpack(
+        cls, by_day: dict[str, dict[int, int]], by_product: dict[str, dict[int, int]]
+    ) -> NewSales:
+        """The sums packed by :func:`pack` (one integer per aggregate row), by date then
+        store, and by product then store."""
+        sums = cls()
+        sums.by_day_store = {
+            (day, store): unpack(packed)
+            for day, stores in by_day.items()
+            for store, packed in stores.items()
+        }
+        sums.by_product_store = {
+            (product, store): unpack(packed)
+            for product, stores in by_product.items()
+            for store, packed in stores.items()
+        }
+        return sums
 
     def write(self, conn: sqlite3.Connection) -> None:
         """Add the sums to the persistent aggregates (inside the import's transaction)."""

@@ -741,8 +741,7 @@ class _Writer:
         else:
             assert kind == "end", message
             _, _, end_line, pending, valid, by_day, by_product = message
-            sums = aggregates.NewSales()
-            sums.by_day_store, sums.by_product_store = by_day, by_product
+            sums = aggregates.NewSales.unpack(by_day, by_product)
             more, two, largest = self.identical
             self.end = _End(valid, end_line, pending, sums, identical=(more, two, largest))
 

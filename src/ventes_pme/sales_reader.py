@@ -20,7 +20,8 @@ The messages :func:`read` sends:
 - ``("drop", dates)``: the child forgot the counts of these dates.
 - ``("restage",)``: a full re-read met again a date whose counts it had forgotten: the
   main process reads the file its other way (see ``load.py``); the child stops.
-- ``("end", position, end_line, pending, valid, by_day_store, by_product_store)``.
+- ``("end", position, end_line, pending, valid, by_day, by_product)``: the sums of the
+  aggregates, packed (``aggregates.pack``), by date then store and by product then store.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ventes_pme import validate
+from ventes_pme import aggregates, validate
 from ventes_pme.processes import Send
 from ventes_pme.validate import CsvLayout
 
@@ -90,8 +91,12 @@ def read(job: Job, send: Send) -> None:
     counts: dict[str, dict[tuple[str, int, int], int]] = {}
     exact: set[str] = set()  # dates whose counts hold every identical line before
     met: set[str] = set()
-    by_day: dict[tuple[str, int], list[int]] = {}
-    by_product: dict[tuple[str, int], list[int]] = {}
+    # the aggregates' sums, one packed integer per row (aggregates.pack): by date then
+    # store, by product then store (integer keys: no tuple built per sale)
+    by_day: dict[str, dict[int, int]] = {}
+    by_product: dict[str, dict[int, int]] = {product: {} for product in prices}
+    packs = {product: aggregates.pack(price) for product, price in prices.items()}
+    today: dict[int, int] = {}
     held = 0
     read_count = 0
     #: the sales read since the last message, WIDTH values each (flat: no tuple per sale)
@@ -128,6 +133,7 @@ def read(job: Job, send: Send) -> None:
                 found = {}
             counts[day] = found
             groups, last_day = found, day
+            today = by_day.setdefault(day, {})
             sign = 1 if day in exact else -1
         key = (product, store, quantity)
         n = groups.get(key)
@@ -161,25 +167,16 @@ def read(job: Job, send: Send) -> None:
             relative = True
         flat += (day, product, store, quantity, sign * n, price, import_id)
         if sums:
-            revenue = quantity * price
-            total = by_day.get((day, store))
-            if total is None:
-                by_day[(day, store)] = [1, quantity, revenue]
-            else:
-                total[0] += 1
-                total[1] += quantity
-                total[2] += revenue
-            total = by_product.get((product, store))
-            if total is None:
-                by_product[(product, store)] = [1, quantity, revenue]
-            else:
-                total[0] += 1
-                total[1] += quantity
-                total[2] += revenue
+            packed = quantity * packs[product] + 1
+            today[store] = today.get(store, 0) + packed
+            per_store = by_product[product]
+            per_store[store] = per_store.get(store, 0) + packed
         if len(flat) >= MESSAGE_VALUES:
             flush()
     if flat or rejected:
         flush()
+    by_day = {day: stores for day, stores in by_day.items() if stores}
+    by_product = {product: stores for product, stores in by_product.items() if stores}
     send(("end", rows.position, rows.end_line, rows.pending, read_count, by_day, by_product))
 
 
