@@ -32,7 +32,8 @@ from hypothesis import strategies as st
 from tests import model as reference
 from tests.httpserver import FileServer
 from tests.support import GENERATED, make_settings
-from ventes_pme import api, load, processes
+from ventes_pme import api, load, processes, validate
+from ventes_pme import profile as data_profile
 from ventes_pme.errors import VentesError
 
 # --- what a file holds, and how it is written --------------------------------------------
@@ -412,6 +413,32 @@ def check_against_model(db: Path, expected: reference.Model) -> None:
     assert unresolved == expected.current_rejects
 
 
+def check_profile(db: Path, step: Step, tmp: Path) -> None:
+    """The data profile stored with the import describes the files it downloaded exactly
+    as a separate pass over them does (``profile.scan``), whether the import's reading of
+    the sales file counted for it (continuing the previous import's counts when it read
+    only the appended lines) or the profile read the file itself."""
+    folder = tmp / "downloaded"
+    folder.mkdir(exist_ok=True)
+    paths = {source: folder / f"{source}.csv" for source in data_profile.SOURCES}
+    for source, path in paths.items():
+        path.write_bytes(step.files[source][: step.cut if source == "ventes" else None])
+    layouts = {source: validate.sniff(source, path) for source, path in paths.items()}
+    scanned = data_profile.scan(paths, layouts)
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    try:
+        stored = data_profile.read(conn)
+    finally:
+        conn.close()
+    assert stored is not None
+    # what SQL on the stored data adds (profile.complete)
+    sales = replace(stored.files["ventes"], identical_lines=None, identical_groups=None)
+    assert replace(sales, max_copies=None) == scanned["ventes"]
+    for source in ("produits", "magasins"):
+        assert replace(stored.files[source], without_sales=None) == scanned[source], source
+
+
 def check_analyses(db: Path, http: FileServer, expected: reference.Model) -> None:
     analysis = api.analyse(make_settings(http, db))
     assert analysis.total_revenue_cents == expected.total_revenue()
@@ -480,6 +507,7 @@ def _check_sequence(http: FileServer, steps: list[Step]) -> None:
             assert refused is None, f"accepted, the model refuses ({refused})"
             check_against_model(db, expected)
             check_analyses(db, http, expected)
+            check_profile(db, step, Path(tmp))
             if report.files["ventes"].incremental and before is not None:
                 run_step(http, twin, step, full_read=True)
                 assert full_state(twin) == full_state(db)

@@ -33,16 +33,24 @@ Progress = Callable[[str, int, int], None]
 class Describer(Protocol):
     """Work done alongside an import and stored with it (the data profile)."""
 
-    def start(self, conn: sqlite3.Connection, sales_from: int | None) -> None:
+    def start(self, conn: sqlite3.Connection, sales_from: int | None) -> str | None:
         """The import is about to read the sales file: whole (``sales_from`` None), or
-        only from byte ``sales_from`` on (the lines appended since the previous import)."""
+        only from byte ``sales_from`` on (the lines appended since the previous import).
+        Returns the counts the reading should continue for it (``sales_reader.Job.profile``:
+        "" for none yet), or None."""
 
     def finish(
-        self, conn: sqlite3.Connection, import_id: int, added: tuple[int, int, int] | None
+        self,
+        conn: sqlite3.Connection,
+        import_id: int,
+        added: tuple[int, int, int] | None,
+        counted: str | None,
     ) -> object:
         """Last step of the import, inside its transaction. ``added``: the sales the import
         inserted with an occurrence above 1, equal to 2, and the largest occurrence; None
-        when not counted (a full re-read inserts only some of the lines it reads)."""
+        when not counted (a full re-read inserts only some of the lines it reads).
+        ``counted``: the counts the reading made as ``start`` asked; None when it did not
+        read the whole file its way (then the describer reads it itself)."""
 
     def close(self) -> None:
         """Called whatever happens, after ``finish`` or instead of it."""
@@ -82,6 +90,8 @@ class FileReport:
     #: of the sales inserted: how many have an occurrence above 1, equal to 2, the largest
     #: occurrence (None when not counted: see Describer.finish)
     identical_added: tuple[int, int, int] | None = None
+    #: the data profile's counts of the file made as it was read (see Describer.finish)
+    profile_counts: str | None = None
 
 
 @dataclass
@@ -237,9 +247,10 @@ def _load(
         warnings += _unknown_cities(conn)
         rejects.start("ventes")
         resume = _resume_point(conn, fetched, layouts["ventes"])
+        counting = None
         if describe is not None:
             stack.callback(describe.close)
-            describe.start(conn, None if resume is None else resume.start)
+            counting = describe.start(conn, None if resume is None else resume.start)
         _guard_overflow(
             _load_sales,
             conn,
@@ -253,6 +264,7 @@ def _load(
             products,
             stores,
             resume,
+            counting,
         )
         rejects.flush()
         for source, report in reports.items():
@@ -266,7 +278,8 @@ def _load(
 
         for report in reports.values():
             values = asdict(report)
-            for extra in ("ignored_columns", "pending_line", "changes", "identical_added"):
+            extra_fields = ("ignored_columns", "pending_line", "changes", "identical_added")
+            for extra in (*extra_fields, "profile_counts"):
                 del values[extra]
             conn.execute(sql("load/record_file"), {**values, "import_id": import_id})
             if report.ignored_columns:
@@ -292,7 +305,8 @@ def _load(
             (finished, sales_after, import_id),
         )
         if describe is not None:
-            describe.finish(conn, import_id, reports["ventes"].identical_added)
+            ventes = reports["ventes"]
+            describe.finish(conn, import_id, ventes.identical_added, ventes.profile_counts)
         problems = conn.execute(sql("load/check_references")).fetchall()
         if problems:
             raise DatabaseError(
@@ -543,6 +557,7 @@ def _load_sales(
     products: set[object],
     stores: set[object],
     resume: _Resume | None,
+    counting: str | None,
 ) -> None:
     report = reports["ventes"]
     complete = fetched["ventes"].complete
@@ -574,6 +589,7 @@ def _load_sales(
         mode=mode,
         memo=RANK_MEMO,
         sums=mode != REREAD,
+        profile=counting,
     )
     if mode == REREAD:
         conn.execute("SAVEPOINT sales_file")
@@ -598,6 +614,7 @@ def _load_sales(
         report.identical_added = end.identical
     else:  # never expected: every line is new here
         aggregates.rebuild(conn)
+    report.profile_counts = end.counted
 
     report.rows_read = end.valid + rejects.count
     report.already_present = end.valid - report.inserted
@@ -638,6 +655,8 @@ class _End:
     inserted: int = 0
     #: of the valid sales: occurrences above 1, equal to 2, the largest
     identical: tuple[int, int, int] | None = None
+    #: the data profile's counts of the file, when the reading was asked to make them
+    counted: str | None = None
 
 
 def _insert(conn: sqlite3.Connection, sales: list[tuple[object, ...]]) -> int:
@@ -740,10 +759,12 @@ class _Writer:
             self.restage = True
         else:
             assert kind == "end", message
-            _, _, end_line, pending, valid, by_day, by_product = message
+            _, _, end_line, pending, valid, by_day, by_product, counted = message
             sums = aggregates.NewSales.unpack(by_day, by_product)
             more, two, largest = self.identical
-            self.end = _End(valid, end_line, pending, sums, identical=(more, two, largest))
+            self.end = _End(
+                valid, end_line, pending, sums, identical=(more, two, largest), counted=counted
+            )
 
 
 def _read_sales(

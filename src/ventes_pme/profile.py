@@ -24,6 +24,7 @@ import csv
 import io
 import itertools
 import json
+import operator
 import re
 import sqlite3
 from collections import Counter
@@ -153,7 +154,7 @@ class _Counts:
         #: the types of the values counted once the counts were dropped
         self.more_kinds: Counter[str] = Counter()
 
-    def add(self, values: tuple[str, ...]) -> None:
+    def add(self, values: Iterable[str]) -> None:
         if not self.full:
             self.counts.update(values)  # C speed: a batch at a time
             if len(self.counts) > MAX_DISTINCT:
@@ -251,6 +252,38 @@ class _Scan:
     def line_endings(self) -> str:
         return _line_endings(self.endings)
 
+    def count_line_endings(self, path: Path, start: int) -> None:
+        """Add the line endings of ``path`` from byte ``start`` (a line boundary) on."""
+        ended = _line_ending_counts(path, start)
+        self.endings = [a + b for a, b in zip(self.endings, ended, strict=True)]
+
+    def add(self, batch: list[list[str]]) -> None:
+        """Count a batch of records, as the csv module reads them (blank ones included)."""
+        width = len(self.header)
+        # blank lines, as the import skips them: no field, or only empty ones
+        skipped = batch.count([]) + batch.count([""] * width)
+        if skipped:
+            self.blank_lines += skipped
+            batch = [fields for fields in batch if fields and fields != [""] * width]
+        if not batch:
+            return
+        self.lines += len(batch)
+        widths = list(map(len, batch))
+        bad_width = len(batch) - widths.count(width)
+        self.bad_width_lines += bad_width
+        if bad_width:  # (C-speed filters: a batch is thousands of lines)
+            right = list(itertools.compress(batch, map(width.__eq__, widths)))
+            wrong = itertools.compress(batch, map(width.__ne__, widths))
+            # a missing field counts as empty, an extra one is ignored
+            batch = right + [(fields + [""] * width)[:width] for fields in wrong]
+        for i, column in enumerate(self.columns):
+            column.add(map(operator.itemgetter(i), batch))
+        if self.whole_lines is not None:
+            delimiter = self.layout.delimiter
+            self.whole_lines.update(delimiter.join(v.strip() for v in fields) for fields in batch)
+            if len(self.whole_lines) > MAX_LINES:
+                self.whole_lines = None
+
     def state(self) -> str:
         """The counts as JSON, to resume the pass after lines are appended to the file."""
         return json.dumps(
@@ -280,14 +313,6 @@ class _Scan:
         return True
 
 
-@dataclass(frozen=True)
-class Resume:
-    """Where the previous pass over a file stopped (the file has only grown since)."""
-
-    start: int
-    state: str
-
-
 @contextmanager
 def _records(path: Path, layout: CsvLayout, start: int) -> Iterator[Iterator[list[str]]]:
     """The records of the file from byte ``start``, as the import reads them (csv module):
@@ -304,16 +329,11 @@ def _records(path: Path, layout: CsvLayout, start: int) -> Iterator[Iterator[lis
             raise FileFormatError(f"Le fichier « {layout.source} » est mal formé : {exc}.") from exc
 
 
-def _scan(source: str, path: Path, layout: CsvLayout, resume: Resume | None = None) -> _Scan:
-    """One streaming pass over ``path``: the count of each value of each column.
-
-    Memory is bounded by MAX_DISTINCT values per column (and MAX_LINES whole lines for a
-    reference file), whatever the number of lines. With ``resume``, only the bytes from
-    ``resume.start`` on are read, added to the counts of the previous pass.
-    """
+def _new_scan(source: str, path: Path, layout: CsvLayout) -> _Scan:
+    """The counts of ``path`` before any record is read (reference files also count their
+    whole lines)."""
     header = _header(path, layout)
-    width = len(header)
-    found = _Scan(
+    return _Scan(
         layout,
         header,
         path.stat().st_size,
@@ -322,35 +342,32 @@ def _scan(source: str, path: Path, layout: CsvLayout, resume: Resume | None = No
         columns=[_Counts() for _ in header],
         whole_lines=None if source == "ventes" else Counter(),
     )
-    start = layout.data_offset
-    if resume is not None and found.whole_lines is None and found.resume(resume.state):
-        start = resume.start
-    else:
-        resume = None
-    ended = _line_ending_counts(path, 0 if resume is None else start)
-    found.endings = [a + b for a, b in zip(found.endings, ended, strict=True)]
-    columns = found.columns
-    whole = found.whole_lines
-    lines, bad_width, blank = found.lines, found.bad_width_lines, found.blank_lines
-    blank_row = [""] * width
-    with _records(path, layout, start) as records:
+
+
+def _scan(source: str, path: Path, layout: CsvLayout) -> _Scan:
+    """One streaming pass over ``path``: the count of each value of each column.
+
+    Memory is bounded by MAX_DISTINCT values per column (and MAX_LINES whole lines for a
+    reference file), whatever the number of lines.
+    """
+    found = _new_scan(source, path, layout)
+    found.count_line_endings(path, 0)  # the header's line ending too
+    with _records(path, layout, layout.data_offset) as records:
         while batch := list(itertools.islice(records, BATCH)):
-            # blank lines, as the import skips them: no field, or only empty ones
-            skipped = batch.count([]) + batch.count(blank_row)
-            if skipped:
-                blank += skipped
-                batch = [fields for fields in batch if fields and fields != blank_row]
-            lines += len(batch)
-            bad_width += len(batch) - list(map(len, batch)).count(width)
-            # one tuple per column (a missing field counts as empty, an extra one is ignored)
-            by_column = list(itertools.zip_longest(*batch, fillvalue=""))
-            for i, column in enumerate(columns):
-                column.add(by_column[i] if i < len(by_column) else ("",) * len(batch))
-            if whole is not None:
-                whole.update(layout.delimiter.join(v.strip() for v in fields) for fields in batch)
-                if len(whole) > MAX_LINES:
-                    whole = found.whole_lines = None
-    found.lines, found.bad_width_lines, found.blank_lines = lines, bad_width, blank
+            found.add(batch)
+    return found
+
+
+def sales_counter(path: Path, layout: CsvLayout, start: int | None, state: str) -> _Scan:
+    """The counts of the sales file that the import's reading of the file completes as it
+    reads from byte ``start`` (None: the whole file): ``state``, the counts a previous
+    pass saved up to ``start`` ("" when it reads the whole file), then ``add`` is given
+    every record read (``validate.rows(observe=…)``). The same counts as :func:`_scan`,
+    without a second pass over the file."""
+    found = _new_scan("ventes", path, layout)
+    if state and not found.resume(state):
+        raise ValueError("saved counts of other columns")  # start() checked them
+    found.count_line_endings(path, 0 if start is None else start)
     return found
 
 
@@ -541,14 +558,16 @@ def _unknown(sales: _Scan, key: str, known: set[object] | None, as_int: bool) ->
 def _scans(
     paths: Mapping[str, Path],
     layouts: Mapping[str, CsvLayout],
-    resume: Resume | None = None,
+    sales: _Scan | None = None,
 ) -> tuple[dict[str, _Scan], dict[str, FileProfile]]:
+    """The passes over the three files (``sales``: the sales file's, already made)."""
     found = {
-        source: _scan(
-            source, paths[source], layouts[source], resume if source == "ventes" else None
-        )
+        source: _scan(source, paths[source], layouts[source])
         for source in SOURCES
+        if source != "ventes" or sales is None
     }
+    if sales is not None:
+        found["ventes"] = sales
     files = {source: _file(source, found[source]) for source in SOURCES}
     files["ventes"] = replace(
         files["ventes"],
@@ -660,11 +679,12 @@ _COLUMN_COLUMNS = [
 
 
 def _scan_job(job: tuple[Any, ...], send: Send) -> None:
-    """The streaming pass of :class:`ImportProfile`, in a child process (or in this one, for
-    small files: ``processes.start``): the files' profile and the sales file's counts,
-    pickled (they hold dataclasses)."""
-    paths, layouts, resume = job
-    found, files = _scans(paths, layouts, resume)
+    """The streaming pass of :class:`ImportProfile` when the import's reading of the sales
+    file cannot count for it, in a child process (or in this one, for small files:
+    ``processes.start``): the files' profile and the sales file's counts, pickled (they
+    hold dataclasses)."""
+    paths, layouts = job
+    found, files = _scans(paths, layouts)
     sales = found["ventes"]
     send(object_message((files, sales.bytes, sales.state())))
 
@@ -673,31 +693,53 @@ class ImportProfile:
     """The profile of an import's files, computed while the import runs and stored in its
     transaction (``load.load(describe=…)``).
 
-    The streaming pass runs in a child process (``processes.start``), started as soon as the
-    import knows how it reads the sales file: when it reads only the lines appended since
-    the previous import, so does the profile, adding them to the counts that import saved
-    (``profile_scan_state``, ``sql/profile/saved_scan.sql``).
+    The values of the sales file are counted by the import's own reading of the file
+    (``sales_reader.py``, given the counts to continue by :meth:`start`): one pass over
+    the file instead of two. When it reads only the lines appended since the previous
+    import, the counts that import saved are continued (``profile_scan_state``,
+    ``sql/profile/saved_scan.sql``); when they are missing, a separate pass over the whole
+    file runs meanwhile in a child process (``processes.start``).
     """
 
     def __init__(self, paths: Mapping[str, Path], layouts: Mapping[str, CsvLayout]) -> None:
         self.paths, self.layouts = dict(paths), dict(layouts)
         self.scan: processes.Child | processes.InProcess | None = None
 
-    def start(self, conn: sqlite3.Connection, sales_from: int | None) -> None:
-        resume = None
-        if sales_from is not None:
-            row = conn.execute(sql("profile/saved_scan"), {"bytes": sales_from}).fetchone()
-            resume = None if row is None else Resume(start=row[0], state=row[1])
-        skipped = resume.start if resume is not None else 0  # bytes counted before
-        to_read = sum(p.stat().st_size for p in self.paths.values()) - skipped
-        job = (self.paths, self.layouts, resume)
-        self.scan = processes.start("du profil des données", _scan_job, job, size=to_read)
+    def start(self, conn: sqlite3.Connection, sales_from: int | None) -> str | None:
+        """The import reads the sales file whole (``sales_from`` None) or from byte
+        ``sales_from``: returns the counts its reading should continue ("" for none yet),
+        or None when the profile reads the file itself."""
+        if sales_from is None:
+            return ""
+        row = conn.execute(sql("profile/saved_scan"), {"bytes": sales_from}).fetchone()
+        if row is not None:
+            sales = _new_scan("ventes", self.paths["ventes"], self.layouts["ventes"])
+            if sales.resume(row[1]):
+                return str(row[1])
+        size = sum(p.stat().st_size for p in self.paths.values())
+        job = (self.paths, self.layouts)
+        self.scan = processes.start("du profil des données", _scan_job, job, size=size)
+        return None
 
     def finish(
-        self, conn: sqlite3.Connection, import_id: int, added: Identical | None = None
+        self,
+        conn: sqlite3.Connection,
+        import_id: int,
+        added: Identical | None = None,
+        counted: str | None = None,
     ) -> Profile:
-        assert self.scan is not None, "start() first"
-        files, size, state = self.scan.receive_object()
+        """Store the profile; ``counted``: the counts of the sales file the import's reading
+        made, as :meth:`start` asked (None when it stopped before the end: the profile then
+        reads the file itself, here)."""
+        if self.scan is not None:
+            files, size, state = self.scan.receive_object()
+        else:
+            sales = None
+            if counted is not None:
+                sales = _new_scan("ventes", self.paths["ventes"], self.layouts["ventes"])
+                sales.resume(counted)
+            found, files = _scans(self.paths, self.layouts, sales=sales)
+            size, state = found["ventes"].bytes, found["ventes"].state()
         conn.execute(
             "INSERT INTO profile_scan_state (source, import_id, bytes, state) "
             "VALUES ('ventes', ?, ?, ?) ON CONFLICT (source) DO UPDATE SET "

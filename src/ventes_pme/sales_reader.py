@@ -20,8 +20,9 @@ The messages :func:`read` sends:
 - ``("drop", dates)``: the child forgot the counts of these dates.
 - ``("restage",)``: a full re-read met again a date whose counts it had forgotten: the
   main process reads the file its other way (see ``load.py``); the child stops.
-- ``("end", position, end_line, pending, valid, by_day, by_product)``: the sums of the
-  aggregates, packed (``aggregates.pack``), by date then store and by product then store.
+- ``("end", position, end_line, pending, valid, by_day, by_product, counted)``: the sums
+  of the aggregates, packed (``aggregates.pack``), by date then store and by product then
+  store; the data profile's counts of the file (``profile.sales_counter``) when asked.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ventes_pme import aggregates, validate
+from ventes_pme import aggregates, profile, validate
 from ventes_pme.processes import Send
 from ventes_pme.validate import CsvLayout
 
@@ -63,6 +64,9 @@ class Job:
     memo: int
     #: whether to sum the aggregates (every valid line is then inserted)
     sums: bool
+    #: the data profile's counts of the file to continue ("" for none yet), or None when
+    #: the profile does not ask for them (profile.ImportProfile.start)
+    profile: str | None = None
 
 
 def read(job: Job, send: Send) -> None:
@@ -77,8 +81,16 @@ def read(job: Job, send: Send) -> None:
     Past ``job.memo`` groups, the counts of every other date are forgotten: memory stays
     flat whatever the file.
     """
+    counts_for_profile = None
+    if job.profile is not None:
+        counts_for_profile = profile.sales_counter(job.path, job.layout, job.start, job.profile)
     rows = validate.rows(
-        job.layout, job.path, start=job.start, first_line=job.first_line, complete=job.complete
+        job.layout,
+        job.path,
+        start=job.start,
+        first_line=job.first_line,
+        complete=job.complete,
+        observe=None if counts_for_profile is None else counts_for_profile.add,
     )
     rejected: list[tuple[int, str, str, str]] = []
 
@@ -177,7 +189,10 @@ def read(job: Job, send: Send) -> None:
         flush()
     by_day = {day: stores for day, stores in by_day.items() if stores}
     by_product = {product: stores for product, stores in by_product.items() if stores}
-    send(("end", rows.position, rows.end_line, rows.pending, read_count, by_day, by_product))
+    counted = None if counts_for_profile is None else counts_for_profile.state()
+    send(
+        ("end", rows.position, rows.end_line, rows.pending, read_count, by_day, by_product, counted)
+    )
 
 
 def insert_parameters(flat: list[object]) -> tuple[list[list[object]], list[tuple[object, ...]]]:

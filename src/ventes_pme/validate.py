@@ -230,6 +230,9 @@ class _CountingReader(io.RawIOBase):
         return len(data)
 
 
+#: Records handed at a time to a :class:`Rows` observer (a few MB at most).
+OBSERVED = 256
+
 #: What the CSV reader is given after the last line: it shows whether the reader was still
 #: inside a quoted field at the end of the file (a quote never closed).
 _END = "\x00\ufdd0fin"
@@ -244,6 +247,8 @@ class Rows:
     read as Windows-1252; CR, LF or CRLF line endings; a quote never closed refuses the file.
     When ``complete`` is False (a download whose end cannot be checked), a last line without
     a line ending may be cut: it is left out (``pending``) until a later import sees it whole.
+    ``observe``, when given, is handed every record read (blank ones and a pending one
+    included), in lists of :data:`OBSERVED`, for the data profile to count them as it reads.
     """
 
     layout: CsvLayout
@@ -255,6 +260,7 @@ class Rows:
     bytes_read: int = 0
     #: the last line left out: (line number, raw content), or None
     pending: tuple[int, str] | None = None
+    observe: Callable[[list[list[str]]], None] | None = None
     _counter: _CountingReader | None = None
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
@@ -283,17 +289,29 @@ class Rows:
             offset = self.first_line - 1
             held: tuple[int, list[str]] | None = None
             last = 0  # line number where the previous record ended
+            observe = self.observe
+            observed: list[list[str]] = []
             try:
                 if not hold_last:  # the usual case, once per line: kept short
                     for fields in reader:
                         if ended:  # the end of the file, after a complete record
                             break
+                        if observe is not None:
+                            observed.append(fields)
+                            if len(observed) == OBSERVED:
+                                observe(observed)
+                                observed = []
                         if fields and any(fields):
                             yield reader.line_num + offset, fields
                         last = reader.line_num
                 for fields in reader:  # (hold_last only: the loop above read the rest)
                     if ended:
                         break
+                    if observe is not None:
+                        observed.append(fields)
+                        if len(observed) == OBSERVED:
+                            observe(observed)
+                            observed = []
                     # the row before is complete: it may go
                     if held is not None and any(held[1]):
                         yield held
@@ -311,6 +329,8 @@ class Rows:
                     f"{reader.line_num + offset} : {french.explain(exc)}."
                 ) from exc
             self.end_line = reader.line_num + offset - 1
+            if observe is not None and observed:
+                observe(observed)
             if held is not None and any(held[1]):
                 self.pending = (held[0], self.layout.delimiter.join(held[1]))
 
@@ -336,10 +356,13 @@ def rows(
     start: int | None = None,
     first_line: int = 2,
     complete: bool = True,
+    observe: Callable[[list[list[str]]], None] | None = None,
 ) -> Rows:
     """The data rows of ``path``; ``start`` (bytes) and ``first_line`` resume after a prefix;
-    ``complete`` False when the end of the file could not be checked (see :class:`Rows`)."""
-    return Rows(layout, path, layout.data_offset if start is None else start, first_line, complete)
+    ``complete`` False when the end of the file could not be checked; ``observe`` sees
+    every record read (see :class:`Rows`)."""
+    first = layout.data_offset if start is None else start
+    return Rows(layout, path, first, first_line, complete, observe=observe)
 
 
 # --- row parsers ---------------------------------------------------------------------------
