@@ -27,6 +27,7 @@ The messages :func:`read` sends:
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,6 +72,22 @@ class Job:
 
 def read(job: Job, send: Send) -> None:
     """Read ``job``'s file and send what it holds (see the module's protocol).
+
+    Python's cycle collector is paused meanwhile: the reading makes no reference cycle,
+    only millions of short-lived lists and tuples, which reference counting frees; walking
+    them again and again cost up to a third of the reading.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        _read(job, send)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read(job: Job, send: Send) -> None:
+    """:func:`read`, the cycle collector paused.
 
     The occurrence of a line is one more than the identical sales before it, stored or
     earlier in the file (the rule of ``insert_new_sales.sql``). It is counted here per
