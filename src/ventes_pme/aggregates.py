@@ -19,6 +19,8 @@ import takes its aggregate updates back with its sales.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from ventes_pme.sqlfiles import sql
 
@@ -26,8 +28,8 @@ from ventes_pme.sqlfiles import sql
 Sums = list[int]
 
 
-#: The three sums of an aggregate row packed into one Python integer, so that reading
-#: millions of sales adds one number per row and sale instead of three (sales_reader.py):
+#: The three sums of an aggregate row packed into one Python integer, so that importing
+#: millions of sales adds one number per row and sale instead of three (NewSales):
 #: bits 0-63 the count of sales, 64-127 their quantity, 128 and up their revenue in cents.
 #: Python integers have no upper bound, and the two lower fields cannot overflow: a count
 #: or a sum of quantities (at most validate.MAX_QUANTITY each) would need 10^15 sales.
@@ -47,43 +49,63 @@ def unpack(packed: int) -> Sums:
 
 
 class NewSales:
-    """The sums, per aggregate row, of sales being inserted one by one."""
+    """The sums, per aggregate row, of sales being inserted (load.py, as it inserts them).
 
-    def __init__(self) -> None:
-        self.by_day_store: dict[tuple[str, int], Sums] = {}
-        self.by_product_store: dict[tuple[str, int], Sums] = {}
+    One packed integer per row (:func:`pack`), by date then store and by product then
+    store: a sale adds one number to each, with integer keys (no tuple built per sale).
+    """
 
-    @classmethod
-    def unpack(
-        cls, by_day: dict[str, dict[int, int]], by_product: dict[str, dict[int, int]]
-    ) -> NewSales:
-        """The sums packed by :func:`pack` (one integer per aggregate row), by date then
-        store, and by product then store."""
-        sums = cls()
-        sums.by_day_store = {
-            (day, store): unpack(packed)
-            for day, stores in by_day.items()
-            for store, packed in stores.items()
-        }
-        sums.by_product_store = {
-            (product, store): unpack(packed)
-            for product, stores in by_product.items()
-            for store, packed in stores.items()
-        }
-        return sums
+    def __init__(self, prices: Mapping[str, int] | None = None) -> None:
+        #: product -> what one unit of it adds (its price now)
+        self.packs = {product: pack(price) for product, price in (prices or {}).items()}
+        self.by_day: dict[str, dict[int, int]] = {}
+        self.by_product: dict[str, dict[int, int]] = {}
+
+    def add(
+        self,
+        days: Iterable[Any],
+        products: Iterable[Any],
+        stores: Iterable[Any],
+        quantities: Iterable[Any],
+    ) -> None:
+        """Add sales given column by column: ISO dates, products (of ``prices``), store
+        ids, quantities (as the flat parameters of the INSERTs hold them)."""
+        packs, by_day, by_product = self.packs, self.by_day, self.by_product
+        last_day = None
+        today: dict[int, int] = {}
+        for day, product, store, quantity in zip(days, products, stores, quantities, strict=True):
+            packed = quantity * packs[product] + 1
+            if day != last_day:  # the sales come nearly sorted by date
+                today = by_day.setdefault(day, {})
+                last_day = day
+            today[store] = today.get(store, 0) + packed
+            per_store = by_product.get(product)
+            if per_store is None:
+                per_store = by_product[product] = {}
+            per_store[store] = per_store.get(store, 0) + packed
+
+    def rows(self) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+        """(date, store, count, quantity, revenue) and (product, store, …) rows."""
+        return (
+            [
+                (day, store, *unpack(packed))
+                for day, stores in self.by_day.items()
+                for store, packed in stores.items()
+            ],
+            [
+                (product, store, *unpack(packed))
+                for product, stores in self.by_product.items()
+                for store, packed in stores.items()
+            ],
+        )
 
     def write(self, conn: sqlite3.Connection) -> None:
         """Add the sums to the persistent aggregates (inside the import's transaction)."""
-        conn.executemany(
-            sql("aggregates/add_to_day_store"),
-            [(*key, *sums) for key, sums in self.by_day_store.items()],
-        )
-        conn.executemany(
-            sql("aggregates/add_to_product_store"),
-            [(*key, *sums) for key, sums in self.by_product_store.items()],
-        )
-        self.by_day_store.clear()
-        self.by_product_store.clear()
+        by_day, by_product = self.rows()
+        conn.executemany(sql("aggregates/add_to_day_store"), by_day)
+        conn.executemany(sql("aggregates/add_to_product_store"), by_product)
+        self.by_day.clear()
+        self.by_product.clear()
 
 
 def add_import(conn: sqlite3.Connection, import_id: int | None) -> None:

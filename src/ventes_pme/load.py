@@ -588,7 +588,6 @@ def _load_sales(
         import_id=import_id,
         mode=mode,
         memo=RANK_MEMO,
-        sums=mode != REREAD,
         profile=counting,
     )
     if mode == REREAD:
@@ -717,9 +716,13 @@ class _Writer:
         report: FileReport,
         progress: Progress | None,
         total: int,
+        sums: aggregates.NewSales,
+        summing: bool,
     ) -> None:
         self.conn, self.rejects, self.report = conn, rejects, report
         self.progress, self.total = progress, total
+        #: the aggregates' sums of the sales sent, when ``summing`` (each is then inserted)
+        self.sums, self.summing = sums, summing
         #: identical sales stored, for the groups whose count the reading does not hold
         self.bases: dict[tuple[object, ...], int] = {}
         self.end: _End | None = None
@@ -742,14 +745,22 @@ class _Writer:
             _, position, chunks, sales, rejected = message
             for line, raw, code, reason in rejected:
                 self.rejects(line, raw, code, reason)
+            width = sales_reader.WIDTH
             if chunks:
                 self.report.inserted += _insert_parameters(self.conn, chunks, [])
                 for chunk in chunks:
-                    self._count(chunk[4 :: sales_reader.WIDTH])
+                    self._count(chunk[4::width])
+                    if self.summing:
+                        self.sums.add(
+                            chunk[0::width], chunk[1::width], chunk[2::width], chunk[3::width]
+                        )
             if sales:
                 occurrences: list[int] = []
                 self.report.inserted += _with_ranks(self.conn, sales, self.bases, occurrences)
                 self._count(occurrences)
+                if self.summing:
+                    flat = [value for sale in sales for value in sale]
+                    self.sums.add(flat[0::width], flat[1::width], flat[2::width], flat[3::width])
             if self.progress is not None:
                 self.progress("ventes", position, self.total)
         elif kind == "drop":
@@ -759,11 +770,10 @@ class _Writer:
             self.restage = True
         else:
             assert kind == "end", message
-            _, _, end_line, pending, valid, by_day, by_product, counted = message
-            sums = aggregates.NewSales.unpack(by_day, by_product)
+            _, _, end_line, pending, valid, counted = message
             more, two, largest = self.identical
             self.end = _End(
-                valid, end_line, pending, sums, identical=(more, two, largest), counted=counted
+                valid, end_line, pending, self.sums, identical=(more, two, largest), counted=counted
             )
 
 
@@ -782,7 +792,9 @@ def _read_sales(
     child that stops before the end raises :class:`~ventes_pme.processes.ChildError`, and
     the caller's transaction is then rolled back.
     """
-    write = _Writer(conn, rejects, report, progress, total)
+    # every line read is inserted, but in a full re-read: it then sums its sales in SQL
+    sums = aggregates.NewSales(job.prices)
+    write = _Writer(conn, rejects, report, progress, total, sums, summing=job.mode != REREAD)
     what = "de la lecture du fichier des ventes"
     size = total - (job.start or 0)
     with processes.start(what, sales_reader.read, job, size=size) as reading:

@@ -1,11 +1,11 @@
 """The sales file read in a child process, while the main process writes the database.
 
 The import of a large sales file has two halves of about the same cost: reading the file
-(CSV, validation, the rank of identical lines, the sums of the aggregates) and writing the
-rows into SQLite. Run one after the other they use one core; here :func:`read` runs in a
-child process (``processes.py``: how it is started, ended, and why the database is safe)
-and sends its results, in file order, to the main process, the only one that touches the
-database (``load.py``). Both cores work at once.
+(CSV, validation, the rank of identical lines, the data profile's counts) and writing the
+rows into SQLite (with the sums of the aggregates). Run one after the other they use one
+core; here :func:`read` runs in a child process (``processes.py``: how it is started,
+ended, and why the database is safe) and sends its results, in file order, to the main
+process, the only one that touches the database (``load.py``). Both cores work at once.
 
 The messages :func:`read` sends:
 
@@ -20,9 +20,8 @@ The messages :func:`read` sends:
 - ``("drop", dates)``: the child forgot the counts of these dates.
 - ``("restage",)``: a full re-read met again a date whose counts it had forgotten: the
   main process reads the file its other way (see ``load.py``); the child stops.
-- ``("end", position, end_line, pending, valid, by_day, by_product, counted)``: the sums
-  of the aggregates, packed (``aggregates.pack``), by date then store and by product then
-  store; the data profile's counts of the file (``profile.sales_counter``) when asked.
+- ``("end", position, end_line, pending, valid, counted)``: ``counted``, the data
+  profile's counts of the file (``profile.sales_counter``) when asked.
 """
 
 from __future__ import annotations
@@ -31,7 +30,7 @@ import gc
 from dataclasses import dataclass
 from pathlib import Path
 
-from ventes_pme import aggregates, profile, validate
+from ventes_pme import profile, validate
 from ventes_pme.processes import Send
 from ventes_pme.validate import CsvLayout
 
@@ -63,8 +62,6 @@ class Job:
     mode: str
     #: groups of identical lines whose count is held (load.RANK_MEMO)
     memo: int
-    #: whether to sum the aggregates (every valid line is then inserted)
-    sums: bool
     #: the data profile's counts of the file to continue ("" for none yet), or None when
     #: the profile does not ask for them (profile.ImportProfile.start)
     profile: str | None = None
@@ -116,16 +113,10 @@ def _read(job: Job, send: Send) -> None:
 
     prices = job.prices
     valid = validate.sales(rows, job.layout, prices.keys(), job.stores, reject)
-    import_id, memo, mode, sums = job.import_id, job.memo, job.mode, job.sums
+    import_id, memo, mode = job.import_id, job.memo, job.mode
     counts: dict[str, dict[tuple[str, int, int], int]] = {}
     exact: set[str] = set()  # dates whose counts hold every identical line before
     met: set[str] = set()
-    # the aggregates' sums, one packed integer per row (aggregates.pack): by date then
-    # store, by product then store (integer keys: no tuple built per sale)
-    by_day: dict[str, dict[int, int]] = {}
-    by_product: dict[str, dict[int, int]] = {product: {} for product in prices}
-    packs = {product: aggregates.pack(price) for product, price in prices.items()}
-    today: dict[int, int] = {}
     held = 0
     read_count = 0
     #: the sales read since the last message, WIDTH values each (flat: no tuple per sale)
@@ -162,7 +153,6 @@ def _read(job: Job, send: Send) -> None:
                 found = {}
             counts[day] = found
             groups, last_day = found, day
-            today = by_day.setdefault(day, {})
             sign = 1 if day in exact else -1
         key = (product, store, quantity)
         n = groups.get(key)
@@ -195,21 +185,12 @@ def _read(job: Job, send: Send) -> None:
         if sign < 0:
             relative = True
         flat += (day, product, store, quantity, sign * n, price, import_id)
-        if sums:
-            packed = quantity * packs[product] + 1
-            today[store] = today.get(store, 0) + packed
-            per_store = by_product[product]
-            per_store[store] = per_store.get(store, 0) + packed
         if len(flat) >= MESSAGE_VALUES:
             flush()
     if flat or rejected:
         flush()
-    by_day = {day: stores for day, stores in by_day.items() if stores}
-    by_product = {product: stores for product, stores in by_product.items() if stores}
     counted = None if counts_for_profile is None else counts_for_profile.state()
-    send(
-        ("end", rows.position, rows.end_line, rows.pending, read_count, by_day, by_product, counted)
-    )
+    send(("end", rows.position, rows.end_line, rows.pending, read_count, counted))
 
 
 def insert_parameters(flat: list[object]) -> tuple[list[list[object]], list[tuple[object, ...]]]:
