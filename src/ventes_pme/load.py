@@ -684,10 +684,15 @@ def _with_ranks(
     occurrences: list[int],
 ) -> int:
     """Insert ``sales`` whose occurrences may be relative (negative): the first of a group
-    asks the database how many identical sales it holds, once every sale before is
-    inserted (``count_identical_sales.sql``). Returns how many were new; each sale's
-    occurrence is appended to ``occurrences``."""
-    inserted = 0
+    asks the database how many identical sales it holds (``count_identical_sales.sql``).
+    Returns how many were new; each sale's occurrence is appended to ``occurrences``.
+
+    The database already holds every identical sale read before: the reading counts
+    those of its group since it last knew nothing of it (first meeting, or its date's
+    counts forgotten), and it sends what it read before forgetting in an earlier message,
+    inserted before this one. So the question is asked at once, the sales of this message
+    inserted together at the end.
+    """
     ready: list[tuple[object, ...]] = []
     for sale in sales:
         occurrence = sale[4]
@@ -695,14 +700,12 @@ def _with_ranks(
         if occurrence < 0:
             key = sale[:4]
             if occurrence == -1:
-                inserted += _insert(conn, ready)
-                ready.clear()
                 bases[key] = conn.execute(sql("load/count_identical_sales"), key).fetchone()[0]
             occurrence = bases[key] - occurrence
             sale = (*key, occurrence, *sale[5:])
         occurrences.append(occurrence)
         ready.append(sale)
-    return inserted + _insert(conn, ready)
+    return _insert(conn, ready)
 
 
 class _Writer:
