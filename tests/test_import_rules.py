@@ -391,6 +391,29 @@ def test_identical_lines_over_interleaved_dates_get_exact_ranks(
     assert query(db_path, "SELECT sum(sales_count) FROM sales_by_day_store") == [(14,)]
 
 
+@pytest.mark.parametrize("memo", [1, 2, load.RANK_MEMO])
+def test_appended_lines_of_new_days_are_ranked_without_a_count_per_group(
+    server: FileServer, db_path: Path, monkeypatch: pytest.MonkeyPatch, memo: int
+) -> None:
+    """The usual append: lines of days the database holds no sale of. Their groups start at
+    0 without a question to the database (date_has_sales.sql), until the reading forgets
+    the day's counts (a tiny memo here): then the sales of that day already inserted by
+    this import count again, and the k-th identical line is still occurrence k."""
+    monkeypatch.setattr(load, "RANK_MEMO", memo)
+    old = "2023-05-27,REF001,1,1\n"
+    import_files(server, db_path, ventes=VENTES_HEADER + old)
+    a, b, c = "2023-05-28,REF001,1,1\n", "2023-05-28,REF002,2,1\n", "2023-05-29,REF001,1,1\n"
+    report = import_files(server, db_path, ventes=VENTES_HEADER + old + a + b + a + c + a + b)
+    assert report.files["ventes"].incremental
+    ranks = "SELECT sale_date, product_id, group_concat(occurrence) FROM sales GROUP BY 1, 2"
+    assert query(db_path, ranks + " ORDER BY 1, 2") == [
+        ("2023-05-27", "REF001", "1"),
+        ("2023-05-28", "REF001", "1,2,3"),
+        ("2023-05-28", "REF002", "1,2"),
+        ("2023-05-29", "REF001", "1"),
+    ]
+
+
 def test_many_identical_lines_are_each_stored_once(server: FileServer, db_path: Path) -> None:
     """20 000 identical lines (a count of stored sales per line made this quadratic)."""
     line = "2023-05-27,REF001,1,1\n"

@@ -422,6 +422,8 @@ SQL_DESCRIPTIONS = {
     "par produit et magasin.",
     "load/count_identical_sales": "Le nombre de ventes en base identiques à une ligne (son "
     "rang, la règle anti-doublon, en découle).",
+    "load/date_has_sales": "Si la base contient au moins une vente d'une date (sinon, aucun "
+    "groupe de lignes identiques de cette date n'a besoin de son compte).",
     "load/insert_new_sales": "Insère les ventes en transit que la base n'a pas encore (règle "
     "anti-doublon : contenu et rang).",
     "load/insert_sale": "Insère une vente que l'on sait nouvelle, dans l'ordre du fichier "

@@ -682,6 +682,7 @@ def _with_ranks(
     sales: list[tuple[object, ...]],
     bases: dict[tuple[object, ...], int],
     occurrences: list[int],
+    new_dates: dict[object, bool],
 ) -> int:
     """Insert ``sales`` whose occurrences may be relative (negative): the first of a group
     asks the database how many identical sales it holds (``count_identical_sales.sql``).
@@ -692,6 +693,12 @@ def _with_ranks(
     counts forgotten), and it sends what it read before forgetting in an earlier message,
     inserted before this one. So the question is asked at once, the sales of this message
     inserted together at the end.
+
+    ``new_dates``: whether the database held no sale of a date when the first relative
+    sale of that date came (``date_has_sales.sql``), until the reading forgets that date.
+    Such a date holds no sale from before this import, and the reading counts every one
+    this import sends: each group starts at 0 without a question (the usual append: the
+    lines of new days).
     """
     ready: list[tuple[object, ...]] = []
     for sale in sales:
@@ -700,7 +707,16 @@ def _with_ranks(
         if occurrence < 0:
             key = sale[:4]
             if occurrence == -1:
-                bases[key] = conn.execute(sql("load/count_identical_sales"), key).fetchone()[0]
+                day = key[0]
+                new = new_dates.get(day)
+                if new is None:
+                    found = conn.execute(sql("load/date_has_sales"), {"sale_date": day})
+                    new = new_dates[day] = found.fetchone() is None
+                if new:
+                    bases[key] = 0
+                else:
+                    count = conn.execute(sql("load/count_identical_sales"), key)
+                    bases[key] = count.fetchone()[0]
             occurrence = bases[key] - occurrence
             sale = (*key, occurrence, *sale[5:])
         occurrences.append(occurrence)
@@ -728,6 +744,8 @@ class _Writer:
         self.sums, self.summing = sums, summing
         #: identical sales stored, for the groups whose count the reading does not hold
         self.bases: dict[tuple[object, ...], int] = {}
+        #: dates that held no sale when their first relative sale came (see _with_ranks)
+        self.new_dates: dict[object, bool] = {}
         self.end: _End | None = None
         self.restage = False
         #: of the sales sent: occurrences above 1, equal to 2, the largest (for the profile)
@@ -759,7 +777,9 @@ class _Writer:
                         )
             if sales:
                 occurrences: list[int] = []
-                self.report.inserted += _with_ranks(self.conn, sales, self.bases, occurrences)
+                self.report.inserted += _with_ranks(
+                    self.conn, sales, self.bases, occurrences, self.new_dates
+                )
                 self._count(occurrences)
                 if self.summing:
                     flat = [value for sale in sales for value in sale]
@@ -769,6 +789,8 @@ class _Writer:
         elif kind == "drop":
             forgotten = set(message[1])
             self.bases = {k: n for k, n in self.bases.items() if k[0] not in forgotten}
+            for day in forgotten:
+                self.new_dates.pop(day, None)
         elif kind == "restage":
             self.restage = True
         else:
