@@ -422,9 +422,21 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     server = Server(data)
     try:
+        # One repetition measures, one after the other, every figure a ratio compares: the
+        # import, its baselines and its re-imports. The machine's speed drifts over minutes
+        # (a shared virtual machine): measured in separate blocks, a ratio compared two
+        # different machines.
         full = m(
             "import", f"ventes import, {n:_} ventes (HTTP 127.0.0.1, base neuve)".replace("_", " ")
         )
+        shell = m("sqlite", "shell sqlite3 .import (fichier local, table nue)")
+        floor = m("python", "Python : csv.reader + executemany (table nue)")
+        pd_m = (
+            None if args.sans_pandas else m("pandas", "pandas read_csv (HTTP) + to_sql (table nue)")
+        )
+        again = m("same", "ré-import du même fichier (rien de nouveau)")
+        plus = m("append", f"ré-import après ajout de {appended:_} lignes (1 %)".replace("_", " "))
+        edit = m("edit", "ré-import après modification d'une ligne (relecture complète)")
         base = dbs / "base.db"
         for _ in range(reps):
             db = dbs / "import.db"
@@ -434,17 +446,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ventes("import", "--db", str(db), "--no-progression", *server.urls(label)),
                 env=env,
             )
-        copy_db(db, base)
+            copy_db(db, base)
 
-        shell = m("sqlite", "shell sqlite3 .import (fichier local, table nue)")
-        for _ in range(reps):
             db = dbs / "shell.db"
             remove_db(db)
             cmd, script = sqlite_shell(data / label / "ventes.csv", db)
             measure(shell, cmd, stdin=script)
 
-        floor = m("python", "Python : csv.reader + executemany (table nue)")
-        for _ in range(reps):
             db = dbs / "python.db"
             remove_db(db)
             measure(
@@ -452,9 +460,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 [PY, "-m", "bench.baselines", "python", str(data / label / "ventes.csv"), str(db)],
             )
 
-        if not args.sans_pandas:
-            pd_m = m("pandas", "pandas read_csv (HTTP) + to_sql (table nue)")
-            for _ in range(reps):
+            if pd_m is not None:
                 db = dbs / "pandas.db"
                 remove_db(db)
                 measure(
@@ -469,10 +475,6 @@ def main(argv: Sequence[str] | None = None) -> int:
                     ],
                 )
 
-        again = m("same", "ré-import du même fichier (rien de nouveau)")
-        plus = m("append", f"ré-import après ajout de {appended:_} lignes (1 %)".replace("_", " "))
-        edit = m("edit", "ré-import après modification d'une ligne (relecture complète)")
-        for _ in range(reps):
             db = dbs / "reimport.db"
             copy_db(base, db)
             measure(
