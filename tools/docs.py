@@ -424,6 +424,8 @@ SQL_DESCRIPTIONS = {
     "rang, la règle anti-doublon, en découle).",
     "load/date_has_sales": "Si la base contient au moins une vente d'une date (sinon, aucun "
     "groupe de lignes identiques de cette date n'a besoin de son compte).",
+    "load/sale_import": "L'import qui a enregistré une vente, retrouvée par sa clé (après "
+    "une relecture complète, pour n'ajouter aux agrégats que les ventes insérées).",
     "load/insert_new_sales": "Insère les ventes en transit que la base n'a pas encore (règle "
     "anti-doublon : contenu et rang).",
     "load/insert_sale": "Insère une vente que l'on sait nouvelle, dans l'ordre du fichier "

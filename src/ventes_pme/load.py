@@ -593,6 +593,7 @@ def _load_sales(
     if mode == REREAD:
         conn.execute("SAVEPOINT sales_file")
     end = _read_sales(conn, job, rejects, report, progress, total)
+    restaged = end is None
     if end is None:
         # A full re-read met again a date whose counts the child had forgotten (a file
         # far from sorted by date): its ranks are computed by SQL instead, from the whole
@@ -606,8 +607,10 @@ def _load_sales(
         conn.execute("RELEASE sales_file")
     if progress is not None:
         progress("ventes", total, total)
-    if mode == REREAD:
+    if mode == REREAD and restaged:
         aggregates.add_import(conn, import_id)
+    elif mode == REREAD:
+        end.sums.write(conn)  # the lines the database lacked (_Writer._sum_inserted)
     elif report.inserted == end.valid:
         end.sums.write(conn)
         report.identical_added = end.identical
@@ -760,6 +763,21 @@ class _Writer:
                 max(largest, *occurrences),
             ]
 
+    def _sum_inserted(self, chunks: list[list[object]], sales: list[tuple[object, ...]]) -> None:
+        """A full re-read inserts only the lines the database lacked (rarely any): those of
+        this message that did insert some are the sales now stored with this import's id
+        (``sale_import.sql``); they alone go to the aggregates' sums."""
+        width = sales_reader.WIDTH
+        flat = [value for chunk in chunks for value in chunk]
+        flat += [value for sale in sales for value in sale]
+        new: list[object] = []
+        for i in range(0, len(flat), width):
+            sale = flat[i : i + width]
+            stored = self.conn.execute(sql("load/sale_import"), sale[:5]).fetchone()
+            if stored is not None and stored[0] == sale[6]:
+                new += sale
+        self.sums.add(new[0::width], new[1::width], new[2::width], new[3::width])
+
     def __call__(self, message: Message) -> None:
         kind = message[0]
         if kind == "rows":
@@ -767,6 +785,7 @@ class _Writer:
             for line, raw, code, reason in rejected:
                 self.rejects(line, raw, code, reason)
             width = sales_reader.WIDTH
+            inserted_before = self.report.inserted
             if chunks:
                 self.report.inserted += _insert_parameters(self.conn, chunks, [])
                 for chunk in chunks:
@@ -784,6 +803,8 @@ class _Writer:
                 if self.summing:
                     flat = [value for sale in sales for value in sale]
                     self.sums.add(flat[0::width], flat[1::width], flat[2::width], flat[3::width])
+            if not self.summing and self.report.inserted > inserted_before:
+                self._sum_inserted(chunks, sales)
             if self.progress is not None:
                 self.progress("ventes", position, self.total)
         elif kind == "drop":
