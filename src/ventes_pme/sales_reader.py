@@ -113,6 +113,9 @@ def _read(job: Job, send: Send) -> None:
 
     prices = job.prices
     valid = validate.sales(rows, job.layout, prices.keys(), job.stores, reject)
+    # each product id as one shared string, with its price: marshal then sends a reference
+    # to it instead of a copy per sale, and the main process hashes it once
+    products = {product: (product, price) for product, price in prices.items()}
     import_id, memo, mode = job.import_id, job.memo, job.mode
     counts: dict[str, dict[tuple[str, int, int], int]] = {}
     exact: set[str] = set()  # dates whose counts hold every identical line before
@@ -154,6 +157,7 @@ def _read(job: Job, send: Send) -> None:
             counts[day] = found
             groups, last_day = found, day
             sign = 1 if day in exact else -1
+        product, price = products[product]
         key = (product, store, quantity)
         n = groups.get(key)
         if n is None:
@@ -181,7 +185,6 @@ def _read(job: Job, send: Send) -> None:
             held += 1
         n += 1
         groups[key] = n
-        price = prices[product]
         if sign < 0:
             relative = True
         flat += (day, product, store, quantity, sign * n, price, import_id)
