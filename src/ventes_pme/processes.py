@@ -23,6 +23,8 @@ traceback)`` for a bug, and ``("exit",)`` when the function returned.
 from __future__ import annotations
 
 import collections
+import contextlib
+import fcntl
 import marshal
 import os
 import pickle
@@ -42,6 +44,9 @@ _LENGTH = struct.Struct("<I")
 #: Below this many bytes to read, work is done in the importing process itself: starting a
 #: child (a Python start-up) costs more than it saves on a small file.
 IN_PROCESS_BELOW = 256 * 1024
+#: Bytes the pipe from a child holds (Linux allows an unprivileged process 1 MiB by
+#: default, /proc/sys/fs/pipe-max-size): several messages of a few hundred kB.
+PIPE_BYTES = 1024 * 1024
 
 Message = tuple[Any, ...]
 Send = Callable[[Message], None]
@@ -105,7 +110,11 @@ class Child:
             stdout=subprocess.PIPE,
             start_new_session=True,  # Ctrl+C reaches the main process only
         )
-        assert self.proc.stdin is not None
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        # A deep pipe: the child may run up to PIPE_BYTES ahead of this process, instead of
+        # the 64 KiB Linux gives (less than one message: both processes then wait in turn).
+        with contextlib.suppress(OSError):  # (a smaller pipe only costs time)
+            fcntl.fcntl(self.proc.stdout.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         try:
             pickle.dump((function, job, os.getpid()), self.proc.stdin)
             self.proc.stdin.close()
