@@ -292,30 +292,21 @@ class Rows:
             observe = self.observe
             observed: list[list[str]] = []
             try:
-                if not hold_last:  # the usual case, once per line: kept short
-                    for fields in reader:
-                        if ended:  # the end of the file, after a complete record
-                            break
-                        if observe is not None:
-                            observed.append(fields)
-                            if len(observed) == OBSERVED:
-                                observe(observed)
-                                observed = []
-                        if fields and any(fields):
-                            yield reader.line_num + offset, fields
-                        last = reader.line_num
-                for fields in reader:  # (hold_last only: the loop above read the rest)
-                    if ended:
+                for fields in reader:  # once per line: kept short
+                    if ended:  # the end of the file, after a complete record
                         break
                     if observe is not None:
                         observed.append(fields)
                         if len(observed) == OBSERVED:
                             observe(observed)
                             observed = []
-                    # the row before is complete: it may go
-                    if held is not None and any(held[1]):
-                        yield held
-                    held = (reader.line_num + offset, fields)
+                    if hold_last:
+                        # the row before is complete: it may go; this one may be cut
+                        if held is not None and any(held[1]):
+                            yield held
+                        held = (reader.line_num + offset, fields)
+                    elif any(fields):  # (blank lines are skipped)
+                        yield reader.line_num + offset, fields
                     last = reader.line_num
             except csv.Error as exc:
                 if ended:  # strict mode: the end came inside a quoted field
