@@ -19,7 +19,7 @@ import takes its aggregate updates back with its sales.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ventes_pme.sqlfiles import sql
@@ -61,19 +61,15 @@ class NewSales:
         self.by_day: dict[str, dict[int, int]] = {}
         self.by_product: dict[str, dict[int, int]] = {}
 
-    def add(
-        self,
-        days: Iterable[Any],
-        products: Iterable[Any],
-        stores: Iterable[Any],
-        quantities: Iterable[Any],
-    ) -> None:
-        """Add sales given column by column: ISO dates, products (of ``prices``), store
-        ids, quantities (as the flat parameters of the INSERTs hold them)."""
+    def add(self, flat: Sequence[Any], width: int) -> None:
+        """Add sales given flat, ``width`` values each, the first four being the date, the
+        product (of ``prices``), the store and the quantity (the parameters of the INSERTs
+        of sales_reader.py)."""
         packs, by_day, by_product = self.packs, self.by_day, self.by_product
         last_day = None
         today: dict[int, int] = {}
-        for day, product, store, quantity in zip(days, products, stores, quantities, strict=True):
+        columns = (flat[0::width], flat[1::width], flat[2::width], flat[3::width])
+        for day, product, store, quantity in zip(*columns, strict=True):
             packed = quantity * packs[product] + 1
             if day != last_day:  # the sales come nearly sorted by date
                 today = by_day.setdefault(day, {})

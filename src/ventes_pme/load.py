@@ -278,8 +278,7 @@ def _load(
 
         for report in reports.values():
             values = asdict(report)
-            extra_fields = ("ignored_columns", "pending_line", "changes", "identical_added")
-            for extra in (*extra_fields, "profile_counts"):
+            for extra in _NOT_RECORDED:
                 del values[extra]
             conn.execute(sql("load/record_file"), {**values, "import_id": import_id})
             if report.ignored_columns:
@@ -316,6 +315,16 @@ def _load(
                 "ventes-pme ; PRAGMA foreign_key_check la montre."
             )
     return ImportReport(import_id, started, finished, sales_before, sales_after, reports, warnings)
+
+
+#: FileReport fields that are not columns of import_files (record_file.sql)
+_NOT_RECORDED = (
+    "ignored_columns",
+    "pending_line",
+    "changes",
+    "identical_added",
+    "profile_counts",
+)
 
 
 def _guard_overflow(load_sales: Callable[..., None], *args: object) -> None:
@@ -776,7 +785,7 @@ class _Writer:
             stored = self.conn.execute(sql("load/sale_import"), sale[:5]).fetchone()
             if stored is not None and stored[0] == sale[6]:
                 new += sale
-        self.sums.add(new[0::width], new[1::width], new[2::width], new[3::width])
+        self.sums.add(new, width)
 
     def __call__(self, message: Message) -> None:
         kind = message[0]
@@ -791,9 +800,7 @@ class _Writer:
                 for chunk in chunks:
                     self._count(chunk[4::width])
                     if self.summing:
-                        self.sums.add(
-                            chunk[0::width], chunk[1::width], chunk[2::width], chunk[3::width]
-                        )
+                        self.sums.add(chunk, width)
             if sales:
                 occurrences: list[int] = []
                 self.report.inserted += _with_ranks(
@@ -801,8 +808,7 @@ class _Writer:
                 )
                 self._count(occurrences)
                 if self.summing:
-                    flat = [value for sale in sales for value in sale]
-                    self.sums.add(flat[0::width], flat[1::width], flat[2::width], flat[3::width])
+                    self.sums.add([value for sale in sales for value in sale], width)
             if not self.summing and self.report.inserted > inserted_before:
                 self._sum_inserted(chunks, sales)
             if self.progress is not None:

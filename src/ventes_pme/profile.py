@@ -261,10 +261,11 @@ class _Scan:
         """Count a batch of records, as the csv module reads them (blank ones included)."""
         width = len(self.header)
         # blank lines, as the import skips them: no field, or only empty ones
-        skipped = batch.count([]) + batch.count([""] * width)
+        blank = [""] * width
+        skipped = batch.count([]) + batch.count(blank)
         if skipped:
             self.blank_lines += skipped
-            batch = [fields for fields in batch if fields and fields != [""] * width]
+            batch = [fields for fields in batch if fields and fields != blank]
         if not batch:
             return
         self.lines += len(batch)
@@ -358,14 +359,21 @@ def _scan(source: str, path: Path, layout: CsvLayout) -> _Scan:
     return found
 
 
+def _saved_sales(path: Path, layout: CsvLayout, state: str) -> _Scan | None:
+    """The sales file's counts saved as ``state`` ("" for none); None when they are the
+    counts of other columns."""
+    found = _new_scan("ventes", path, layout)
+    return found if not state or found.resume(state) else None
+
+
 def sales_counter(path: Path, layout: CsvLayout, start: int | None, state: str) -> _Scan:
     """The counts of the sales file that the import's reading of the file completes as it
     reads from byte ``start`` (None: the whole file): ``state``, the counts a previous
     pass saved up to ``start`` ("" when it reads the whole file), then ``add`` is given
     every record read (``validate.rows(observe=…)``). The same counts as :func:`_scan`,
     without a second pass over the file."""
-    found = _new_scan("ventes", path, layout)
-    if state and not found.resume(state):
+    found = _saved_sales(path, layout, state)
+    if found is None:
         raise ValueError("saved counts of other columns")  # start() checked them
     found.count_line_endings(path, 0 if start is None else start)
     return found
@@ -713,8 +721,8 @@ class ImportProfile:
             return ""
         row = conn.execute(sql("profile/saved_scan"), {"bytes": sales_from}).fetchone()
         if row is not None:
-            sales = _new_scan("ventes", self.paths["ventes"], self.layouts["ventes"])
-            if sales.resume(row[1]):
+            saved = _saved_sales(self.paths["ventes"], self.layouts["ventes"], row[1])
+            if saved is not None:  # the counts of these columns
                 return str(row[1])
         size = sum(p.stat().st_size for p in self.paths.values())
         job = (self.paths, self.layouts)
@@ -736,8 +744,7 @@ class ImportProfile:
         else:
             sales = None
             if counted is not None:
-                sales = _new_scan("ventes", self.paths["ventes"], self.layouts["ventes"])
-                sales.resume(counted)
+                sales = _saved_sales(self.paths["ventes"], self.layouts["ventes"], counted)
             found, files = _scans(self.paths, self.layouts, sales=sales)
             size, state = found["ventes"].bytes, found["ventes"].state()
         conn.execute(
