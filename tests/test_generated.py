@@ -407,10 +407,14 @@ def check_against_model(db: Path, expected: reference.Model) -> None:
                 "SELECT source, raw, occurrence FROM rejects WHERE resolved_import_id IS NULL"
             )
         )
+        integrity = conn.execute("PRAGMA integrity_check").fetchall()
     finally:
         conn.close()
     assert total == expected.total_revenue()
     assert unresolved == expected.current_rejects
+    # the sales are inserted without SQLite's CHECKs (the import checks them itself):
+    # integrity_check verifies every CHECK constraint of the schema
+    assert integrity == [("ok",)]
 
 
 def check_profile(db: Path, step: Step, tmp: Path) -> None:

@@ -15,8 +15,17 @@ from pathlib import Path
 import pytest
 
 from tests.httpserver import FileServer
-from tests.support import VENTES_HEADER, dump, import_files, stored_sales
-from ventes_pme.errors import DatabaseError
+from tests.support import (
+    MAGASINS,
+    PRODUITS,
+    VENTES_HEADER,
+    dump,
+    import_files,
+    make_settings,
+    stored_sales,
+)
+from ventes_pme import api, db, load
+from ventes_pme.errors import DatabaseError, FileFormatError
 
 VENTES = VENTES_HEADER + "2023-05-27,REF001,1,1\n2023-05-28,REF002,2,2\n"
 
@@ -69,4 +78,36 @@ def test_the_same_files_import_again_without_a_ghost(server: FileServer, db_path
     import_files(server, db_path, ventes=VENTES)
     report = import_files(server, db_path, ventes=VENTES)
     assert report.sales_after == 2
+    assert sum(stored_sales(db_path).values()) == 2
+
+
+def test_the_checks_the_import_does_itself_hold_and_come_back_on(
+    server: FileServer, db_path: Path, tmp_path: Path
+) -> None:
+    """The sales are inserted with SQLite's CHECK constraints off (the import checked each
+    value itself: ``load._checks_done_by_the_import``). What it wrote passes ``PRAGMA
+    integrity_check``, which verifies every CHECK, and the connection has its checks back
+    after the import, whether it succeeded or failed on a bad file."""
+    settings = make_settings(server, db_path)
+    conn = db.open_and_migrate(db_path)
+    try:
+        for number, ventes in enumerate((VENTES, VENTES + '2023-05-29,"REF001,1,1\n')):
+            server.files.update(
+                produits=PRODUITS.encode(), magasins=MAGASINS.encode(), ventes=ventes.encode()
+            )
+            folder = tmp_path / str(number)
+            folder.mkdir()
+            fetched = api.fetch_sources(settings, folder)
+            layouts = api.check_files(fetched)
+            if number == 0:
+                load.load(conn, fetched, layouts)
+            else:
+                with pytest.raises(FileFormatError):
+                    load.load(conn, fetched, layouts)
+            assert conn.execute("PRAGMA ignore_check_constraints").fetchone() == (0,)
+            with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+                conn.execute("INSERT INTO sales VALUES ('27/05/2023', 'REF001', 1, 1, 1, 1, 1)")
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    finally:
+        conn.close()
     assert sum(stored_sales(db_path).values()) == 2
