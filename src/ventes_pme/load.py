@@ -890,7 +890,9 @@ def _stage_and_insert(
     """The whole file staged in this process, then only the lines the database does not
     hold yet inserted, ranked by SQL (``insert_new_sales.sql``)."""
     rows = validate.rows(job.layout, job.path, complete=job.complete)
-    valid = validate.sales(rows, job.layout, job.prices.keys(), job.stores, rejects)
+    valid = itertools.chain.from_iterable(
+        validate.sales(rows, job.layout, job.prices.keys(), job.stores, rejects)
+    )
     conn.execute(sql("load/stage_sales"))
     conn.execute("DELETE FROM stage_sales")
     staged = 0

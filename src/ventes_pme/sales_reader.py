@@ -141,53 +141,54 @@ def _read(job: Job, send: Send) -> None:
         rejected.clear()
         relative = False
 
-    for _, day, product, store, quantity in valid:
-        read_count += 1
-        if day != last_day:
-            found = counts.pop(day, None)  # put back last: the dates in order of use
-            if found is None:
-                if day not in met:
-                    met.add(day)
-                    if mode != APPEND:
-                        exact.add(day)
-                elif mode == REREAD:
-                    send(("restage",))
-                    return
-                found = {}
-            counts[day] = found
-            groups, last_day = found, day
-            sign = 1 if day in exact else -1
-        product, price = products[product]
-        key = (product, store, quantity)
-        n = groups.get(key)
-        if n is None:
-            if held >= memo:
-                # forget the counts of the dates least recently met until half the memo
-                # is free (this date's too if it alone fills the memo): the main process
-                # has every sale before, sent first
-                flush()
-                forgotten = []
-                for other in list(counts):
-                    if held <= memo // 2:
-                        break
-                    if other != day or len(groups) >= memo:
-                        held -= len(counts.pop(other))
-                        exact.discard(other)
-                        forgotten.append(other)
-                send(("drop", forgotten))
-                if day not in counts:
-                    if mode == REREAD:
+    for batch in valid:
+        read_count += len(batch)
+        for _, day, product, store, quantity in batch:
+            if day != last_day:
+                found = counts.pop(day, None)  # put back last: the dates in order of use
+                if found is None:
+                    if day not in met:
+                        met.add(day)
+                        if mode != APPEND:
+                            exact.add(day)
+                    elif mode == REREAD:
                         send(("restage",))
                         return
-                    groups = counts[day] = {}
-                    sign = -1
-            n = 0
-            held += 1
-        n += 1
-        groups[key] = n
-        if sign < 0:
-            relative = True
-        flat += (day, product, store, quantity, sign * n, price, import_id)
+                    found = {}
+                counts[day] = found
+                groups, last_day = found, day
+                sign = 1 if day in exact else -1
+            product, price = products[product]
+            key = (product, store, quantity)
+            n = groups.get(key)
+            if n is None:
+                if held >= memo:
+                    # forget the counts of the dates least recently met until half the memo
+                    # is free (this date's too if it alone fills the memo): the main process
+                    # has every sale before, sent first
+                    flush()
+                    forgotten = []
+                    for other in list(counts):
+                        if held <= memo // 2:
+                            break
+                        if other != day or len(groups) >= memo:
+                            held -= len(counts.pop(other))
+                            exact.discard(other)
+                            forgotten.append(other)
+                    send(("drop", forgotten))
+                    if day not in counts:
+                        if mode == REREAD:
+                            send(("restage",))
+                            return
+                        groups = counts[day] = {}
+                        sign = -1
+                n = 0
+                held += 1
+            n += 1
+            groups[key] = n
+            if sign < 0:
+                relative = True
+            flat += (day, product, store, quantity, sign * n, price, import_id)
         if len(flat) >= MESSAGE_VALUES:
             flush()
     if flat or rejected:

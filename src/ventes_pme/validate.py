@@ -12,7 +12,7 @@ import csv
 import io
 import itertools
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -230,12 +230,22 @@ class _CountingReader(io.RawIOBase):
         return len(data)
 
 
-#: Records handed at a time to a :class:`Rows` observer (a few MB at most).
-OBSERVED = 256
+#: Records read at a time (:meth:`Rows.batches`): taken from the CSV reader at C speed,
+#: handed to the observer, validated together (a few hundred kB at most).
+BATCH = 256
 
 #: What the CSV reader is given after the last line: it shows whether the reader was still
 #: inside a quoted field at the end of the file (a quote never closed).
 _END = "\x00\ufdd0fin"
+
+
+def _span(fields: list[str]) -> int:
+    """The lines a record takes: one, plus each line break inside its quoted fields (CR,
+    LF or CRLF, the line endings the reading splits lines at)."""
+    breaks = 0
+    for field in fields:
+        breaks += field.count("\n") + field.count("\r") - field.count("\r\n")
+    return 1 + breaks
 
 
 @dataclass
@@ -248,7 +258,9 @@ class Rows:
     When ``complete`` is False (a download whose end cannot be checked), a last line without
     a line ending may be cut: it is left out (``pending``) until a later import sees it whole.
     ``observe``, when given, is handed every record read (blank ones and a pending one
-    included), in lists of :data:`OBSERVED`, for the data profile to count them as it reads.
+    included), a batch at a time, for the data profile to count them as it reads.
+    A row's line number is the line where its record ends (a quoted field may hold line
+    breaks).
     """
 
     layout: CsvLayout
@@ -264,6 +276,16 @@ class Rows:
     _counter: _CountingReader | None = None
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        for lines, records in self.batches():
+            yield from zip(lines, records, strict=True)
+
+    def batches(self) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
+        """The rows in batches of at most :data:`BATCH`: ``(line numbers, records)``.
+
+        The records are taken from the CSV reader without a Python step per line (a large
+        file has millions); their line numbers are counted only for a batch whose records
+        do not each take one line.
+        """
         hold_last = not self.complete and not _ends_with_newline(self.path)
         with self.path.open("rb") as raw:
             raw.seek(self.start)
@@ -287,43 +309,61 @@ class Rows:
                 itertools.chain(text, end()), delimiter=self.layout.delimiter, strict=True
             )
             offset = self.first_line - 1
-            held: tuple[int, list[str]] | None = None
-            last = 0  # line number where the previous record ended
             observe = self.observe
-            observed: list[list[str]] = []
-            try:
-                for fields in reader:  # once per line: kept short
-                    if ended:  # the end of the file, after a complete record
-                        break
-                    if observe is not None:
-                        observed.append(fields)
-                        if len(observed) == OBSERVED:
-                            observe(observed)
-                            observed = []
-                    if hold_last:
-                        # the row before is complete: it may go; this one may be cut
-                        if held is not None and any(held[1]):
-                            yield held
-                        held = (reader.line_num + offset, fields)
-                    elif any(fields):  # (blank lines are skipped)
-                        yield reader.line_num + offset, fields
-                    last = reader.line_num
-            except csv.Error as exc:
-                if ended:  # strict mode: the end came inside a quoted field
-                    raise FileFormatError(
-                        f"Le fichier « {self.layout.source} » est mal formé vers la ligne "
-                        f"{last + offset + 1} : un guillemet n'est pas refermé, les lignes "
-                        "suivantes seraient perdues."
+            read = 0  # lines read before this batch
+            held: tuple[int, list[str]] | None = None  # the last record, while it may be cut
+            while not ended:
+                records: list[list[str]] = []
+                try:
+                    records.extend(itertools.islice(reader, BATCH))
+                except csv.Error as exc:
+                    # the records of this batch read before the error are in ``records``
+                    last = read + sum(map(_span, records))
+                    raise self._error(
+                        exc, bool(ended), last + offset, reader.line_num + offset
                     ) from exc
-                raise FileFormatError(
-                    f"Le fichier « {self.layout.source} » est mal formé vers la ligne "
-                    f"{reader.line_num + offset} : {french.explain(exc)}."
-                ) from exc
-            self.end_line = reader.line_num + offset - 1
-            if observe is not None and observed:
-                observe(observed)
+                if ended:  # the end of the file, after a complete record
+                    records.pop()
+                count = reader.line_num - read - len(ended)
+                lines: Sequence[int]
+                if count == len(records):
+                    lines = range(read + offset + 1, read + offset + 1 + count)
+                else:  # a record takes several lines
+                    lines = list(itertools.accumulate(map(_span, records), initial=read + offset))
+                    del lines[0]
+                read += count
+                if observe is not None and records:
+                    observe(records)
+                if hold_last:
+                    # each record may be the last one, cut: it waits for the next one
+                    if held is not None:
+                        lines = [held[0], *lines]
+                        records = [held[1], *records]
+                    if records:
+                        held = (lines[-1], records.pop())
+                        lines = lines[:-1]
+                if not all(map(any, records)):  # (blank lines are skipped)
+                    kept = [(line, r) for line, r in zip(lines, records, strict=True) if any(r)]
+                    lines, records = [line for line, _ in kept], [r for _, r in kept]
+                if records:
+                    yield lines, records
+            self.end_line = read + offset
             if held is not None and any(held[1]):
                 self.pending = (held[0], self.layout.delimiter.join(held[1]))
+
+    def _error(self, exc: csv.Error, ended: bool, last: int, line: int) -> FileFormatError:
+        """The French error for a CSV error: ``last``, the line where the last whole record
+        ended; ``line``, where the reader stopped."""
+        if ended:  # strict mode: the end came inside a quoted field
+            return FileFormatError(
+                f"Le fichier « {self.layout.source} » est mal formé vers la ligne "
+                f"{last + 1} : un guillemet n'est pas refermé, les lignes "
+                "suivantes seraient perdues."
+            )
+        return FileFormatError(
+            f"Le fichier « {self.layout.source} » est mal formé vers la ligne "
+            f"{line} : {french.explain(exc)}."
+        )
 
     @property
     def position(self) -> int:
@@ -536,14 +576,19 @@ def parse_store(layout: CsvLayout, fields: list[str]) -> Store:
     )
 
 
+#: A valid sale: (line, date, product id, store id, quantity)
+Sale = tuple[int, str, str, int, int]
+
+
 def sales(
-    rows: Iterator[tuple[int, list[str]]] | Rows,
+    rows: Rows,
     layout: CsvLayout,
     products: Collection[str],
     stores: Collection[int],
     reject: Reject,
-) -> Iterator[tuple[int, str, str, int, int]]:
-    """Valid sales as ``(line, date, product_id, store_id, quantity)``; others to ``reject``.
+) -> Iterator[list[Sale]]:
+    """The valid sales of each batch of rows read (:meth:`Rows.batches`), as
+    ``(line, date, product_id, store_id, quantity)``; the other rows go to ``reject``.
 
     This loop runs once per sale: it is kept flat on purpose. A file of millions of sales
     has few distinct dates, store ids and quantities, so each parser result is memoized by
@@ -559,48 +604,52 @@ def sales(
     days: dict[str, str] = {}
     store_ids: dict[str, int] = {}
     quantities: dict[str, int] = {}
-    for line, fields in rows:
-        try:
-            if len(fields) != width:
-                _fields(layout, fields)
-            raw = fields[i_date]
-            day = days.get(raw)
-            if day is None:
-                day = parse_date(raw)
-                if len(days) >= MEMO_SIZE:
-                    days.clear()
-                days[raw] = day
-            product = fields[i_product].strip()
-            if product not in products:
-                product = trim(product)
-            if product not in products:
-                if not product:
-                    raise RowError("missing_product", "référence produit : valeur absente")
-                raise RowError("unknown_product", f"produit inconnu « {_short(product)} »")
-            raw = fields[i_store]
-            store = store_ids.get(raw)
-            if store is None:
-                store = parse_count(raw, "store", minimum=1, maximum=2**53)
-                if len(store_ids) >= MEMO_SIZE:
-                    store_ids.clear()
-                store_ids[raw] = store
-            if store not in stores:
-                raise RowError("unknown_store", f"magasin inconnu « {_short(raw.strip())} »")
-            raw = fields[i_quantity]
-            quantity = quantities.get(raw)
-            if quantity is None:
-                quantity = parse_count(raw, "quantity", minimum=1, maximum=MAX_QUANTITY)
-                if len(quantities) >= MEMO_SIZE:
-                    quantities.clear()
-                quantities[raw] = quantity
-        except RowError as err:
-            code, reason = err.code, err.reason
-            if any("\ufffd" in f or "\x00" in f for f in fields):
-                code = "bad_bytes"
-                reason += " (la ligne contient un octet nul, ou ni UTF-8 ni Windows-1252)"
-            reject(line, sep.join(fields), code, reason)
-            continue
-        yield line, day, product, store, quantity
+    for lines, records in rows.batches():
+        valid: list[Sale] = []
+        keep = valid.append
+        for line, fields in zip(lines, records, strict=True):
+            try:
+                if len(fields) != width:
+                    _fields(layout, fields)
+                raw = fields[i_date]
+                day = days.get(raw)
+                if day is None:
+                    day = parse_date(raw)
+                    if len(days) >= MEMO_SIZE:
+                        days.clear()
+                    days[raw] = day
+                product = fields[i_product].strip()
+                if product not in products:
+                    product = trim(product)
+                if product not in products:
+                    if not product:
+                        raise RowError("missing_product", "référence produit : valeur absente")
+                    raise RowError("unknown_product", f"produit inconnu « {_short(product)} »")
+                raw = fields[i_store]
+                store = store_ids.get(raw)
+                if store is None:
+                    store = parse_count(raw, "store", minimum=1, maximum=2**53)
+                    if len(store_ids) >= MEMO_SIZE:
+                        store_ids.clear()
+                    store_ids[raw] = store
+                if store not in stores:
+                    raise RowError("unknown_store", f"magasin inconnu « {_short(raw.strip())} »")
+                raw = fields[i_quantity]
+                quantity = quantities.get(raw)
+                if quantity is None:
+                    quantity = parse_count(raw, "quantity", minimum=1, maximum=MAX_QUANTITY)
+                    if len(quantities) >= MEMO_SIZE:
+                        quantities.clear()
+                    quantities[raw] = quantity
+            except RowError as err:
+                code, reason = err.code, err.reason
+                if any("\ufffd" in f or "\x00" in f for f in fields):
+                    code = "bad_bytes"
+                    reason += " (la ligne contient un octet nul, ou ni UTF-8 ni Windows-1252)"
+                reject(line, sep.join(fields), code, reason)
+                continue
+            keep((line, day, product, store, quantity))
+        yield valid
 
 
 #: Reject codes that depend on the reference files, not on the line itself.
