@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
+import itertools
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.httpserver import Behaviour, FileServer, flaky, redirect, serve, slow, status, truncated
 from tests.support import (
@@ -47,6 +51,71 @@ def test_download_records_status_size_and_sha256(server: FileServer, tmp_path: P
     method, path, headers = server.requests[-1]
     assert (method, path) == ("GET", "/ventes")
     assert headers["User-Agent"].startswith("ventes-pme/")
+
+
+@st.composite
+def _chunked(draw: st.DrawFn) -> tuple[bytes, list[bytes], int]:
+    """Bytes, the same cut in chunks (some empty), and a prefix length: often a cut
+    between two chunks, else anywhere, up to past the end."""
+    data = draw(st.binary(max_size=300))
+    cuts = sorted(draw(st.lists(st.integers(0, len(data)), max_size=8)))
+    bounds = [0, *cuts, len(data)]
+    chunks = [data[a:b] for a, b in itertools.pairwise(bounds)]
+    prefix = draw(st.sampled_from(bounds) | st.integers(0, len(data) + 3))
+    return data, chunks, prefix
+
+
+@given(_chunked())
+def test_copy_hashing_takes_the_digest_of_the_prefix_on_the_way(
+    case: tuple[bytes, list[bytes], int],
+) -> None:
+    data, chunks, prefix = case
+    out = io.BytesIO()
+    size, sha256, prefix_sha256 = collect.copy_hashing(iter(chunks), out, prefix)
+    assert out.getvalue() == data
+    assert (size, sha256) == (len(data), hashlib.sha256(data).hexdigest())
+    expected = hashlib.sha256(data[:prefix]).hexdigest() if prefix <= len(data) else None
+    assert prefix_sha256 == expected
+    assert collect.copy_hashing(iter(chunks), None)[2] is None  # no prefix asked
+
+
+#: 4 chunks of collect.CHUNK and a bit: prefixes on and between the chunks' bounds
+_LARGE = bytes(range(256)) * (4 * collect.CHUNK // 256) + b"fin\n"
+_PREFIXES = [
+    0,
+    1,
+    collect.CHUNK - 1,
+    collect.CHUNK,
+    collect.CHUNK + 1,
+    3 * collect.CHUNK + 12345,
+    len(_LARGE) - 1,
+    len(_LARGE),
+    len(_LARGE) + 1,
+]
+
+
+@pytest.mark.parametrize("prefix", _PREFIXES)
+@pytest.mark.parametrize("how", ["http", "http-small-writes", "file"])
+def test_fetch_hashes_the_prefix_asked(
+    server: FileServer, tmp_path: Path, how: str, prefix: int
+) -> None:
+    """What load.py compares with the previous import's file, instead of reading it again."""
+    settings = make_settings(server, tmp_path / "unused.db")
+    location = settings.url("ventes")
+    server.files["ventes"] = _LARGE
+    if how == "http-small-writes":  # the body arrives in pieces of another size
+        server.behaviours["ventes"] = slow(_LARGE, 0, 10_007)
+    elif how == "file":
+        location = str(tmp_path / "source.csv")
+        Path(location).write_bytes(_LARGE)
+    fetched = collect.fetch("ventes", location, tmp_path / "out.csv", settings, prefix=prefix)
+    assert (tmp_path / "out.csv").read_bytes() == _LARGE
+    assert fetched.sha256 == hashlib.sha256(_LARGE).hexdigest()
+    if prefix > len(_LARGE):
+        assert fetched.prefix is None
+    else:
+        assert fetched.prefix == (prefix, hashlib.sha256(_LARGE[:prefix]).hexdigest())
+    assert collect.fetch("ventes", location, tmp_path / "again.csv", settings).prefix is None
 
 
 def google_like(server: FileServer) -> None:

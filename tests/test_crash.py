@@ -43,6 +43,7 @@ from tests.procs import (
     wait_for,
 )
 from tests.support import aggregates, aggregates_from_sales, dump, publish
+from ventes_pme import processes
 
 #: large enough for the load transaction to last about a second
 N_SALES = 30_000
@@ -412,3 +413,21 @@ def _stopped(pid: int) -> bool:
     except OSError:
         return True
     return stat[stat.rindex(")") + 2] in "TtZX"
+
+
+def test_a_bug_in_a_child_is_reported_with_its_traceback_under_debug(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A child whose function raises says so (processes.main imports traceback only
+    then): ChildError with the exception, and its traceback under VENTES_DEBUG."""
+    monkeypatch.setenv("VENTES_DEBUG", "1")
+    # divmod(job, send): a TypeError raised in the child (a picklable built-in function)
+    child = processes.Child("de la lecture des ventes", divmod, 1)
+    with child, pytest.raises(processes.ChildError) as raised:
+        child.receive()
+    message = raised.value.message
+    assert message.startswith(
+        "Erreur inattendue dans le processus chargé de la lecture des ventes (TypeError : "
+    ), message
+    assert "import annulé, la base est inchangée" in message
+    assert "Traceback (most recent call last)" in message, message

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import http.client
 import socket
+import ssl
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -131,3 +135,37 @@ def test_ventes_debug_empty_or_zero_adds_no_detail(
     monkeypatch.setenv("VENTES_DEBUG", value)
     assert not french.debug()
     assert french.http_reason(404, "Not Found") == "introuvable"
+
+
+@pytest.mark.parametrize(
+    ("error", "text"),
+    [
+        (socket.gaierror(socket.EAI_AGAIN, "Temporary failure"), "pour l'instant (réseau ou DNS)"),
+        (socket.gaierror(12345, "?"), "nom de serveur introuvable"),
+        (ssl.SSLCertVerificationError(1, "certificate verify failed"), "non vérifiable"),
+        (ssl.SSLError(1, "wrong version number"), "connexion sécurisée (TLS)"),
+        (http.client.RemoteDisconnected("Remote end closed"), "fermé la connexion sans répondre"),
+        (http.client.IncompleteRead(b"abc", 10), "réponse incomplète (3 octets reçus)"),
+        (http.client.BadStatusLine("HTTP/9"), "réponse HTTP invalide"),
+    ],
+)
+def test_network_errors_in_french(
+    monkeypatch: pytest.MonkeyPatch, error: BaseException, text: str
+) -> None:
+    # french.py looks for these only once their modules are imported (as here)
+    monkeypatch.delenv("VENTES_DEBUG", raising=False)
+    assert text in french.explain(error)
+
+
+def test_the_child_reading_a_sales_file_imports_no_network_module() -> None:
+    """The child of a large import (``python -m ventes_pme.processes``, which unpickles
+    ``sales_reader.read``) starts on the import's critical path: socket, ssl and the HTTP
+    client, ~30 ms of its start, are the download's business, not its own (french.py
+    checks their errors only once they are imported)."""
+    network = ("socket", "ssl", "http.client", "urllib.request")
+    code = (
+        "import sys, ventes_pme.processes, ventes_pme.sales_reader; "
+        f"print(' '.join(m for m in {network!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "", done.stdout

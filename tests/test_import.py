@@ -5,8 +5,11 @@ Every import goes through a real HTTP server on 127.0.0.1 into a real SQLite fil
 
 from __future__ import annotations
 
+import hashlib
 import random
+import shutil
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from tests.httpserver import FileServer
@@ -16,6 +19,7 @@ from tests.support import (
     VENTES_HEADER,
     Sale,
     import_files,
+    make_settings,
     occurrences,
     query,
     stored_sales,
@@ -180,6 +184,46 @@ def test_append_only_file_reads_only_new_lines(server: FileServer, db_path: Path
     same = import_files(server, db_path, ventes=ventes_csv([A1, B2, A2, B1, A1]))
     assert same.files["ventes"].incremental
     assert (same.files["ventes"].rows_read, same.files["ventes"].inserted) == (0, 0)
+
+
+def test_an_append_is_recognised_by_the_digest_taken_during_the_download(
+    server: FileServer, tmp_path: Path
+) -> None:
+    """The download hashes the new sales file up to the size of the previous import's
+    (api.previous_sales_bytes): the import compares that digest, and reads the file's
+    beginning again only when the download could not take it."""
+    db = tmp_path / "ventes.db"
+    before = ventes_csv([A1, B2, A2]).encode()
+    import_files(server, db, ventes=before)
+    server.files["ventes"] = ventes_csv([A1, B2, A2, B1]).encode()
+    settings = make_settings(server, db)
+    assert api.previous_sales_bytes(settings) == len(before)
+    (tmp_path / "files").mkdir()
+    fetched = api.fetch_sources(settings, tmp_path / "files")
+    taken = fetched["ventes"].prefix
+    assert taken == (len(before), hashlib.sha256(before).hexdigest())
+    wrong = (len(before), hashlib.sha256(b"autre chose").hexdigest())
+    # (digest given to the import, whether it reads the appended line only, lines read)
+    for n, (prefix, incremental, rows_read) in enumerate(
+        [(taken, True, 1), (None, True, 1), (wrong, False, 4)]
+    ):
+        copy = tmp_path / f"copie{n}.db"
+        shutil.copyfile(db, copy)
+        ventes = replace(fetched["ventes"], prefix=prefix)
+        report = api.load_fetched(make_settings(server, copy), {**fetched, "ventes": ventes})
+        read = report.files["ventes"]
+        assert (read.incremental, read.rows_read) == (incremental, rows_read), prefix
+        assert stored_sales(copy) == Counter([A1, B2, A2, B1])
+
+
+def test_the_previous_sales_file_size_is_read_without_creating_the_database(
+    server: FileServer, db_path: Path
+) -> None:
+    settings = make_settings(server, db_path)
+    assert api.previous_sales_bytes(settings) is None
+    assert not db_path.exists()
+    api.init(settings)
+    assert api.previous_sales_bytes(settings) is None  # no import yet
 
 
 def test_identical_lines_appended_continue_the_ranks(server: FileServer, db_path: Path) -> None:

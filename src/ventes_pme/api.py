@@ -25,6 +25,7 @@ from ventes_pme.config import SOURCES, Settings
 from ventes_pme.errors import ConfigError, DatabaseError
 from ventes_pme.load import ImportReport, load
 from ventes_pme.progress import ProgressLine
+from ventes_pme.sqlfiles import sql
 from ventes_pme.validate import CsvLayout
 
 if TYPE_CHECKING:  # watch builds on this module: no import cycle at run time
@@ -97,7 +98,8 @@ def fetch_sources(
     progress: ProgressLine | None = None,
 ) -> dict[str, collect.Fetched]:
     """The collect stage: fetch each source into ``folder`` (conditionally when
-    ``validators`` gives the ETag / Last-Modified of a previous download)."""
+    ``validators`` gives the ETag / Last-Modified of a previous download). The sales file
+    is also hashed up to the size of the previous import's (``Fetched.prefix``)."""
     fetched = {}
     for source in sources:
         on_bytes = None
@@ -110,10 +112,36 @@ def fetch_sources(
             settings,
             validators=(validators or {}).get(source),
             progress=on_bytes,
+            prefix=previous_sales_bytes(settings) if source == "ventes" else None,
         )
     if progress:
         progress.done()
     return fetched
+
+
+def previous_sales_bytes(settings: Settings) -> int | None:
+    """The size of the sales file of the latest import, asked before the download so that
+    the new file's first bytes are hashed on the way: the import then checks that the file
+    only grew (``load._resume_point``) without reading it again. None when not known: no
+    database yet, not one of ours or of a schema we do not know (:func:`db.is_ours`), or
+    one that cannot be read at once (busy, damaged…): the import says why, later; this
+    is only a shortcut, and touches nothing.
+    """
+    if not db.is_ours(settings.db_path):
+        return None
+    # the same query as load._resume_point, read only, never waiting for a lock; an
+    # ordinary read-write connection only so that SQLite removes on closing the WAL
+    # files it may create (a read-only one leaves them beside the database)
+    uri = f"{settings.db_path.absolute().as_uri()}?mode=rw"
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=0, isolation_level=None)
+        try:
+            row = conn.execute(sql("load/previous_sales_file")).fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return None if row is None else int(row[1])
 
 
 def check_files(fetched: Mapping[str, collect.Fetched]) -> dict[str, CsvLayout]:

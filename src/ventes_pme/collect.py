@@ -52,6 +52,10 @@ class Fetched:
     #: matched Content-Length, or a complete chunked body. False for a body ended by the
     #: server closing the connection: its last line may be cut (see validate.Rows).
     complete: bool = True
+    #: ``(n, SHA-256 of the first n bytes)`` when :func:`fetch` was asked for the digest
+    #: of that prefix (and the file has n bytes or more): load.py checks with it that the
+    #: file only grew since the previous import, without reading it again.
+    prefix: tuple[int, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -89,26 +93,42 @@ def fetch(
     *,
     validators: Validators | None = None,
     progress: Progress | None = None,
+    prefix: int | None = None,
 ) -> Fetched:
-    """Fetch ``location`` (http(s) URL, ``file://`` URL or local path) into ``dest``."""
+    """Fetch ``location`` (http(s) URL, ``file://`` URL or local path) into ``dest``;
+    with ``prefix``, also the SHA-256 of its first ``prefix`` bytes (``Fetched.prefix``)."""
     if check_location(source, location, settings) == "file":
-        return _copy_local(source, location, dest, settings)
-    return _download(source, location, dest, settings, validators, progress)
+        return _copy_local(source, location, dest, settings, prefix)
+    return _download(source, location, dest, settings, validators, progress, prefix)
 
 
-def copy_hashing(chunks: Iterable[bytes], out: Any) -> tuple[int, str]:
-    """Write ``chunks`` to the binary file ``out``; return (size, SHA-256 hex digest).
+def copy_hashing(
+    chunks: Iterable[bytes], out: Any, prefix: int | None = None
+) -> tuple[int, str, str | None]:
+    """Write ``chunks`` to the binary file ``out``; return (size, SHA-256 hex digest, SHA-256
+    of the first ``prefix`` bytes: None without ``prefix`` or when there are fewer bytes).
 
     The one streaming SHA-256 of the package: what is hashed is exactly what is written.
+    The digest of the prefix is a copy of the running digest at that byte: each byte is
+    hashed once.
     """
     digest = hashlib.sha256()
+    at_prefix = None
     size = 0
     for chunk in chunks:
+        if prefix is not None and size <= prefix < size + len(chunk):
+            cut = prefix - size
+            digest.update(memoryview(chunk)[:cut])
+            at_prefix = digest.copy()
+            digest.update(memoryview(chunk)[cut:])
+        else:
+            digest.update(chunk)
         size += len(chunk)
-        digest.update(chunk)
         if out is not None:
             out.write(chunk)
-    return size, digest.hexdigest()
+    if prefix == size:  # the prefix is the whole file
+        at_prefix = digest
+    return size, digest.hexdigest(), None if at_prefix is None else at_prefix.hexdigest()
 
 
 def file_chunks(path: Path, limit: int | None = None) -> Iterable[bytes]:
@@ -124,7 +144,9 @@ def file_chunks(path: Path, limit: int | None = None) -> Iterable[bytes]:
             yield chunk
 
 
-def _copy_local(source: str, location: str, dest: Path, settings: Settings) -> Fetched:
+def _copy_local(
+    source: str, location: str, dest: Path, settings: Settings, prefix: int | None
+) -> Fetched:
     if location.lower().startswith("file:"):
         parts = urllib.parse.urlsplit(location)
         path = Path(urllib.request.url2pathname(parts.path))
@@ -144,8 +166,12 @@ def _copy_local(source: str, location: str, dest: Path, settings: Settings) -> F
             yield chunk
 
     with dest.open("wb") as out:
-        size, sha256 = copy_hashing(capped(), out)
-    return Fetched(source, location, dest, size, sha256)
+        size, sha256, prefix_sha256 = copy_hashing(capped(), out, prefix)
+    return Fetched(source, location, dest, size, sha256, prefix=_prefix(prefix, prefix_sha256))
+
+
+def _prefix(prefix: int | None, sha256: str | None) -> tuple[int, str] | None:
+    return None if prefix is None or sha256 is None else (prefix, sha256)
 
 
 def _too_big(source: str, limit: int) -> str:
@@ -171,6 +197,7 @@ def _download(
     settings: Settings,
     validators: Validators | None,
     progress: Progress | None,
+    prefix: int | None,
 ) -> Fetched:
     """Up to ``settings.attempts`` attempts, all within ``settings.max_duration``.
 
@@ -195,7 +222,9 @@ def _download(
                     )
             time.sleep(pause)
         try:
-            return _download_once(source, url, dest, settings, validators, progress, deadline)
+            return _download_once(
+                source, url, dest, settings, validators, progress, prefix, deadline
+            )
         except _Retry as exc:
             last = exc
     raise CollectError(
@@ -278,6 +307,7 @@ def _download_once(
     settings: Settings,
     validators: Validators | None,
     progress: Progress | None,
+    prefix: int | None,
     deadline: float,
 ) -> Fetched:
     headers = {"User-Agent": USER_AGENT, "Accept": "text/csv, text/plain;q=0.9, */*;q=0.1"}
@@ -363,7 +393,7 @@ def _download_once(
 
         try:
             with dest.open("wb") as out:
-                size, sha256 = copy_hashing(body(), out)
+                size, sha256, prefix_sha256 = copy_hashing(body(), out, prefix)
         except TimeoutError:
             raise _Retry(f"le serveur ne répond plus (après {received} octets)") from None
         except (ConnectionError, http.client.HTTPException) as exc:
@@ -387,4 +417,5 @@ def _download_once(
             ),
             content_type=response.headers.get("Content-Type"),
             complete=complete,
+            prefix=_prefix(prefix, prefix_sha256),
         )

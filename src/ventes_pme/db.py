@@ -74,6 +74,26 @@ def _check_file(path: Path) -> None:
         raise DatabaseError(_not_sqlite(path))
 
 
+def is_ours(path: Path) -> bool:
+    """Whether ``path`` is a ventes-pme database of a schema this program knows, judged
+    from its header alone (SQLite's magic, our application_id, the schema version): a
+    file checked this way is not opened by SQLite, hence neither locked nor changed."""
+    if not path.is_file():  # (nor a pipe, whose reading would wait)
+        return False
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(72)
+    except OSError:
+        return False
+    version = int.from_bytes(header[60:64], "big")  # PRAGMA user_version
+    application = int.from_bytes(header[68:72], "big")  # PRAGMA application_id
+    return (
+        header[: len(SQLITE_MAGIC)] == SQLITE_MAGIC
+        and application == APPLICATION_ID
+        and 0 < version <= latest_version()
+    )
+
+
 def _not_sqlite(path: Path) -> str:
     return (
         f"« {path} » n'est pas une base SQLite : ce fichier n'est pas modifié. "

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import csv
 import errno
-import http.client
 import os
 import re
-import socket
 import sqlite3
-import ssl
+import sys
 
 #: errno -> French
 ERRNO = {
@@ -35,18 +33,14 @@ ERRNO = {
     errno.EADDRNOTAVAIL: "adresse indisponible",
 }
 
-#: socket.gaierror codes (name resolution) -> French
+#: socket.gaierror codes (name resolution), by their name in socket -> French
 GAI = {
-    socket.EAI_NONAME: "nom de serveur inconnu",
-    socket.EAI_AGAIN: "nom de serveur impossible à résoudre pour l'instant (réseau ou DNS)",
-    socket.EAI_FAIL: "échec de la résolution du nom de serveur (DNS)",
+    "EAI_NONAME": "nom de serveur inconnu",
+    "EAI_AGAIN": "nom de serveur impossible à résoudre pour l'instant (réseau ou DNS)",
+    "EAI_FAIL": "échec de la résolution du nom de serveur (DNS)",
+    "EAI_NODATA": "nom de serveur sans adresse",
+    "EAI_ADDRFAMILY": "nom de serveur sans adresse de ce type",
 }
-for _name, _text in (
-    ("EAI_NODATA", "nom de serveur sans adresse"),
-    ("EAI_ADDRFAMILY", "nom de serveur sans adresse de ce type"),
-):
-    if hasattr(socket, _name):
-        GAI[getattr(socket, _name)] = _text
 
 #: HTTP status -> French reason
 HTTP = {
@@ -112,18 +106,34 @@ def _with_original(text: str, original: str) -> str:
 
 
 def _french(exc: BaseException) -> str:
-    if isinstance(exc, socket.gaierror):
-        return GAI.get(exc.errno or 0, "nom de serveur introuvable")
-    if isinstance(exc, ssl.SSLCertVerificationError):
-        return "certificat du serveur non vérifiable"
-    if isinstance(exc, ssl.SSLError):
-        return "échec de la connexion sécurisée (TLS)"
-    if isinstance(exc, http.client.RemoteDisconnected):
-        return "le serveur a fermé la connexion sans répondre"
-    if isinstance(exc, http.client.IncompleteRead):
-        return f"réponse incomplète ({len(exc.partial)} octets reçus)"
-    if isinstance(exc, http.client.HTTPException):
-        return "réponse HTTP invalide"
+    # The errors of socket, ssl and http.client are looked for only once those modules
+    # are imported (an error of a module never imported cannot occur): importing them
+    # here would cost ~30 ms to every process that imports this one, the child reading
+    # a sales file among them (processes.py), which never opens a connection.
+    if "socket" in sys.modules:
+        import socket
+
+        if isinstance(exc, socket.gaierror):
+            codes = {
+                getattr(socket, name): text for name, text in GAI.items() if hasattr(socket, name)
+            }
+            return codes.get(exc.errno or 0, "nom de serveur introuvable")
+    if "ssl" in sys.modules:
+        import ssl
+
+        if isinstance(exc, ssl.SSLCertVerificationError):
+            return "certificat du serveur non vérifiable"
+        if isinstance(exc, ssl.SSLError):
+            return "échec de la connexion sécurisée (TLS)"
+    if "http.client" in sys.modules:
+        import http.client
+
+        if isinstance(exc, http.client.RemoteDisconnected):
+            return "le serveur a fermé la connexion sans répondre"
+        if isinstance(exc, http.client.IncompleteRead):
+            return f"réponse incomplète ({len(exc.partial)} octets reçus)"
+        if isinstance(exc, http.client.HTTPException):
+            return "réponse HTTP invalide"
     if isinstance(exc, TimeoutError):
         return "délai dépassé"
     if isinstance(exc, OSError) and exc.errno in ERRNO:

@@ -541,7 +541,7 @@ def _resume_point(
     # them: once either file changes, every line is checked again (a full read).
     if prod_sha != fetched["produits"].sha256 or mag_sha != fetched["magasins"].sha256:
         return None
-    if current.sha256 != sha and _prefix_sha256(current.path, size) != sha:
+    if current.sha256 != sha and _prefix_sha256(current, size) != sha:
         return None
     with current.path.open("rb") as handle:
         handle.seek(size - 1)
@@ -550,8 +550,13 @@ def _resume_point(
     return _Resume(size, end_line + 1, vanished, pending)
 
 
-def _prefix_sha256(path: Path, size: int) -> str:
-    return copy_hashing(file_chunks(path, size), None)[1]
+def _prefix_sha256(fetched: Fetched, size: int) -> str:
+    """The SHA-256 of the first ``size`` bytes of the fetched file: computed while it was
+    fetched when that size was known beforehand (api.fetch_sources asks the database),
+    else read again from the file (a size that changed since, no database then…)."""
+    if fetched.prefix is not None and fetched.prefix[0] == size:
+        return fetched.prefix[1]
+    return copy_hashing(file_chunks(fetched.path, size), None)[1]
 
 
 def _load_sales(

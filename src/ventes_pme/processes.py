@@ -30,9 +30,7 @@ import os
 import pickle
 import signal
 import struct
-import subprocess
 import sys
-import traceback
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -102,6 +100,10 @@ class Child:
     that it is ended (SIGKILL) and waited for whatever happens."""
 
     def __init__(self, what: str, function: Callable[[Any, Send], None], job: object) -> None:
+        # imported here, as traceback in main(): the child, which imports this module
+        # first, needs neither (each costs its start a few ms)
+        import subprocess
+
         #: what the child does, in French, after "le processus chargé" ("de la lecture…")
         self.what = what
         self.proc = subprocess.Popen(
@@ -243,6 +245,8 @@ def main() -> int:
             send(("error", exc.message))
             return 0
         except Exception as exc:
+            import traceback
+
             send(("crash", f"{exc.__class__.__name__} : {exc}", traceback.format_exc()))
             return 70
         send(("exit",))
