@@ -23,6 +23,7 @@ is caught only through ``ru_maxrss`` (see ``TreeSampler.total_kb``).
 from __future__ import annotations
 
 import argparse
+import compileall
 import importlib.util
 import json
 import os
@@ -246,6 +247,17 @@ def clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("VENTES_")}
 
 
+def compile_package() -> None:
+    """Compile the package's modules into bytecode first, as pip does when it installs
+    it: a copy installed in development mode keeps a modified module's bytecode stale
+    (never written under PYTHONDONTWRITEBYTECODE), and every measured command would
+    compile it again (up to 0.13 s per command here, half of a 1 % append)."""
+    spec = importlib.util.find_spec("ventes_pme")  # (not imported: see main)
+    assert spec is not None and spec.submodule_search_locations is not None
+    for folder in spec.submodule_search_locations:
+        compileall.compile_dir(folder, quiet=1)
+
+
 def remove_db(path: Path) -> None:
     for suffix in ("", "-wal", "-shm", "-journal"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
@@ -405,6 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     label = f"{n // 1_000_000}m" if n % 1_000_000 == 0 else str(n)
     appended = max(1, n // 100)
     env = clean_env()
+    compile_package()
     info = machine()
     print("Machine :", "; ".join(f"{k} {v}" for k, v in info.items()), flush=True)
 
