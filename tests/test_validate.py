@@ -439,3 +439,24 @@ def test_semicolon_reference_files_with_decimal_comma(server: FileServer, db_pat
     assert all(f.delimiter == ";" and f.rejected == 0 for f in report.files.values())
     assert query(db_path, "SELECT price_cents FROM products") == [(4999,)]
     assert stored_sales(db_path) == Counter([("2023-05-27", "REF001", 1, 2)])
+
+
+@pytest.mark.parametrize(
+    ("cut", "after", "encoding"),
+    [
+        (b"\xc3", b"\xa9", "cp1252"),  # a sequence's start, a whole chunk of ASCII, its end
+        (b"\xc3", b"", "cp1252"),  # the start of a sequence, then ASCII: not UTF-8
+        (b"\xe9", b"", "cp1252"),  # a Windows-1252 byte, then ASCII
+        (b"", "é".encode(), "utf-8-sig"),
+        (b"", b"", "utf-8-sig"),
+    ],
+)
+def test_the_encoding_is_found_across_chunks_of_ascii(
+    tmp_path: Path, cut: bytes, after: bytes, encoding: str
+) -> None:
+    """An ASCII chunk of the file is not decoded (validate._encoding), unless it follows
+    the start of a sequence the previous chunk cut: it is then not UTF-8."""
+    path = tmp_path / "ventes.csv"
+    head = b"date,ref\n" + b"a" * ((1 << 20) - 10)  # ``cut`` ends the first 1 MiB chunk
+    path.write_bytes(head + cut + b"b" * (1 << 20) + after + b"\n")
+    assert validate._encoding(path)[0] == encoding
