@@ -396,7 +396,7 @@ def test_appended_lines_of_new_days_are_ranked_without_a_count_per_group(
     server: FileServer, db_path: Path, monkeypatch: pytest.MonkeyPatch, memo: int
 ) -> None:
     """The usual append: lines of days the database holds no sale of. Their groups start at
-    0 without a question to the database (date_has_sales.sql), until the reading forgets
+    0 from one question per day (identical_sales_of_date.sql), until the reading forgets
     the day's counts (a tiny memo here): then the sales of that day already inserted by
     this import count again, and the k-th identical line is still occurrence k."""
     monkeypatch.setattr(load, "RANK_MEMO", memo)

@@ -422,8 +422,9 @@ SQL_DESCRIPTIONS = {
     "par produit et magasin.",
     "load/count_identical_sales": "Le nombre de ventes en base identiques à une ligne (son "
     "rang, la règle anti-doublon, en découle).",
-    "load/date_has_sales": "Si la base contient au moins une vente d'une date (sinon, aucun "
-    "groupe de lignes identiques de cette date n'a besoin de son compte).",
+    "load/identical_sales_of_date": "Les groupes de ventes identiques qu'une date compte en "
+    "base, avec leur nombre : le rang des lignes ajoutées de cette date en découle, sans "
+    "une question par groupe.",
     "load/sale_import": "L'import qui a enregistré une vente, retrouvée par sa clé (après "
     "une relecture complète, pour n'ajouter aux agrégats que les ventes insérées).",
     "load/insert_new_sales": "Insère les ventes en transit que la base n'a pas encore (règle "

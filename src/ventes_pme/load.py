@@ -699,23 +699,23 @@ def _with_ranks(
     sales: list[tuple[object, ...]],
     bases: dict[tuple[object, ...], int],
     occurrences: list[int],
-    new_dates: dict[object, bool],
+    stored: _StoredGroups,
 ) -> int:
     """Insert ``sales`` whose occurrences may be relative (negative): the first of a group
-    asks the database how many identical sales it holds (``count_identical_sales.sql``).
-    Returns how many were new; each sale's occurrence is appended to ``occurrences``.
+    takes the number of identical sales the database holds as its base. Returns how many
+    were new; each sale's occurrence is appended to ``occurrences``.
 
     The database already holds every identical sale read before: the reading counts
     those of its group since it last knew nothing of it (first meeting, or its date's
     counts forgotten), and it sends what it read before forgetting in an earlier message,
-    inserted before this one. So the question is asked at once, the sales of this message
+    inserted before this one. So the base is taken at once, the sales of this message
     inserted together at the end.
 
-    ``new_dates``: whether the database held no sale of a date when the first relative
-    sale of that date came (``date_has_sales.sql``), until the reading forgets that date.
-    Such a date holds no sale from before this import, and the reading counts every one
-    this import sends: each group starts at 0 without a question (the usual append: the
-    lines of new days).
+    The base comes from ``stored``, the counts of the date's groups read at its first
+    relative sale (``identical_sales_of_date.sql``: one question per date instead of one
+    per group, a few hundred at the end of a usual append), kept until the reading
+    forgets that date: no sale of the date is inserted meanwhile before the first of its
+    group. A date of too many groups asks per group (``count_identical_sales.sql``).
     """
     ready: list[tuple[object, ...]] = []
     for sale in sales:
@@ -724,21 +724,49 @@ def _with_ranks(
         if occurrence < 0:
             key = sale[:4]
             if occurrence == -1:
-                day = key[0]
-                new = new_dates.get(day)
-                if new is None:
-                    found = conn.execute(sql("load/date_has_sales"), {"sale_date": day})
-                    new = new_dates[day] = found.fetchone() is None
-                if new:
-                    bases[key] = 0
-                else:
+                groups = stored.of_date(conn, key[0])
+                if groups is None:
                     count = conn.execute(sql("load/count_identical_sales"), key)
                     bases[key] = count.fetchone()[0]
+                else:
+                    bases[key] = groups.get(key[1:], 0)
             occurrence = bases[key] - occurrence
             sale = (*key, occurrence, *sale[5:])
         occurrences.append(occurrence)
         ready.append(sale)
     return _insert(conn, ready)
+
+
+class _StoredGroups:
+    """The groups of identical sales stored for the dates the reading sends relative
+    occurrences of (see :func:`_with_ranks`): (product, store, quantity) -> count, or None
+    for a date asked group by group. At most RANK_MEMO groups are held in all."""
+
+    def __init__(self) -> None:
+        self.dates: dict[object, dict[tuple[object, ...], int] | None] = {}
+        self.held = 0
+
+    def of_date(
+        self, conn: sqlite3.Connection, day: object
+    ) -> dict[tuple[object, ...], int] | None:
+        if day in self.dates:
+            return self.dates[day]
+        room = RANK_MEMO - self.held
+        rows = conn.execute(
+            sql("load/identical_sales_of_date"), {"sale_date": day, "max_groups": room}
+        ).fetchall()
+        groups = None if len(rows) > room else {tuple(row[:3]): row[3] for row in rows}
+        if groups is not None:
+            self.held += len(groups)
+        self.dates[day] = groups
+        return groups
+
+    def forget(self, days: set[object]) -> None:
+        """The reading forgot the counts of ``days``: their next relative sales count
+        the sales this import inserted meanwhile too."""
+        for day in days & self.dates.keys():
+            groups = self.dates.pop(day)
+            self.held -= 0 if groups is None else len(groups)
 
 
 class _Writer:
@@ -761,8 +789,8 @@ class _Writer:
         self.sums, self.summing = sums, summing
         #: identical sales stored, for the groups whose count the reading does not hold
         self.bases: dict[tuple[object, ...], int] = {}
-        #: dates that held no sale when their first relative sale came (see _with_ranks)
-        self.new_dates: dict[object, bool] = {}
+        #: the groups stored for the dates of relative sales (see _with_ranks)
+        self.stored = _StoredGroups()
         self.end: _End | None = None
         self.restage = False
         #: of the sales sent: occurrences above 1, equal to 2, the largest (for the profile)
@@ -809,7 +837,7 @@ class _Writer:
             if sales:
                 occurrences: list[int] = []
                 self.report.inserted += _with_ranks(
-                    self.conn, sales, self.bases, occurrences, self.new_dates
+                    self.conn, sales, self.bases, occurrences, self.stored
                 )
                 self._count(occurrences)
                 if self.summing:
@@ -821,8 +849,7 @@ class _Writer:
         elif kind == "drop":
             forgotten = set(message[1])
             self.bases = {k: n for k, n in self.bases.items() if k[0] not in forgotten}
-            for day in forgotten:
-                self.new_dates.pop(day, None)
+            self.stored.forget(forgotten)
         elif kind == "restage":
             self.restage = True
         else:
