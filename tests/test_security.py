@@ -54,7 +54,9 @@ SQL_VARIABLES = {
     ("db.py", "migrate", "statement"): "a statement of a shipped migration file",
     ("analyse.py", "run_analyses", "statement"): "a statement of a shipped analysis file",
     ("load.py", "_insert_parameters", "_INSERT_ROWS"): "sql/load/insert_sale.sql with its "
-    "VALUES row repeated ROWS_PER_INSERT times (a constant): only ? placeholders are added",
+    "VALUES row repeated ROWS_PER_INSERT times (sqlfiles.sql_rows): only placeholders added",
+    ("aggregates.py", "_upsert", "many"): "sql/aggregates/add_to_*.sql with its VALUES row "
+    "repeated ROWS_PER_UPSERT times (sqlfiles.sql_rows): only placeholders are added",
     ("catalog.py", "ensure_objects", "statement"): "DDL from the declarations (identifiers "
     "checked by catalog._spec)",
 }

@@ -22,7 +22,7 @@ import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ventes_pme.sqlfiles import sql
+from ventes_pme.sqlfiles import sql, sql_rows
 
 #: (sales count, quantity, revenue in cents)
 Sums = list[int]
@@ -64,11 +64,12 @@ class NewSales:
     def add(self, flat: Sequence[Any], width: int) -> None:
         """Add sales given flat, ``width`` values each, the first four being the date, the
         product (of ``prices``), the store and the quantity (the parameters of the INSERTs
-        of sales_reader.py)."""
+        of sales_reader.py: the import's id after the last sale is ignored)."""
         packs, by_day, by_product = self.packs, self.by_day, self.by_product
         last_day = None
         today: dict[int, int] = {}
-        columns = (flat[0::width], flat[1::width], flat[2::width], flat[3::width])
+        end = len(flat) - len(flat) % width
+        columns = (flat[0:end:width], flat[1:end:width], flat[2:end:width], flat[3:end:width])
         for day, product, store, quantity in zip(*columns, strict=True):
             packed = quantity * packs[product] + 1
             if day != last_day:  # the sales come nearly sorted by date
@@ -98,10 +99,27 @@ class NewSales:
     def write(self, conn: sqlite3.Connection) -> None:
         """Add the sums to the persistent aggregates (inside the import's transaction)."""
         by_day, by_product = self.rows()
-        conn.executemany(sql("aggregates/add_to_day_store"), by_day)
-        conn.executemany(sql("aggregates/add_to_product_store"), by_product)
+        _upsert(conn, "aggregates/add_to_day_store", by_day)
+        _upsert(conn, "aggregates/add_to_product_store", by_product)
         self.by_day.clear()
         self.by_product.clear()
+
+
+#: Aggregate rows per multi-row upsert (a first import writes tens of thousands).
+ROWS_PER_UPSERT = 100
+
+
+def _upsert(conn: sqlite3.Connection, name: str, rows: list[tuple[object, ...]]) -> None:
+    """Run ``sql/<name>.sql`` (one aggregate row's upsert) for each of ``rows``: whole
+    ROWS_PER_UPSERT-row statements (``sqlfiles.sql_rows``), then one row at a time."""
+    width = 5
+    flat = [value for row in rows for value in row]
+    step = ROWS_PER_UPSERT * width
+    whole = len(flat) - len(flat) % step
+    if whole:
+        many = sql_rows(name, ROWS_PER_UPSERT)
+        conn.executemany(many, [flat[i : i + step] for i in range(0, whole, step)])
+    conn.executemany(sql(name), rows[whole // width :])
 
 
 def add_import(conn: sqlite3.Connection, import_id: int | None) -> None:
