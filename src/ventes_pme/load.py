@@ -23,7 +23,7 @@ from ventes_pme.errors import DatabaseError, FileFormatError
 from ventes_pme.processes import Message
 from ventes_pme.regions import UNKNOWN_REGION, city_key, load_reference
 from ventes_pme.sales_reader import APPEND, FRESH, REREAD, ROWS_PER_INSERT, Job
-from ventes_pme.sqlfiles import sql
+from ventes_pme.sqlfiles import sql, sql_rows
 from ventes_pme.validate import CsvLayout, RowError
 
 Progress = Callable[[str, int, int], None]
@@ -645,14 +645,10 @@ def _load_sales(
         report.pending_references = resume.pending_references + rejects.references
 
 
-#: ``sql/load/insert_sale.sql`` with ROWS_PER_INSERT rows of parameters: built from that
-#: file and constants only, every value bound as a parameter. Binding one statement per
-#: 200 rows costs less than 200 executions of the one-row statement.
-_INSERT_ROWS = sql("load/insert_sale").replace(
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    "VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * ROWS_PER_INSERT),
-)
-assert "(?1, ?2" not in _INSERT_ROWS, "insert_sale.sql must end with VALUES (?1, …)"
+#: ``sql/load/insert_sale.sql`` with ROWS_PER_INSERT rows of parameters, the import's id
+#: bound once (``sqlfiles.sql_rows``). Binding one statement per 200 rows costs less than
+#: 200 executions of the one-row statement.
+_INSERT_ROWS = sql_rows("load/insert_sale", ROWS_PER_INSERT, shared=1)
 
 #: Groups of identical lines whose count the reading process holds; past it, it forgets
 #: the counts of the dates least recently met (memory stays flat) and such a date met
@@ -675,14 +671,19 @@ class _End:
     counted: str | None = None
 
 
-def _insert(conn: sqlite3.Connection, sales: list[tuple[object, ...]]) -> int:
-    """Insert ``sales`` (ON CONFLICT DO NOTHING); returns how many were new."""
+def _insert(conn: sqlite3.Connection, sales: list[tuple[object, ...]], import_id: int) -> int:
+    """Insert ``sales`` of import ``import_id`` (ON CONFLICT DO NOTHING); returns how many
+    were new."""
     flat = [value for sale in sales for value in sale]
-    return _insert_parameters(conn, *sales_reader.insert_parameters(flat))
+    chunks, rest = sales_reader.insert_parameters(flat, import_id)
+    return _insert_parameters(conn, chunks, rest, import_id)
 
 
 def _insert_parameters(
-    conn: sqlite3.Connection, chunks: list[list[object]], rest: list[tuple[object, ...]]
+    conn: sqlite3.Connection,
+    chunks: list[list[object]],
+    rest: list[tuple[object, ...]],
+    import_id: int,
 ) -> int:
     """Insert sales given as ``sales_reader.insert_parameters`` returns them (ON CONFLICT
     DO NOTHING): whole multi-row INSERTs, then one-row ones; returns how many were new."""
@@ -690,7 +691,8 @@ def _insert_parameters(
     if chunks:
         inserted += conn.executemany(_INSERT_ROWS, chunks).rowcount
     if rest:
-        inserted += conn.executemany(sql("load/insert_sale"), rest).rowcount
+        one_row = [(*sale, import_id) for sale in rest]
+        inserted += conn.executemany(sql("load/insert_sale"), one_row).rowcount
     return inserted
 
 
@@ -700,6 +702,7 @@ def _with_ranks(
     bases: dict[tuple[object, ...], int],
     occurrences: list[int],
     stored: _StoredGroups,
+    import_id: int,
 ) -> int:
     """Insert ``sales`` whose occurrences may be relative (negative): the first of a group
     takes the number of identical sales the database holds as its base. Returns how many
@@ -731,10 +734,10 @@ def _with_ranks(
                 else:
                     bases[key] = groups.get(key[1:], 0)
             occurrence = bases[key] - occurrence
-            sale = (*key, occurrence, *sale[5:])
+            sale = (*key, occurrence, sale[5])
         occurrences.append(occurrence)
         ready.append(sale)
-    return _insert(conn, ready)
+    return _insert(conn, ready, import_id)
 
 
 class _StoredGroups:
@@ -782,8 +785,10 @@ class _Writer:
         total: int,
         sums: aggregates.NewSales,
         summing: bool,
+        import_id: int,
     ) -> None:
         self.conn, self.rejects, self.report = conn, rejects, report
+        self.import_id = import_id
         self.progress, self.total = progress, total
         #: the aggregates' sums of the sales sent, when ``summing`` (each is then inserted)
         self.sums, self.summing = sums, summing
@@ -810,13 +815,13 @@ class _Writer:
         this message that did insert some are the sales now stored with this import's id
         (``sale_import.sql``); they alone go to the aggregates' sums."""
         width = sales_reader.WIDTH
-        flat = [value for chunk in chunks for value in chunk]
+        flat = [value for chunk in chunks for value in chunk[:-1]]  # without the import id
         flat += [value for sale in sales for value in sale]
         new: list[object] = []
         for i in range(0, len(flat), width):
             sale = flat[i : i + width]
             stored = self.conn.execute(sql("load/sale_import"), sale[:5]).fetchone()
-            if stored is not None and stored[0] == sale[6]:
+            if stored is not None and stored[0] == self.import_id:
                 new += sale
         self.sums.add(new, width)
 
@@ -829,15 +834,15 @@ class _Writer:
             width = sales_reader.WIDTH
             inserted_before = self.report.inserted
             if chunks:
-                self.report.inserted += _insert_parameters(self.conn, chunks, [])
-                for chunk in chunks:
-                    self._count(chunk[4::width])
+                self.report.inserted += _insert_parameters(self.conn, chunks, [], self.import_id)
+                for chunk in chunks:  # each ends with the import id: not a sale's value
+                    self._count(chunk[4:-1:width])
                     if self.summing:
                         self.sums.add(chunk, width)
             if sales:
                 occurrences: list[int] = []
                 self.report.inserted += _with_ranks(
-                    self.conn, sales, self.bases, occurrences, self.stored
+                    self.conn, sales, self.bases, occurrences, self.stored, self.import_id
                 )
                 self._count(occurrences)
                 if self.summing:
@@ -878,7 +883,7 @@ def _read_sales(
     """
     # every line read is inserted, but in a full re-read: it then sums its sales in SQL
     sums = aggregates.NewSales(job.prices)
-    write = _Writer(conn, rejects, report, progress, total, sums, summing=job.mode != REREAD)
+    write = _Writer(conn, rejects, report, progress, total, sums, job.mode != REREAD, job.import_id)
     what = "de la lecture du fichier des ventes"
     size = total - (job.start or 0)
     with (

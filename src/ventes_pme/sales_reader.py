@@ -10,10 +10,11 @@ process, the only one that touches the database (``load.py``). Both cores work a
 The messages :func:`read` sends:
 
 - ``("rows", position, chunks, rows, rejects)``: valid sales, in file order: ``chunks``
-  holds :data:`ROWS_PER_INSERT` sales each, flattened (the parameters of one multi-row
-  INSERT), then ``rows`` the remaining sales one tuple each; ``rejects`` the rejected lines
-  read meanwhile ``(line, raw, code, reason)``; ``position`` the bytes read so far.
-  A sale is ``(date, product, store, quantity, occurrence, unit price, import)``; a
+  holds :data:`ROWS_PER_INSERT` sales each, flattened, then the import's id (the
+  parameters of one multi-row INSERT, ``sqlfiles.sql_rows``), then ``rows`` the remaining
+  sales one tuple each; ``rejects`` the rejected lines read meanwhile ``(line, raw, code,
+  reason)``; ``position`` the bytes read so far.
+  A sale is ``(date, product, store, quantity, occurrence, unit price)``; a
   negative occurrence ``-k`` means "the k-th of its group since its count was unknown":
   the main process adds the identical sales the database holds (then only ``rows`` is
   used, since each such sale may need a question to the database before it).
@@ -36,8 +37,9 @@ from ventes_pme.validate import CsvLayout
 
 #: Sales per multi-row INSERT (load.py builds the statement with as many rows).
 ROWS_PER_INSERT = 200
-#: Values per sale sent: date, product, store, quantity, occurrence, unit price, import.
-WIDTH = 7
+#: Values per sale sent: date, product, store, quantity, occurrence, unit price (the
+#: import's id, the same for every sale, is bound once per INSERT).
+WIDTH = 6
 #: Values per message (20 INSERTs): a few hundred kB, so that both processes work at once.
 MESSAGE_VALUES = 20 * ROWS_PER_INSERT * WIDTH
 
@@ -135,7 +137,7 @@ def _read(job: Job, send: Send) -> None:
         if relative:  # no chunks: the main process handles each sale in turn
             rest = one_per_sale(flat)
         else:
-            chunks, rest = insert_parameters(flat)
+            chunks, rest = insert_parameters(flat, import_id)
         send(("rows", rows.position, chunks, rest, rejected))
         flat.clear()
         rejected.clear()
@@ -188,7 +190,7 @@ def _read(job: Job, send: Send) -> None:
             groups[key] = n
             if sign < 0:
                 relative = True
-            flat += (day, product, store, quantity, sign * n, price, import_id)
+            flat += (day, product, store, quantity, sign * n, price)
         if len(flat) >= MESSAGE_VALUES:
             flush()
     if flat or rejected:
@@ -197,12 +199,17 @@ def _read(job: Job, send: Send) -> None:
     send(("end", rows.position, rows.end_line, rows.pending, read_count, counted))
 
 
-def insert_parameters(flat: list[object]) -> tuple[list[list[object]], list[tuple[object, ...]]]:
+def insert_parameters(
+    flat: list[object], import_id: int
+) -> tuple[list[list[object]], list[tuple[object, ...]]]:
     """Sales given flat (WIDTH values each) as the parameters of whole ROWS_PER_INSERT-row
-    INSERTs, then the sales left over, one tuple each."""
+    INSERTs (their values, then ``import_id``), then the sales left over, one tuple each."""
     step = ROWS_PER_INSERT * WIDTH
     whole = len(flat) - len(flat) % step
-    return [flat[i : i + step] for i in range(0, whole, step)], one_per_sale(flat[whole:])
+    chunks = [flat[i : i + step] for i in range(0, whole, step)]
+    for chunk in chunks:
+        chunk.append(import_id)
+    return chunks, one_per_sale(flat[whole:])
 
 
 def one_per_sale(flat: list[object]) -> list[tuple[object, ...]]:
