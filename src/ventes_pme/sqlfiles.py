@@ -31,6 +31,12 @@ def sql_rows(name: str, rows: int, shared: int = 0) -> str:
     bound once, after all the rows' own values. Only placeholders are added to the file's
     text: every value is still a bound parameter.
 
+    Numbered placeholders cost SQLite's parser a search among the numbers already seen,
+    once per statement prepared (about 3 ms for 1 200 values: once per import). Plain
+    ``?`` would need the shared values first in the row, hence first in the column list:
+    SQLite then copies each row into the table's order, 240 instructions more per sale
+    (callgrind) — more than the parse, past 50 000 sales.
+
     >>> sql_rows("load/insert_sale", 2, shared=1).split("VALUES ")[1].splitlines()[0]
     '(?1, ?2, ?3, ?4, ?5, ?6, ?13), (?7, ?8, ?9, ?10, ?11, ?12, ?13)'
     """
