@@ -77,5 +77,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     if GENERATED["examples"]:
         terminalreporter.write_line(
             f"generated import examples: {GENERATED['examples']} "
-            f"({GENERATED['in_child']} read in a child process)"
+            f"({GENERATED['in_child']} read in a child process; "
+            f"{GENERATED['appends']} appended-lines imports, "
+            f"{GENERATED['appends_to_stored_groups']} of them continuing stored groups)"
         )

@@ -2,8 +2,8 @@
 
 Hypothesis generates messy files (encodings, separators, quoting, embedded newlines, line
 endings, extra and renamed columns, blank lines, invalid values of every kind) and sequences
-of imports (append, duplicate, edit, delete, reorder, truncate, price change, removed product
-or store, city change, interrupted transfer). After every step:
+of imports (append, lines appended again, duplicate, edit, delete, reorder, truncate, price
+change, removed product or store, city change, interrupted transfer). After every step:
 
 - the database holds exactly the model's sales (with their unit prices), rejects and figures;
 - when the step took the append-only fast path, a full read of the same files gives the same
@@ -218,6 +218,7 @@ def sequences(draw: Any) -> list[Step]:
                 [
                     "append",
                     "append",
+                    "again",
                     "duplicate",
                     "edit",
                     "delete",
@@ -240,7 +241,12 @@ def sequences(draw: Any) -> list[Step]:
         items = ventes.items
         cut = None
         if op == "append":
-            items.extend(draw(st.lists(sale_items(), min_size=1, max_size=4)))
+            # new lines, or copies of the last ones: the sheet's next lines often repeat a
+            # sale of the latest day, whose identical sales are then already stored
+            new = st.one_of(sale_items(), st.sampled_from(items[-3:])) if items else sale_items()
+            items.extend(draw(st.lists(new, min_size=1, max_size=4)))
+        elif op == "again" and items:  # lines of the file appended again: their sales stored
+            items.extend(draw(st.lists(st.sampled_from(items), min_size=1, max_size=3)))
         elif op == "duplicate" and items:
             items.append(draw(st.sampled_from(items)))
         elif op == "edit" and items:
@@ -482,6 +488,77 @@ def test_import_sequences_match_the_model(
         _check_sequence(http, steps)
 
 
+def _continues_stored_groups(db: Path) -> bool:
+    """Whether the latest import added a sale identical to one stored before it."""
+    conn = sqlite3.connect(db)
+    try:
+        return bool(
+            conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM sales AS s JOIN sales AS t USING "
+                "(sale_date, product_id, store_id, quantity) WHERE t.import_id < s.import_id "
+                "AND s.import_id = (SELECT max(import_id) FROM import_runs))"
+            ).fetchone()[0]
+        )
+    finally:
+        conn.close()
+
+
+#: valid sales over three consecutive days, few products, stores and quantities: appended
+#: lines often repeat a stored sale, and fall before, on or after the latest stored date
+valid_sales = st.builds(
+    lambda day, product, quantity, store: Item(
+        {"date": day, "product": product, "quantity": quantity, "store": store, "extra": ""}
+    ),
+    st.sampled_from(["2023-05-26", "2023-05-27", "28/05/2023"]),
+    st.sampled_from(PRODUCT_IDS[:2]),
+    st.sampled_from(["1", "2"]),
+    st.sampled_from(STORE_IDS[:2]),
+)
+
+
+@st.composite
+def appends(draw: Any) -> list[Step]:
+    """A file of valid sales, then lines appended to it, each time new ones or copies of
+    lines already in the file: every import after the first reads only the appended lines."""
+    produits = File(
+        "produits",
+        draw(layouts("produits")),
+        [Item({"name": "A", "product": p, "price": "10", "stock": "1"}) for p in PRODUCT_IDS],
+    )
+    magasins = File(
+        "magasins",
+        draw(layouts("magasins")),
+        [Item({"store": s, "city": "Paris", "employees": "3"}) for s in STORE_IDS],
+    )
+    ventes = File(
+        "ventes", draw(layouts("ventes")), draw(st.lists(valid_sales, min_size=1, max_size=6))
+    )
+    steps = [Step(_bytes(produits, magasins, ventes), label="first")]
+    for _ in range(draw(st.integers(1, 3))):
+        new = st.one_of(valid_sales, st.sampled_from(list(ventes.items)))
+        ventes.items.extend(draw(st.lists(new, min_size=1, max_size=5)))
+        steps.append(Step(_bytes(produits, magasins, ventes), label="append"))
+    return steps
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=appends(), child=st.booleans())
+def test_appended_lines_continue_the_stored_groups(
+    http: FileServer, steps: list[Step], child: bool
+) -> None:
+    """The append-only path ranks each appended line after the identical sales stored: on
+    a date the database holds, from its count there; on a later date, from the lines read
+    (sales_reader.Job.stored_until). The database is the model's after every import."""
+    GENERATED["examples"] += 1
+    GENERATED["in_child"] += child
+    with pytest.MonkeyPatch.context() as patch:
+        if child:
+            patch.setattr(processes, "IN_PROCESS_BELOW", 0)
+        appended = GENERATED["appends"]
+        _check_sequence(http, steps)
+        assert GENERATED["appends"] - appended == len(steps) - 1, "each append read alone"
+
+
 def _check_sequence(http: FileServer, steps: list[Step]) -> None:
     expected = reference.Model()
     with tempfile.TemporaryDirectory() as tmp:
@@ -513,5 +590,7 @@ def _check_sequence(http: FileServer, steps: list[Step]) -> None:
             check_analyses(db, http, expected)
             check_profile(db, step, Path(tmp))
             if report.files["ventes"].incremental and before is not None:
+                GENERATED["appends"] += 1
+                GENERATED["appends_to_stored_groups"] += _continues_stored_groups(db)
                 run_step(http, twin, step, full_read=True)
                 assert full_state(twin) == full_state(db)
