@@ -425,6 +425,8 @@ SQL_DESCRIPTIONS = {
     "load/identical_sales_of_date": "Les groupes de ventes identiques qu'une date compte en "
     "base, avec leur nombre : le rang des lignes ajoutées de cette date en découle, sans "
     "une question par groupe.",
+    "load/latest_sale_date": "La date la plus récente des ventes en base : les lignes "
+    "ajoutées d'une date postérieure n'ont aucune vente identique en base.",
     "load/sale_import": "L'import qui a enregistré une vente, retrouvée par sa clé (après "
     "une relecture complète, pour n'ajouter aux agrégats que les ventes insérées).",
     "load/insert_new_sales": "Insère les ventes en transit que la base n'a pas encore (règle "

@@ -603,6 +603,9 @@ def _load_sales(
         mode=mode,
         memo=RANK_MEMO,
         profile=counting,
+        stored_until=(
+            conn.execute(sql("load/latest_sale_date")).fetchone()[0] if mode == APPEND else None
+        ),
     )
     if mode == REREAD:
         conn.execute("SAVEPOINT sales_file")

@@ -67,6 +67,9 @@ class Job:
     #: the data profile's counts of the file to continue ("" for none yet), or None when
     #: the profile does not ask for them (profile.ImportProfile.start)
     profile: str | None = None
+    #: APPEND: the latest date of the stored sales (None: none stored); no sale of a later
+    #: date is stored, so the counts of such a date are exact from its first line read
+    stored_until: str | None = None
 
 
 def read(job: Job, send: Send) -> None:
@@ -91,9 +94,11 @@ def _read(job: Job, send: Send) -> None:
     The occurrence of a line is one more than the identical sales before it, stored or
     earlier in the file (the rule of ``insert_new_sales.sql``). It is counted here per
     date, then per (product, store, quantity). On a date first met while filling an empty
-    table (FRESH), or in a full re-read (REREAD: the file's own ranks), every identical line
-    before is in the counts. Elsewhere (APPEND, or a date met again after its counts were
-    forgotten) the count is relative and the main process adds what the database holds.
+    table (FRESH), in a full re-read (REREAD: the file's own ranks), or in the appended lines
+    (APPEND) when it is later than every stored sale (``job.stored_until``), every identical
+    line before is in the counts. Elsewhere (APPEND on a date the database may hold, or a
+    date met again after its counts were forgotten) the count is relative and the main
+    process adds what the database holds.
     Past ``job.memo`` groups, the counts of every other date are forgotten: memory stays
     flat whatever the file.
     """
@@ -119,6 +124,7 @@ def _read(job: Job, send: Send) -> None:
     # to it instead of a copy per sale, and the main process hashes it once
     products = {product: (product, price) for product, price in prices.items()}
     import_id, memo, mode = job.import_id, job.memo, job.mode
+    stored_until = job.stored_until
     counts: dict[str, dict[tuple[str, int, int], int]] = {}
     exact: set[str] = set()  # dates whose counts hold every identical line before
     met: set[str] = set()
@@ -151,7 +157,7 @@ def _read(job: Job, send: Send) -> None:
                 if found is None:
                     if day not in met:
                         met.add(day)
-                        if mode != APPEND:
+                        if mode != APPEND or stored_until is None or day > stored_until:
                             exact.add(day)
                     elif mode == REREAD:
                         send(("restage",))
