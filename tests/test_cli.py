@@ -349,6 +349,46 @@ def test_interrupted_import_exits_130_and_changes_nothing(
     assert dump(path) == before
 
 
+def test_a_full_disk_during_the_import_is_a_clear_error_and_changes_nothing(
+    server: FileServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """SQLite can no longer grow the base in the middle of the sales' INSERTs (a full disk;
+    here SQLite's own size limit, PRAGMA max_page_count, gives the same SQLITE_FULL): the
+    import says so in French, exits non-zero and leaves the base as it was. SQLite may roll
+    the transaction back itself then (a statement without statement journal): a second
+    ROLLBACK must not hide the cause behind "no transaction is active"."""
+    publish(server, ventes=VENTES)
+    path = tmp_path / "v.db"
+    assert main(["import", "--db", str(path), *_urls(server)]) == 0
+    before = dump(path)
+    sales = [
+        (f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}", "REF001", 1 + i % 2, 1 + i) for i in range(3000)
+    ]
+    publish(server, ventes=ventes_csv(sales))
+    conn = sqlite3.connect(path)
+    (pages,) = conn.execute("PRAGMA page_count").fetchone()
+    conn.close()
+    connect = db.connect
+
+    def connect_to_a_full_disk(*args: object, **kwargs: object) -> sqlite3.Connection:
+        conn = connect(*args, **kwargs)  # type: ignore[arg-type]
+        conn.execute(f"PRAGMA max_page_count = {pages + 4}")
+        return conn
+
+    monkeypatch.setattr(db, "connect", connect_to_a_full_disk)
+    capsys.readouterr()
+    assert main(["import", "--db", str(path), *_urls(server)]) == 5
+    err = capsys.readouterr().err
+    assert "disque plein" in err and "inchangée" in err, err
+    assert dump(path) == before
+    monkeypatch.undo()  # room again: the same import goes through
+    assert main(["import", "--db", str(path), *_urls(server)]) == 0
+    assert sum(stored_sales(path).values()) == 2 + 3000
+
+
 def test_progress_display_on_request(
     server: FileServer, db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

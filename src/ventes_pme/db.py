@@ -262,8 +262,8 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 
     IMMEDIATE takes the write lock at once: a second import waits for the first
     (up to the busy timeout) instead of interleaving with it.
-    A database SQLite may not write (read-only file, folder or disk) raises
-    :class:`DatabaseError`, the database unchanged.
+    A database SQLite may not write (read-only file, folder or disk) or can no longer
+    grow (full disk) raises :class:`DatabaseError`, the database unchanged.
     """
     try:
         conn.execute("BEGIN IMMEDIATE")
@@ -279,19 +279,34 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     try:
         yield conn
     except BaseException as exc:
-        conn.execute("ROLLBACK")
-        if isinstance(exc, sqlite3.OperationalError) and is_read_only(exc):
-            raise DatabaseError(_read_only(_file_of(conn))) from exc
+        # SQLite has rolled back already when a statement without statement journal met a
+        # full disk or an I/O error (sql/load/insert_sale.sql): a second ROLLBACK would
+        # fail and hide the cause.
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.OperationalError):
+            _raise_clearly(conn, exc)
         raise
     else:
         try:
             conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
-            if not is_read_only(exc):
-                raise
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
-            raise DatabaseError(_read_only(_file_of(conn))) from exc
+            _raise_clearly(conn, exc)
+            raise
+
+
+def _raise_clearly(conn: sqlite3.Connection, exc: sqlite3.OperationalError) -> None:
+    """Raise :class:`DatabaseError` for a write SQLite refused for want of room or right."""
+    if is_read_only(exc):
+        raise DatabaseError(_read_only(_file_of(conn))) from exc
+    if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL:
+        raise DatabaseError(
+            f"La base « {_file_of(conn)} » ne peut plus grandir (disque plein, ou taille "
+            "maximale atteinte) : la transaction est annulée, la base est inchangée. Libérez "
+            "de la place sur le disque puis relancez."
+        ) from exc
 
 
 def _file_of(conn: sqlite3.Connection) -> str:
