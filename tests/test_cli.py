@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -412,3 +413,29 @@ def test_python_m_ventes_pme(tmp_path: Path) -> None:
     )
     assert done.returncode == 0
     assert done.stdout.startswith("ventes-pme ")
+
+
+def test_the_command_runs_with_the_collector_on_and_ends_frozen(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``ventes`` (``__main__.run``) turns the cycle collector off only while it imports
+    its modules, and freezes what is left once the command is done: a command that ran
+    without it (``ventes watch``, for days) would keep every cycle it made."""
+    from ventes_pme import __main__ as entry
+    from ventes_pme import cli
+
+    seen: list[bool] = []
+
+    def command() -> int:
+        seen.append(gc.isenabled())
+        return 7
+
+    monkeypatch.setattr(cli, "main", command)
+    assert gc.get_freeze_count() == 0
+    try:
+        assert entry.run() == 7
+        assert seen == [True] and gc.isenabled()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
