@@ -6,8 +6,10 @@ import contextlib
 import hashlib
 import io
 import itertools
+import threading
 import time
 import urllib.parse
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
@@ -77,6 +79,23 @@ def test_copy_hashing_takes_the_digest_of_the_prefix_on_the_way(
     expected = hashlib.sha256(data[:prefix]).hexdigest() if prefix <= len(data) else None
     assert prefix_sha256 == expected
     assert collect.copy_hashing(iter(chunks), None)[2] is None  # no prefix asked
+
+
+def test_copy_hashing_leaves_no_thread_when_the_chunks_fail() -> None:
+    """The hashing thread ends with the copy, also when the download stops half-way (a
+    size cap, a timeout, Ctrl+C): none is left waiting for chunks."""
+
+    def cut_after_two() -> Iterator[bytes]:
+        yield b"a" * collect.CHUNK
+        yield b"b" * collect.CHUNK
+        raise CollectError("coupé")
+
+    before = threading.active_count()
+    for _ in range(3):
+        with pytest.raises(CollectError, match="coupé"):
+            collect.copy_hashing(cut_after_two(), io.BytesIO(), collect.CHUNK + 1)
+    assert not [t for t in threading.enumerate() if t.name == "sha256"]
+    assert threading.active_count() == before
 
 
 #: 4 chunks of collect.CHUNK and a bit: prefixes on and between the chunks' bounds

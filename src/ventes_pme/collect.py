@@ -10,8 +10,10 @@ import email.utils
 import hashlib
 import http.client
 import math
+import queue
 import socket
 import ssl
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -110,25 +112,70 @@ def copy_hashing(
 
     The one streaming SHA-256 of the package: what is hashed is exactly what is written.
     The digest of the prefix is a copy of the running digest at that byte: each byte is
-    hashed once.
+    hashed once. The hashing runs in a second thread (:class:`_Sha256`), beside the
+    reading and writing of the chunks: hashlib lets go of the GIL, and the 25 MB of a
+    million sales take ≈ 25 ms to hash here, as long as their download from 127.0.0.1.
     """
-    digest = hashlib.sha256()
-    at_prefix = None
+    hashing = _Sha256(prefix)
     size = 0
-    for chunk in chunks:
-        if prefix is not None and size <= prefix < size + len(chunk):
-            cut = prefix - size
-            digest.update(memoryview(chunk)[:cut])
-            at_prefix = digest.copy()
-            digest.update(memoryview(chunk)[cut:])
-        else:
-            digest.update(chunk)
-        size += len(chunk)
-        if out is not None:
-            out.write(chunk)
-    if prefix == size:  # the prefix is the whole file
-        at_prefix = digest
-    return size, digest.hexdigest(), None if at_prefix is None else at_prefix.hexdigest()
+    try:
+        for chunk in chunks:
+            hashing.add(chunk)
+            size += len(chunk)
+            if out is not None:
+                out.write(chunk)
+    finally:
+        digest, at_prefix = hashing.result()
+    return size, digest, at_prefix
+
+
+class _Sha256(threading.Thread):
+    """The SHA-256 of the chunks given to :meth:`add`, computed in this thread, and the
+    SHA-256 of their first ``prefix`` bytes."""
+
+    #: chunks waiting to be hashed, at most (memory stays flat when hashing is slower)
+    WAITING = 16
+
+    def __init__(self, prefix: int | None) -> None:
+        super().__init__(name="sha256", daemon=True)
+        self.prefix = prefix
+        self.chunks: queue.Queue[bytes | None] = queue.Queue(self.WAITING)
+        self.digest = hashlib.sha256()
+        self.at_prefix: Any = None
+        self.failure: BaseException | None = None
+        self.start()
+
+    def add(self, chunk: bytes) -> None:
+        self.chunks.put(chunk)
+
+    def run(self) -> None:
+        digest, prefix, size = self.digest, self.prefix, 0
+        try:
+            while (chunk := self.chunks.get()) is not None:
+                if prefix is not None and size <= prefix < size + len(chunk):
+                    cut = prefix - size
+                    digest.update(memoryview(chunk)[:cut])
+                    self.at_prefix = digest.copy()
+                    digest.update(memoryview(chunk)[cut:])
+                else:
+                    digest.update(chunk)
+                size += len(chunk)
+            if prefix == size:  # the prefix is the whole file
+                self.at_prefix = digest
+        except BaseException as exc:  # said by result(), in the calling thread
+            self.failure = exc
+            while self.chunks.get() is not None:  # let add() and result() go on
+                pass
+
+    def result(self) -> tuple[str, str | None]:
+        """(digest, digest of the prefix or None), once every chunk added is hashed."""
+        self.chunks.put(None)
+        self.join()
+        if self.failure is not None:
+            raise self.failure
+        return self.digest.hexdigest(), (
+            None if self.at_prefix is None else self.at_prefix.hexdigest()
+        )
 
 
 def file_chunks(path: Path, limit: int | None = None) -> Iterable[bytes]:
