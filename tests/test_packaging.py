@@ -50,6 +50,16 @@ def test_the_wheel_holds_no_development_tooling(wheel_files: list[str]) -> None:
     assert "ventes_pme/tableau_plugins/rapport.py" in shipped
 
 
+def test_the_command_imports_the_analyse_stage_only_where_it_runs() -> None:
+    """Every ``ventes import`` (and each cycle of ``ventes watch``) starts a Python: the
+    analyses, their declarations and the TOML parser (≈ 40 M instructions, a tenth of the
+    command's imports) are imported by the commands that analyse, not by the others."""
+    stage = ("ventes_pme.analyse", "ventes_pme.catalog", "tomllib")
+    code = f"import sys, ventes_pme.cli; print([m for m in {stage!r} if m in sys.modules])"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
+
+
 def test_the_package_imports_no_development_tool() -> None:
     """Every module of the package in a fresh interpreter: no tool, no browser library, no
     Datasette (imported by ``tableau.main`` only, in the ``tableau`` image). The plugin of

@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING
 
 from ventes_pme import collect, db, regions, validate
 from ventes_pme import profile as data_profile
-from ventes_pme.analyse import Analysis, latest_run_id, read_analysis, run_analyses
 from ventes_pme.config import SOURCES, Settings
 from ventes_pme.errors import ConfigError, DatabaseError
 from ventes_pme.load import ImportReport, load
@@ -28,8 +27,9 @@ from ventes_pme.progress import ProgressLine
 from ventes_pme.sqlfiles import sql
 from ventes_pme.validate import CsvLayout
 
-if TYPE_CHECKING:  # watch builds on this module: no import cycle at run time
-    from ventes_pme.watch import CycleResult
+if TYPE_CHECKING:
+    from ventes_pme.analyse import Analysis
+    from ventes_pme.watch import CycleResult  # watch builds on this module: no import cycle
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,14 @@ def connection(settings: Settings, *, create: bool = True) -> Iterator[sqlite3.C
 
 
 def init(settings: Settings) -> InitReport:
-    """Create the database if needed and apply the pending migrations (idempotent)."""
+    """Create the database if needed, apply the pending migrations and create the
+    analyses' result tables and views (idempotent)."""
+    from ventes_pme import catalog
+
     conn = db.connect(settings.db_path, lock_timeout=settings.lock_timeout, create=True)
     try:
         applied = db.migrate(conn)
+        catalog.ensure_objects(conn)
         return InitReport(
             settings.db_path,
             db.schema_version(conn),
@@ -194,12 +198,16 @@ def import_data(settings: Settings, progress: ProgressLine | None = None) -> Imp
 
 def analyse(settings: Settings) -> Analysis:
     """Run every analysis on the stored sales and store the results (a new run)."""
+    from ventes_pme.analyse import run_analyses  # the analyse stage: not needed to import
+
     with connection(settings, create=False) as conn:
         return run_analyses(conn)
 
 
 def latest_analysis(settings: Settings) -> Analysis | None:
     """The results of the latest analysis run, or None if there is none."""
+    from ventes_pme.analyse import latest_run_id, read_analysis
+
     with connection(settings, create=False) as conn:
         run_id = latest_run_id(conn)
         return None if run_id is None else read_analysis(conn, run_id)

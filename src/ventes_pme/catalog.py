@@ -17,7 +17,9 @@ note and the HTML report (:mod:`ventes_pme.report`):
 The name (``name`` without ``NN_``) is the JSON key; ``NN`` orders the analyses.
 
 The result table is created from the declaration when the database lacks it
-(:func:`ensure_objects`, run after the migrations), so a new analysis needs no migration;
+(:func:`ensure_objects`: by ``ventes init``, before each analysis, and when migrations were
+just applied; an import on an up-to-date database reads no declaration), so a new analysis
+needs no migration;
 an existing table that differs from its declaration is refused: changing the columns of
 a result table that holds history takes a migration. Each analysis also gets a view
 ``derniere_<name>`` on the latest run, with French column names, for the sqlite3 shell.

@@ -8,18 +8,18 @@ import os
 import re
 import signal
 import sys
-import textwrap
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from ventes_pme import __version__, api, catalog, fmt, french, signals
-from ventes_pme.analyse import Analysis, json_text
+from ventes_pme import __version__, api, fmt, french, signals
 from ventes_pme.config import Settings
 from ventes_pme.errors import ConfigError, VentesError
 from ventes_pme.load import ImportReport
 from ventes_pme.progress import ProgressLine
+
+if TYPE_CHECKING:
+    from ventes_pme.analyse import Analysis
 
 
 class _Formatter(argparse.RawDescriptionHelpFormatter):
@@ -61,9 +61,16 @@ def translate_error(message: str) -> str:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse speaking French: headings, help option and error messages."""
+    """argparse speaking French: headings, help option and error messages.
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    ``describe``: a function giving the description, called only when the help is shown
+    (the analyses' titles: reading their declarations is the analyse stage's business).
+    """
+
+    def __init__(
+        self, *args: Any, describe: Callable[[], str] | None = None, **kwargs: Any
+    ) -> None:
+        self.describe = describe
         kwargs.setdefault("formatter_class", _Formatter)
         kwargs["add_help"] = False
         super().__init__(*args, **kwargs)
@@ -76,6 +83,11 @@ class _Parser(argparse.ArgumentParser):
             default=argparse.SUPPRESS,
             help="afficher cette aide et quitter",
         )
+
+    def format_help(self) -> str:
+        if self.describe is not None:
+            self.description = self.describe()
+        return super().format_help()
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
@@ -152,13 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser(
         "analyse",
         help="calculer les analyses et enregistrer leurs résultats",
-        description=textwrap.fill(
-            "Calcule les analyses ("
-            + ", ".join(spec.title[:1].lower() + spec.title[1:] for spec in catalog.specs())
-            + ") et enregistre leurs résultats dans la base (une nouvelle exécution à chaque "
-            "fois, l'historique est conservé).",
-            90,
-        ),
+        describe=_analyses_description,
     )
     _common(p)
     p.add_argument("--json", action="store_true", help="afficher les résultats en JSON")
@@ -199,6 +205,21 @@ def build_parser() -> argparse.ArgumentParser:
     _generate_parser(commands)
     _profile_parser(commands)
     return parser
+
+
+def _analyses_description() -> str:
+    """The description of ``ventes analyse``: the declared analyses, by their titles."""
+    import textwrap
+
+    from ventes_pme import catalog
+
+    return textwrap.fill(
+        "Calcule les analyses ("
+        + ", ".join(spec.title[:1].lower() + spec.title[1:] for spec in catalog.specs())
+        + ") et enregistre leurs résultats dans la base (une nouvelle exécution à chaque "
+        "fois, l'historique est conservé).",
+        90,
+    )
 
 
 def _profile_parser(commands: Any) -> None:
@@ -328,6 +349,8 @@ def print_import(report: ImportReport) -> None:
 
 def print_analysis(analysis: Analysis) -> None:
     """The declared analyses (:mod:`ventes_pme.catalog`) as plain-text tables."""
+    from ventes_pme import catalog
+
     period = (
         f" du {fmt.day(analysis.period_start)} au {fmt.day(analysis.period_end)}"
         if analysis.period_start
@@ -354,6 +377,8 @@ def print_analysis(analysis: Analysis) -> None:
 
 
 def _json(analysis: Analysis) -> None:
+    from ventes_pme.analyse import json_text
+
     print(json_text(analysis.to_json()))
 
 
@@ -592,5 +617,7 @@ def _debug_detail(exc: BaseException) -> None:
     while cause is not None:
         cause.__suppress_context__ = False
         cause = cause.__cause__ or cause.__context__
+    import traceback  # only here: most commands end without it
+
     print("Détail technique (VENTES_DEBUG) :", file=sys.stderr)
     traceback.print_exception(exc, file=sys.stderr)

@@ -213,10 +213,14 @@ def schema_version(conn: sqlite3.Connection) -> int:
 
 
 def migrate(conn: sqlite3.Connection) -> list[Migration]:
-    """Apply the pending migrations, each in its own transaction, then create what the
-    analyses' declarations ask for (result tables, views). Returns the migrations applied."""
-    from ventes_pme import catalog
+    """Apply the pending migrations, each in its own transaction. Returns the migrations
+    applied.
 
+    A database they created or changed also gets, at once, what the analyses' declarations
+    ask for (result tables, views: :func:`ventes_pme.catalog.ensure_objects`). A database
+    already up to date is left to ``ventes init`` and to each analysis, which check those
+    objects anyway: an import, which does not touch them, reads no declaration.
+    """
     applied = []
     for migration in migrations():
         if migration.version <= schema_version(conn):
@@ -234,7 +238,10 @@ def migrate(conn: sqlite3.Connection) -> list[Migration]:
                 (migration.version, migration.name, now()),
             )
         applied.append(migration)
-    catalog.ensure_objects(conn)
+    if applied:
+        from ventes_pme import catalog  # the analyse stage's objects
+
+        catalog.ensure_objects(conn)
     return applied
 
 
