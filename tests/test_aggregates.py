@@ -276,3 +276,26 @@ def test_packed_sums_are_the_exact_sums(sales: list[tuple[int, int]], before: in
         big + sum(q for q, _ in sales),
         big * validate.MAX_PRICE_CENTS + sum(q * p for q, p in sales),
     ]
+
+
+def test_one_pass_reads_with_a_small_cache_and_sets_the_connection_back(db_path: Path) -> None:
+    """The sales are counted (import, analysis, watcher) under ``db.one_pass``: a small
+    page cache for one read of the whole table, the connection's own cache afterwards,
+    even when the statement fails."""
+    conn = db.open_and_migrate(db_path)
+    try:
+
+        def cache() -> int:
+            return int(conn.execute("PRAGMA cache_size").fetchone()[0])
+
+        before = cache()
+        assert before == -65536  # db.connect: the analyses' 64 MiB
+        with db.one_pass(conn):
+            assert cache() == -db.ONE_PASS_CACHE_KIB
+            assert conn.execute("SELECT count(*) FROM sales").fetchone() == (0,)
+        assert cache() == before
+        with pytest.raises(sqlite3.OperationalError), db.one_pass(conn):
+            conn.execute("SELECT count(*) FROM no_such_table")
+        assert cache() == before
+    finally:
+        conn.close()

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from ventes_pme import aggregates, catalog
-from ventes_pme.db import now, split_statements, transaction
+from ventes_pme.db import now, one_pass, split_statements, transaction
 from ventes_pme.sqlfiles import sql
 
 
@@ -105,7 +105,8 @@ def run_analyses(conn: sqlite3.Connection) -> Analysis:
     # a database made before an analysis was declared gets its table and view now
     catalog.ensure_objects(conn)
     with transaction(conn):
-        run_id = conn.execute(sql("runs/new_analysis_run"), {"created_at": now()}).lastrowid
+        with one_pass(conn):  # it counts the sales
+            run_id = conn.execute(sql("runs/new_analysis_run"), {"created_at": now()}).lastrowid
         assert run_id is not None
         # the analyses read the persistent aggregates: check them against the sales count
         (sales_count,) = conn.execute(

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from ventes_pme import aggregates, fmt, processes, sales_reader, validate
 from ventes_pme.collect import Fetched, copy_hashing, file_chunks
-from ventes_pme.db import now, transaction
+from ventes_pme.db import now, one_pass, transaction
 from ventes_pme.errors import DatabaseError, FileFormatError
 from ventes_pme.processes import Message
 from ventes_pme.regions import UNKNOWN_REGION, city_key, load_reference
@@ -374,7 +374,8 @@ def _reference_changes(reports: dict[str, FileReport]) -> list[str]:
 
 
 def _count(conn: sqlite3.Connection, table: str) -> int:
-    return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+    with one_pass(conn):
+        return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
 
 
 def _file_report(fetched: Fetched, layout: CsvLayout) -> FileReport:

@@ -31,6 +31,7 @@ from typing import TextIO
 from ventes_pme import api, fmt, signals
 from ventes_pme.collect import Fetched, Validators
 from ventes_pme.config import SOURCES, Settings
+from ventes_pme.db import one_pass
 from ventes_pme.errors import CollectError, FileFormatError
 from ventes_pme.load import ImportReport
 from ventes_pme.sqlfiles import sql
@@ -115,7 +116,7 @@ def analysis_is_stale(settings: Settings) -> bool:
     """Whether the latest analysis misses something: there is none, or a sale was added
     since (by an import of the watcher, a ``ventes import`` or the sqlite3 shell), or an
     import since changed a product or a store (``sql/watch/analysis_is_stale.sql``)."""
-    with api.connection(settings) as conn:
+    with api.connection(settings) as conn, one_pass(conn):  # it counts the sales
         return bool(conn.execute(sql("watch/analysis_is_stale")).fetchone()[0])
 
 
