@@ -23,7 +23,7 @@ from tests.support import (
     stored_sales,
 )
 from tests.test_generated import unframed
-from ventes_pme import api, load, validate
+from ventes_pme import aggregates, api, load, validate
 from ventes_pme.errors import FileFormatError
 
 GOOD = "2023-05-27,REF001,1,1\n"
@@ -412,6 +412,29 @@ def test_appended_lines_of_new_days_are_ranked_without_a_count_per_group(
         ("2023-05-28", "REF002", "1,2"),
         ("2023-05-29", "REF001", "1"),
     ]
+
+
+def test_a_restaged_reread_keeps_the_import_page_cache_after_its_sort(
+    server: FileServer, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full re-read that meets a date again after forgetting its counts ranks the whole
+    file in SQL (load._stage_and_insert): its sort gets a larger page cache, then the rest
+    of the import goes on with the import's own (load.LOAD_CACHE_KIB), not the analyses'."""
+    monkeypatch.setattr(load, "RANK_MEMO", 1)
+    a, b, c = "2023-05-27,REF001,1,1\n", "2023-05-28,REF001,1,1\n", "2023-05-27,REF002,2,1\n"
+    body = VENTES_HEADER + a * 3 + b * 2 + c + a + b + c + a
+    import_files(server, db_path, ventes=body)
+    seen: list[int] = []
+    add_import = aggregates.add_import
+
+    def spy(conn: sqlite3.Connection, import_id: int | None) -> None:
+        seen.append(conn.execute("PRAGMA cache_size").fetchone()[0])
+        add_import(conn, import_id)
+
+    monkeypatch.setattr(aggregates, "add_import", spy)
+    edited = import_files(server, db_path, ventes=VENTES_HEADER + c + body[len(VENTES_HEADER) :])
+    assert edited.files["ventes"].inserted == 1
+    assert seen == [-load.LOAD_CACHE_KIB]  # called once: the re-read was restaged
 
 
 def test_many_identical_lines_are_each_stored_once(server: FileServer, db_path: Path) -> None:

@@ -44,10 +44,9 @@ CHILD_PROCESSES = {
 DYNAMIC_SQL = {
     ("db.py", "connect"): "PRAGMA busy_timeout = <int(lock_timeout * 1000)>",
     ("db.py", "migrate"): "PRAGMA application_id / user_version = <int constants>",
-    ("db.py", "one_pass"): "PRAGMA cache_size = <int: the constant ONE_PASS_CACHE_KIB, or the "
-    "value read before>",
+    ("db.py", "page_cache"): "PRAGMA cache_size = <int: the caller's KiB, or the value read "
+    "before>",
     ("load.py", "_count"): "table name: the literals 'sales' passed by load.py itself",
-    ("load.py", "load"): "PRAGMA cache_size = <int: a constant, or the value read before>",
     ("analyse.py", "read_analysis"): "table, columns, ORDER BY: identifiers checked by catalog",
     ("profile.py", "store"): "column names from the _FILE_COLUMNS / _COLUMN_COLUMNS constants",
 }

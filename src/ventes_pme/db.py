@@ -7,7 +7,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -263,12 +263,24 @@ def _only_comments(sql: str) -> bool:
     return all(not line.strip() or line.strip().startswith("--") for line in sql.splitlines())
 
 
+@contextmanager
+def page_cache(conn: sqlite3.Connection, kib: int) -> Iterator[sqlite3.Connection]:
+    """SQLite's page cache of ``conn`` set to ``kib`` KiB meanwhile, then set back to what it
+    was (:func:`connect` sets 64 MiB, for the analyses; an import and some of its statements
+    want less, or more)."""
+    (size,) = conn.execute("PRAGMA cache_size").fetchone()
+    conn.execute(f"PRAGMA cache_size = {-int(kib)}")
+    try:
+        yield conn
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(size)}")
+
+
 #: SQLite's page cache while a statement reads a whole table once, in KiB (:func:`one_pass`)
 ONE_PASS_CACHE_KIB = 512
 
 
-@contextmanager
-def one_pass(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def one_pass(conn: sqlite3.Connection) -> AbstractContextManager[sqlite3.Connection]:
     """A small page cache while ``conn`` reads a whole table once (``count(*)`` of the sales).
 
     Each page is read once: a larger cache only holds more of them, and every page it holds
@@ -276,12 +288,7 @@ def one_pass(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     connection: 9 ms with 512 KiB, 16 ms with the import's 8 MiB, 32 to 56 ms with the
     64 MiB :func:`connect` sets for the analyses. The cache is set back afterwards.
     """
-    (size,) = conn.execute("PRAGMA cache_size").fetchone()
-    conn.execute(f"PRAGMA cache_size = {-ONE_PASS_CACHE_KIB}")
-    try:
-        yield conn
-    finally:
-        conn.execute(f"PRAGMA cache_size = {int(size)}")
+    return page_cache(conn, ONE_PASS_CACHE_KIB)
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from typing import Protocol
 
 from ventes_pme import aggregates, fmt, processes, sales_reader, validate
 from ventes_pme.collect import Fetched, copy_hashing, file_chunks
-from ventes_pme.db import now, one_pass, transaction
+from ventes_pme.db import now, one_pass, page_cache, transaction
 from ventes_pme.errors import DatabaseError, FileFormatError
 from ventes_pme.processes import Message
 from ventes_pme.regions import UNKNOWN_REGION, city_key, load_reference
@@ -195,19 +195,19 @@ def load(
     # The import checks the references it writes itself, once, at its end (see
     # check_references.sql): the per-row checks would cost a third of the insert.
     conn.execute("PRAGMA foreign_keys = OFF")
-    # The sales are inserted nearly in key order (by date): a small page cache holds the
-    # pages they touch, and leaves the memory to the processes that read the files.
-    (cache,) = conn.execute("PRAGMA cache_size").fetchone()
-    conn.execute(f"PRAGMA cache_size = {-LOAD_CACHE_KIB}")
     try:
-        return _load(conn, fetched, layouts, regions_path, progress, describe)
+        # The sales are inserted nearly in key order (by date): a small page cache holds
+        # the pages they touch, and leaves the memory to the processes that read the files.
+        with page_cache(conn, LOAD_CACHE_KIB):
+            return _load(conn, fetched, layouts, regions_path, progress, describe)
     finally:
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute(f"PRAGMA cache_size = {int(cache)}")
 
 
 #: SQLite's page cache during an import, in KiB (db.connect sets 64 MiB for the analyses).
 LOAD_CACHE_KIB = 8 * 1024
+#: SQLite's page cache while the staged sales are sorted and ranked (_stage_and_insert)
+STAGE_SORT_CACHE_KIB = 32 * 1024
 
 
 def _load(
@@ -943,13 +943,9 @@ def _stage_and_insert(
         conn.executemany("INSERT INTO stage_sales VALUES (?, ?, ?, ?, ?)", batch)
         if progress is not None:
             progress("ventes", rows.position, total)
-    # The sort of the whole file may use as much memory as the page cache (64 MB, set by
-    # db.connect): halve the cache meanwhile, so the peak memory stays that of the
-    # direct path.
-    conn.execute("PRAGMA cache_size = -32768")
-    try:
+    # The sort of the whole file may use as much memory as the page cache: 32 MiB
+    # meanwhile, then the import's own cache again (load, LOAD_CACHE_KIB).
+    with page_cache(conn, STAGE_SORT_CACHE_KIB):
         inserted = conn.execute(sql("load/insert_new_sales"), {"import_id": job.import_id}).rowcount
-    finally:
-        conn.execute("PRAGMA cache_size = -65536")  # back to db.connect's value
     conn.execute("DELETE FROM stage_sales")
     return _End(staged, rows.end_line, rows.pending, aggregates.NewSales(), inserted)
