@@ -1,4 +1,5 @@
-"""The repository is self-contained: a user's clone has no sibling folder of shared data."""
+"""The repository is self-contained and small: a user's clone has no sibling folder of shared data,
+no downloaded package and no large file other than declared data."""
 
 from __future__ import annotations
 
@@ -14,19 +15,65 @@ ALLOWED = re.compile(re.escape(SIBLING + "/tools/docker-offline.sh"))
 FORBIDDEN = re.compile(re.escape(SIBLING) + r"\b|shared/" + "client-data")
 
 
+#: largest size of a tracked file, in bytes (.ci/run checks the same limit before anything else)
+MAX_FILE_SIZE = 1_000_000
+#: the declaration of the tracked files allowed over ``MAX_FILE_SIZE``
+LARGE_DATA_LIST = ROOT / ".ci" / "large-data"
+
+
+def large_data() -> set[str]:
+    """The paths declared in ``LARGE_DATA_LIST`` (comments and blank lines aside)."""
+    lines = LARGE_DATA_LIST.read_text(encoding="utf-8").splitlines()
+    return {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+
+
+def tracked_files() -> list[str]:
+    """Every file of git's index (a file deleted from the work tree but still tracked included)."""
+    out = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True)
+    return [name.decode() for name in out.stdout.split(b"\0") if name]
+
+
+def test_no_tracked_file_over_one_megabyte_outside_declared_data() -> None:
+    too_large = [
+        f"{name}: {size} octets"
+        for name in tracked_files()
+        if (path := ROOT / name).is_file()
+        and (size := path.stat().st_size) > MAX_FILE_SIZE
+        and name not in large_data()
+    ]
+    assert too_large == [], f"tracked files over 1 MB not declared in {LARGE_DATA_LIST}"
+
+
+def test_no_tracked_package_or_archive() -> None:
+    packaged = [
+        name
+        for name in tracked_files()
+        if name.endswith((".whl", ".tar.gz", ".zip", ".egg", ".deb", ".tgz"))
+    ]
+    assert packaged == []
+
+
+def test_declared_large_data_is_tracked() -> None:
+    assert sorted(large_data() - set(tracked_files())) == []
+
+
+def test_ci_refuses_a_large_file_before_installing_anything() -> None:
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    check = ci.index("git ls-files")
+    assert check < ci.index("apt-get"), "the size check runs first"
+    assert f"max={MAX_FILE_SIZE}" in ci and ".ci/large-data" in ci
+
+
 def test_no_tracked_file_reads_outside_the_repository() -> None:
-    tracked = subprocess.run(
-        ["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True
-    ).stdout.split(b"\0")
     offenders = []
-    for name in filter(None, tracked):
-        path = ROOT / name.decode()
+    for name in tracked_files():
+        path = ROOT / name
         if not path.is_file():
             continue
         text = path.read_bytes().decode("utf-8", errors="replace")
         for number, line in enumerate(text.splitlines(), 1):
             if FORBIDDEN.search(ALLOWED.sub("", line)):
-                offenders.append(f"{name.decode()}:{number}: {line.strip()}")
+                offenders.append(f"{name}:{number}: {line.strip()}")
     assert offenders == []
 
 
