@@ -212,3 +212,19 @@ def gated(body: bytes, gate: threading.Event, first: int = 1) -> Behaviour:
             pass
 
     return answer
+
+
+def unframed(body: bytes) -> Behaviour:
+    """A 200 answer without Content-Length nor chunks: the body ends when the connection
+    closes, so the client cannot know whether it got all of it."""
+
+    def answer(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "text/csv")
+        h.send_header("Connection", "close")
+        h.end_headers()
+        h.wfile.write(body)
+        h.wfile.flush()
+        h.close_connection = True
+
+    return answer

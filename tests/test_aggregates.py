@@ -18,8 +18,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.httpserver import FileServer
+from tests.scale_support import expected, publish, stored
 from tests.support import aggregates, aggregates_from_sales, dump, make_settings, query
-from tests.test_scale import expected, publish, stored
 from ventes_pme import aggregates as sums
 from ventes_pme import api, db, validate
 from ventes_pme.generate import generate

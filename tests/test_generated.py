@@ -21,7 +21,6 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from tests import model as reference
-from tests.httpserver import FileServer
+from tests.httpserver import FileServer, unframed
 from tests.support import GENERATED, make_settings
 from ventes_pme import api, load, processes, validate
 from ventes_pme import profile as data_profile
@@ -316,22 +315,6 @@ def _bytes(produits: File, magasins: File, ventes: File) -> dict[str, bytes]:
 
 
 # --- running and comparing ---------------------------------------------------------------------
-
-
-def unframed(body: bytes) -> Any:
-    """A 200 answer without Content-Length nor chunks: the body ends when the connection
-    closes, so the client cannot know whether it got all of it."""
-
-    def answer(h: BaseHTTPRequestHandler) -> None:
-        h.send_response(200)
-        h.send_header("Content-Type", "text/csv")
-        h.send_header("Connection", "close")
-        h.end_headers()
-        h.wfile.write(body)
-        h.wfile.flush()
-        h.close_connection = True
-
-    return answer
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.httpserver import FileServer
+from tests.httpserver import FileServer, unframed
 from tests.procs import environment, run, ventes
 from tests.support import (
     MAGASINS,
@@ -22,7 +22,6 @@ from tests.support import (
     query,
     stored_sales,
 )
-from tests.test_generated import unframed
 from ventes_pme import aggregates, api, load, validate
 from ventes_pme.errors import FileFormatError
 

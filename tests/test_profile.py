@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.httpserver import FileServer
+from tests.httpserver import FileServer, unframed
 from tests.procs import environment, ventes
 from tests.support import CLIENT_DATA, ROOT, make_settings, publish
 from tools import docs
@@ -447,8 +447,6 @@ def test_a_cut_download_leaving_one_partial_date_is_profiled(
     Content-Length) leaves "2" as the only date; the import holds that line back, and the
     profile crashed on it (date.fromisoformat("2"), exit 70). Now: no period for a date
     column holding no date; the next, whole download imports and profiles normally."""
-    from tests.test_generated import unframed
-
     whole = "Date,ID Référence produit,Quantité,ID Magasin\n2023-05-27,REF001,1,1\n"
     cut = whole.encode()[: whole.encode().index(b"\n") + 2]  # the header, then "2"
     publish(server, ventes=whole)

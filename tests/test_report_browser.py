@@ -7,28 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser_support import CHARTS_JS, WIDTHS
 from tests.httpserver import FileServer
 from tests.support import MAGASINS, PRODUITS, ROOT, VENTES_HEADER, make_settings, publish
 from tools.browser import Browser
 from ventes_pme import api, catalog, report
 
 pytestmark = pytest.mark.browser
-
-WIDTHS = {"ordinateur": (1280, False), "telephone": (390, True)}
-
-#: every chart, with the size (CSS px) of its box and how many marks it draws with a
-#: non-zero box (bars, city circles)
-CHARTS_JS = """
-[...document.querySelectorAll('svg.chart')].map(svg => {
-  const box = svg.getBoundingClientRect();
-  const marks = [...svg.querySelectorAll('rect.bar, circle.city')].filter(m => {
-    const b = m.getBoundingClientRect();
-    return b.width > 0 && b.height > 0;
-  });
-  return {id: svg.id, width: box.width, height: box.height, marks: marks.length,
-          visible: getComputedStyle(svg).visibility === 'visible' && box.bottom > 0};
-})
-"""
 
 
 def _png_size(path: Path) -> tuple[int, int]:

@@ -3,8 +3,10 @@ no downloaded package and no large file other than declared data."""
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
+from pathlib import Path
 
 from tests.support import CLIENT_DATA, ROOT
 
@@ -82,3 +84,46 @@ def test_the_client_snapshot_is_in_the_repository() -> None:
         content = (CLIENT_DATA / f"{name}.csv").read_bytes()
         assert content.count(b"\n") >= 5, name
     assert (CLIENT_DATA / "README.md").is_file()
+
+
+def imported_modules(path: Path) -> set[str]:
+    """The modules a Python file imports (``from tests import x`` gives ``tests.x``)."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text("utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = "." * node.level + (node.module or "")
+            names.add(base)
+            prefix = base if base.endswith(".") else base + "."
+            names.update(prefix + alias.name for alias in node.names)
+    return names
+
+
+def test_tests_import_helpers_from_support_modules_only() -> None:
+    """A test module imports nothing from another test module: shared helpers live in
+    support modules (tests/support.py, tests/httpserver.py, tests/*_support.py…)."""
+    offenders = {
+        path.name: sorted(name for name in imported_modules(path) if TEST_MODULE.search(name))
+        for path in sorted((ROOT / "tests").glob("*.py"))
+    }
+    assert {name: found for name, found in offenders.items() if found} == {}
+
+
+#: the name of a test module, imported absolutely (``tests.test_x``) or relatively (``.test_x``)
+TEST_MODULE = re.compile(r"(^|\.)test_\w+$|(^|\.)test_\w+\.")
+
+
+def test_an_import_from_a_test_module_is_found(tmp_path: Path) -> None:
+    source = tmp_path / "test_example.py"
+    source.write_text(
+        "from tests.test_scale import expected\nfrom . import test_generated\n"
+        "import tests.test_cli\nfrom tests.support import ROOT\n"
+    )
+    found = {name for name in imported_modules(source) if TEST_MODULE.search(name)}
+    assert found == {
+        "tests.test_scale",
+        "tests.test_scale.expected",
+        ".test_generated",
+        "tests.test_cli",
+    }

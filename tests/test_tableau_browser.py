@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser_support import CHARTS_JS, WIDTHS
 from tests.httpserver import FileServer
 from tests.support import CLIENT_DATA, make_settings
 from tests.tableau_server import DB, Tableau, require_datasette, tableau
-from tests.test_report_browser import CHARTS_JS, WIDTHS
 from tools.browser import Browser
 from ventes_pme import api, dictionary, fmt
 
