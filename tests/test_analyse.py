@@ -10,9 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.httpserver import FileServer
-from tests.support import Sale, import_files, make_settings, query, ventes_csv
+from tests.support import ROOT, Sale, import_files, make_settings, query, ventes_csv
 from ventes_pme import api, catalog
-from ventes_pme.analyse import analysis_names
 from ventes_pme.cli import main
 
 PRODUITS = (
@@ -50,10 +49,10 @@ def _revenue(sales: list[Sale], prices: dict[str, int]) -> int:
 
 
 def test_analyses_are_named_sql_files_run_in_order() -> None:
-    names = analysis_names()
-    assert names == sorted(names)
-    assert names[0] == "01_chiffre_affaires_total"
-    assert len(names) >= 8
+    shipped = sorted(path.stem for path in (ROOT / "src/ventes_pme/sql/analyses").glob("*.sql"))
+    assert [spec.file for spec in catalog.specs()] == shipped
+    assert shipped[0] == "01_chiffre_affaires_total"
+    assert len(shipped) >= 8
 
 
 def test_total_by_product_and_by_day(server: FileServer, db_path: Path) -> None:

@@ -18,11 +18,6 @@ from ventes_pme.db import now, one_pass, split_statements, transaction
 from ventes_pme.sqlfiles import sql
 
 
-def analysis_names() -> list[str]:
-    """The analyses shipped with the package, in the order they run."""
-    return [spec.file for spec in catalog.specs()]
-
-
 def euros(cents: int | None) -> Decimal | None:
     """Integer cents -> exact Decimal euros (``526878`` -> ``Decimal('5268.78')``)."""
     return None if cents is None else Decimal(cents).scaleb(-2)

@@ -574,9 +574,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         settings = settings_from(args)
-        if getattr(args, "json", False):
-            # JSON on stdout must stay parseable: messages go to stderr.
-            pass
         # SIGTERM (docker stop, kill) interrupts like Ctrl+C: the transaction in flight is
         # rolled back and the temporary files removed. `ventes watch` sets its own.
         with signals.handling(signals.interrupt, signal.SIGTERM):
