@@ -16,7 +16,10 @@ import pytest
 
 from tests.httpserver import FileServer
 from tests.support import MAGASINS, PRODUITS, ROOT, VENTES_HEADER, make_settings, publish
-from tools import docs
+from tools.docs import architecture, deliverables, graphviz, readme
+from tools.docs import cli as docs_cli
+from tools.docs import results as results_doc
+from tools.docs import sql as sql_doc
 from ventes_pme import api, catalog, report, schema
 from ventes_pme.cli import main
 from ventes_pme.config import Settings
@@ -82,7 +85,7 @@ def test_schema_dot_is_valid_graphviz(capsys: pytest.CaptureFixture[str]) -> Non
     source = capsys.readouterr().out
     assert source == schema.dot()
     _require_dot()
-    svg = docs.render_svg(source)
+    svg = graphviz.render_svg(source)
     assert svg is not None and "result_product_by_region" in svg
 
 
@@ -91,7 +94,7 @@ def test_schema_dot_is_valid_graphviz(capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_committed_diagrams_and_model_are_up_to_date() -> None:
     _require_dot()
-    assert docs.stale(DOCS, None) == [], "run: bash scripts/docs.sh"
+    assert deliverables.stale(DOCS, None) == [], "run: bash scripts/docs.sh"
     model = (DOCS / "modele-donnees.md").read_text("utf-8")
     assert "```mermaid\n" + schema.mermaid() + "```" in model
 
@@ -102,19 +105,65 @@ def test_a_stale_document_is_detected(tmp_path: Path) -> None:
     model = copy / "modele-donnees.md"
     model.write_text(model.read_text("utf-8").replace("sales {", "ventes {", 1), "utf-8")
     (copy / "architecture.dot").write_text("digraph {}\n", "utf-8")
-    found = docs.stale(copy, None)
+    found = deliverables.stale(copy, None)
     assert model in found and copy / "architecture.dot" in found
-    assert docs.main(["--docs", str(copy), "--donnees", str(tmp_path / "none"), "--verifier"]) == 1
     assert (
-        docs.main(["--docs", str(copy), "--donnees", str(tmp_path / "none"), "--sans-captures"])
+        docs_cli.main(["--docs", str(copy), "--donnees", str(tmp_path / "none"), "--verifier"]) == 1
+    )
+    assert (
+        docs_cli.main(["--docs", str(copy), "--donnees", str(tmp_path / "none"), "--sans-captures"])
         == 0
     )
     if shutil.which("dot"):
-        assert docs.stale(copy, None) == []
+        assert deliverables.stale(copy, None) == []
+
+
+def _modules_block(text: str) -> str:
+    block = re.search(r"<!-- généré:modules -->\n(.*?)<!-- /généré:modules -->", text, re.S)
+    assert block, "README.md has no generated table of the modules"
+    return block[1]
+
+
+def test_readme_lists_every_module_and_sql_folder() -> None:
+    """Each module with the first line of its docstring, each folder of sql/: listed here
+    independently of the generator, so a module left out of the table fails."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    block = _modules_block(text)
+    package = ROOT / "src" / "ventes_pme"
+    modules = [p for p in package.rglob("*.py") if p != package / "__init__.py"]
+    assert len(modules) >= 30
+    for path in modules:
+        inside = path.relative_to(package)
+        name = f"{inside.parent}/" if inside.name == "__init__.py" else inside.as_posix()
+        line = readme.summary(path)
+        assert 20 <= len(line) <= 97 and line.endswith("."), (name, line)
+        assert f"| [`{name}`](src/ventes_pme/{name}) | {line} |\n" in block, name
+    folders = [p.name for p in (package / "sql").iterdir() if p.is_dir()]
+    assert len(folders) >= 8
+    for folder in folders:
+        assert f"- [`sql/{folder}/`](src/ventes_pme/sql/{folder}/) : " in block, folder
+    assert "rien d'autre" not in block
+    assert readme.files(DOCS) == {ROOT / "README.md": text}, "run: bash scripts/docs.sh"
+
+
+def test_a_new_module_makes_the_readme_stale(tmp_path: Path) -> None:
+    shutil.copytree(ROOT / "src" / "ventes_pme", tmp_path / "src" / "ventes_pme")
+    shutil.copy(ROOT / "README.md", tmp_path / "README.md")
+    (tmp_path / "docs").mkdir()
+    assert readme.files(tmp_path / "docs")[tmp_path / "README.md"] == (
+        ROOT / "README.md"
+    ).read_text("utf-8")
+    module = tmp_path / "src" / "ventes_pme" / "nouveau.py"
+    module.write_text('"""Un module ajouté.\n\nA module added."""\n', "utf-8")
+    generated = readme.files(tmp_path / "docs")[tmp_path / "README.md"]
+    assert "| [`nouveau.py`](src/ventes_pme/nouveau.py) | Un module ajouté. |" in generated
+    module.write_text("x = 1\n", "utf-8")
+    with pytest.raises(ValueError, match="no module docstring"):
+        readme.files(tmp_path / "docs")
 
 
 def test_sql_index_lists_every_sql_file() -> None:
-    index = docs.sql_index()
+    index = sql_doc.sql_index()
     shipped = sorted((ROOT / "src" / "ventes_pme" / "sql").glob("*/*.sql"))
     assert len(shipped) >= 15
     for path in shipped:
@@ -132,7 +181,7 @@ def test_architecture_matches_the_compose_file() -> None:
         assert match, section
         return set(re.findall(r"^  ([\w-]+):", match[1], re.M))
 
-    ids = {node.id for node in docs.ARCHITECTURE_NODES}
+    ids = {node.id for node in architecture.ARCHITECTURE_NODES}
     assert top_level_keys("services") <= ids
     assert top_level_keys("volumes") <= ids
     # every published port is on the host's loopback, and the diagram shows it on an incoming
@@ -148,10 +197,10 @@ def test_architecture_matches_the_compose_file() -> None:
         for port in ports:
             host, _, inside = port.rpartition(":")
             assert host.startswith("127.0.0.1:"), port
-            incoming = [link for link in docs.ARCHITECTURE_LINKS if link.target == name]
+            incoming = [link for link in architecture.ARCHITECTURE_LINKS if link.target == name]
             assert any(f"127.0.0.1:8001 (hôte) → {inside}" in link.label for link in incoming)
-            assert f"127.0.0.1:8001 → {inside}" in docs.PORTS_NOTE
-    mermaid = docs.architecture_mermaid()
+            assert f"127.0.0.1:8001 → {inside}" in architecture.PORTS_NOTE
+    mermaid = architecture.architecture_mermaid()
     for service in top_level_keys("services"):
         assert re.search(rf"^\s+{service}\[", mermaid, re.M)
 
@@ -160,7 +209,7 @@ def test_committed_note_and_report_match_the_client_files(
     server: FileServer, client_files: dict[str, bytes]
 ) -> None:
     server.files.update(client_files)
-    generated = docs.results({name: server.url(name) for name in client_files})
+    generated = results_doc.results({name: server.url(name) for name in client_files})
     for name, content in generated.items():
         committed = (DOCS / name).read_text("utf-8")
         assert report.normalize_run_date(committed) == report.normalize_run_date(content), (

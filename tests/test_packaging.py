@@ -36,7 +36,7 @@ def test_the_wheel_holds_no_development_tooling(wheel_files: list[str]) -> None:
     top = {name.split("/", 1)[0] for name in wheel_files}
     assert {t for t in top if not t.endswith(".dist-info")} == {"ventes_pme"}
     names = {Path(name).name for name in wheel_files}
-    for tool in ("docs.py", "chromium.py", "browser.py", "conftest.py", "baselines.py"):
+    for tool in ("deliverables.py", "chromium.py", "browser.py", "conftest.py", "baselines.py"):
         assert tool not in names, tool
     # everything the package reads at run time is in it
     shipped = set(wheel_files)

@@ -25,7 +25,7 @@ import pytest
 from tests.httpserver import FileServer, unframed
 from tests.procs import environment, ventes
 from tests.support import CLIENT_DATA, ROOT, make_settings, publish
-from tools import docs
+from tools.docs import characteristics
 from ventes_pme import api, db, processes, profile, validate
 from ventes_pme.cli import main
 from ventes_pme.generate import generate
@@ -376,8 +376,8 @@ def test_committed_characteristics_match_the_client_files(
     server: FileServer, client_files: dict[str, bytes]
 ) -> None:
     server.files.update(client_files)
-    generated = docs.characteristics({name: server.url(name) for name in client_files})
-    committed = (ROOT / "docs" / docs.CHARACTERISTICS_NAME).read_text("utf-8")
+    generated = characteristics.characteristics({name: server.url(name) for name in client_files})
+    committed = (ROOT / "docs" / characteristics.CHARACTERISTICS_NAME).read_text("utf-8")
     assert committed == generated, "docs/caracteristiques.md is stale: run bash scripts/docs.sh"
     assert "## Ce que les données ont décidé" in generated
     assert "occurrence" in generated and "régions administratives" in generated

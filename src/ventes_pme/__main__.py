@@ -1,4 +1,6 @@
-"""``python -m ventes_pme``, and the ``ventes`` command (pyproject.toml): :func:`run`."""
+"""Point d'entrée de la commande `ventes` et de `python -m ventes_pme`.
+
+``python -m ventes_pme``, and the ``ventes`` command (pyproject.toml): :func:`run`."""
 
 import gc
 

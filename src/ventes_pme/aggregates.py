@@ -1,4 +1,6 @@
-"""The persistent sales aggregates (migration 0002): per day and store, per product and store.
+"""Les agrégats de ventes (jour × magasin, produit × magasin) tenus à jour par chaque import.
+
+The persistent sales aggregates (migration 0002): per day and store, per product and store.
 
 Every analysis reads them instead of scanning the sales. They stay exact because sales
 are only ever added (UPDATE and DELETE on ``sales`` are refused by triggers): each import

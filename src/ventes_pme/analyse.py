@@ -1,4 +1,6 @@
-"""Run the declared SQL analyses and store their results, tied to an analysis run.
+"""Analyse : exécute chaque analyse déclarée et stocke ses résultats, liés à une exécution.
+
+Run the declared SQL analyses and store their results, tied to an analysis run.
 
 Each analysis is a file of ``sql/analyses`` and its declaration (:mod:`ventes_pme.catalog`);
 they run in name order inside one transaction; results are inserted with the new

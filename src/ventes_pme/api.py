@@ -1,4 +1,6 @@
-"""The Python API of ventes-pme: what the ``ventes`` command calls, and tests too.
+"""L'API Python : ce qu'appellent la commande `ventes` et les tests.
+
+The Python API of ventes-pme: what the ``ventes`` command calls, and tests too.
 
 >>> from ventes_pme import api
 >>> from ventes_pme.config import Settings

@@ -1,4 +1,6 @@
-"""The analyses, each declared once: a SQL file and its declaration beside it.
+"""Les déclarations des analyses (`sql/analyses/*.toml`) : tables de résultats, vues, formats.
+
+The analyses, each declared once: a SQL file and its declaration beside it.
 
 ``sql/analyses/NN_name.sql`` computes the analysis and inserts its rows (with ``:run_id``)
 into its result table; ``sql/analyses/NN_name.toml`` declares everything else, read by the

@@ -1,4 +1,6 @@
-"""The ``ventes`` command: a thin French layer over :mod:`ventes_pme.api`."""
+"""La commande `ventes` : une fine couche en français sur l'API Python.
+
+The ``ventes`` command: a thin French layer over :mod:`ventes_pme.api`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Fetch the client's files: over HTTP(S) with timeouts, retries and a size cap, or from disk.
+"""Collecte : télécharge chaque fichier (délais, nouvelles tentatives, taille maximale) ou le lit.
+
+Fetch the client's files: over HTTP(S) with timeouts, retries and a size cap, or from disk.
 
 Each file is streamed to a temporary file while its SHA-256 is computed, so memory stays
 flat whatever the size. Nothing here touches the database.

@@ -1,4 +1,6 @@
-"""All configuration in one place: a CLI option wins over an environment variable,
+"""Configuration : tous les réglages au même endroit (option > variable d'environnement > défaut).
+
+All configuration in one place: a CLI option wins over an environment variable,
 which wins over the default."""
 
 from __future__ import annotations

@@ -1,4 +1,6 @@
-"""The SQLite database: opening it safely, recognising it, migrating it."""
+"""La base SQLite : l'ouvrir sans risque, la reconnaître, la migrer.
+
+The SQLite database: opening it safely, recognising it, migrating it."""
 
 from __future__ import annotations
 

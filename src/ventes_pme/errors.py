@@ -1,4 +1,6 @@
-"""Errors carrying a French message for the user and the exit code to use."""
+"""Les erreurs : un message en français pour l'utilisateur et le code de sortie à utiliser.
+
+Errors carrying a French message for the user and the exit code to use."""
 
 from __future__ import annotations
 

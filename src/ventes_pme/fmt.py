@@ -1,4 +1,6 @@
-"""French formatting of numbers and amounts, for the terminal and the reports."""
+"""Nombres, montants et dates à la française, pour le terminal et les rapports.
+
+French formatting of numbers and amounts, for the terminal and the reports."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""What a technical error means, in French, for the messages a user reads.
+"""Les erreurs techniques (réseau, fichiers, CSV, SQLite) expliquées en français.
+
+What a technical error means, in French, for the messages a user reads.
 
 The standard library speaks English (``Name or service not known``, ``could not convert
 string to float``, ``Not Found``): :func:`explain` gives the usual cases in French, and

@@ -1,4 +1,6 @@
-"""Synthetic data in the client's format, for benchmarks and tests at scale.
+"""`ventes generer` : des fichiers synthétiques au format du client, pour essayer en grand.
+
+Synthetic data in the client's format, for benchmarks and tests at scale.
 
 Writes ``produits.csv``, ``magasins.csv`` and ``ventes.csv`` into a folder, exactly as the
 client publishes them (UTF-8, comma, French headers, ISO dates). Deterministic for a seed.

@@ -1,4 +1,6 @@
-"""Load the fetched files into the database, as one transaction.
+"""Chargement : une transaction qui n'insère que les ventes absentes, avec rejets et journal.
+
+Load the fetched files into the database, as one transaction.
 
 Products and stores are upserted; sales are inserted only when the database does not hold
 them yet (see ``sql/load/insert_new_sales.sql``); invalid rows go to ``rejects``; the run

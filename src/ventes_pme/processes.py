@@ -1,4 +1,6 @@
-"""Work run in a child process, which sends its results back through a pipe.
+"""Processus enfants : un travail lancé dans un enfant, qui renvoie ses résultats par un tube.
+
+Work run in a child process, which sends its results back through a pipe.
 
 An import reads its files in child processes while the main process, the only one that
 touches the database, writes (see ``load.py`` and ``profile.py``): two cores work at once.

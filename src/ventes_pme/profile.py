@@ -1,4 +1,6 @@
-"""The data profile: what the three files hold, described at each import and stored with it.
+"""Profil des données : ce que contiennent les trois fichiers, décrit et gardé à chaque import.
+
+The data profile: what the three files hold, described at each import and stored with it.
 
 One job: describe the data set. Two sources, each used for what it knows best:
 

@@ -1,4 +1,6 @@
-"""A one-line progress display on standard error, for long downloads and imports."""
+"""La progression d'un long travail, sur une ligne de la sortie d'erreur.
+
+A one-line progress display on standard error, for long downloads and imports."""
 
 from __future__ import annotations
 

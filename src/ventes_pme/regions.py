@@ -1,4 +1,6 @@
-"""Cities to French administrative regions: name matching and the reference table."""
+"""Villes et régions administratives : correspondance des noms et table de référence.
+
+Cities to French administrative regions: name matching and the reference table."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""The sales file read in a child process, while the main process writes the database.
+"""Le fichier des ventes lu dans un processus enfant, pendant que le parent écrit la base.
+
+The sales file read in a child process, while the main process writes the database.
 
 The import of a large sales file has two halves of about the same cost: reading the file
 (CSV, validation, the rank of identical lines, the data profile's counts) and writing the

@@ -1,4 +1,6 @@
-"""The physical schema, read from a live database: what ``ventes schema`` prints.
+"""`ventes schema` : le schéma physique, lu dans une base migrée.
+
+The physical schema, read from a live database: what ``ventes schema`` prints.
 
 The diagram is never written by hand: an in-memory database gets the migrations, then
 ``sqlite_master``, ``PRAGMA table_info`` and ``PRAGMA foreign_key_list`` describe it, so

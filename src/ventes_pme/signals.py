@@ -1,4 +1,6 @@
-"""Signal handlers installed for the length of a command, then restored: the one place
+"""Les signaux (Ctrl+C, SIGTERM) gérés le temps d'une commande, puis rétablis.
+
+Signal handlers installed for the length of a command, then restored: the one place
 that does it, for ``ventes`` (SIGTERM interrupts like Ctrl+C) and ``ventes watch``."""
 
 from __future__ import annotations

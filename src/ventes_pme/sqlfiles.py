@@ -1,4 +1,6 @@
-"""The SQL files shipped with the package, read once."""
+"""Les fichiers SQL livrés avec le paquet, lus une seule fois.
+
+The SQL files shipped with the package, read once."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""The ``tableau`` service: the HTML report and the database, served read-only by Datasette.
+"""Le service `tableau` : le rapport HTML et la base, servis en lecture seule par Datasette.
+
+The ``tableau`` service: the HTML report and the database, served read-only by Datasette.
 
 ``python -m ventes_pme.tableau`` (the command of the ``tableau`` image) writes Datasette's
 metadata into a temporary folder, waits for the database to exist, then runs

@@ -1,4 +1,6 @@
-"""Text matching shared by the modules that compare names typed by people."""
+"""La comparaison des noms tapés par des personnes (sans accents ni casse).
+
+Text matching shared by the modules that compare names typed by people."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""Parse the client's CSV files and check every row.
+"""Validation : reconnaît le CSV, vérifie chaque ligne, écarte les lignes invalides avec leur motif.
+
+Parse the client's CSV files and check every row.
 
 A file-level problem (not a CSV, HTML page, missing column, empty file) raises
 :class:`FileFormatError`: the import stops. A row-level problem rejects that row only:

@@ -1,4 +1,6 @@
-"""Continuous ingestion: ``ventes watch`` imports again every ``interval`` seconds.
+"""Import continu (`ventes watch`) : importe de nouveau quand la source a changé.
+
+Continuous ingestion: ``ventes watch`` imports again every ``interval`` seconds.
 
 Each cycle asks the server whether the three files changed (conditional requests with the
 ETag / Last-Modified of the latest import, when the server gave them). When none changed

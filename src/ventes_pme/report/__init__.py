@@ -1,4 +1,6 @@
-"""The report stage: a French results note (Markdown) and a self-contained HTML report.
+"""Rapport : la note de résultats (Markdown) et le rapport HTML, tirés des résultats enregistrés.
+
+The report stage: a French results note (Markdown) and a self-contained HTML report.
 
 Both are built from the results stored in the database (one analysis run), never from
 the raw files, and both follow the analyses' declarations (:mod:`ventes_pme.catalog`):

@@ -1,4 +1,6 @@
-"""The SVG charts of the HTML report: bars, days and the map of France (no script)."""
+"""Les graphiques SVG du rapport HTML : barres, jours et carte de France (sans script).
+
+The SVG charts of the HTML report: bars, days and the map of France (no script)."""
 
 from __future__ import annotations
 

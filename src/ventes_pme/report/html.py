@@ -1,4 +1,6 @@
-"""The self-contained HTML report: inline CSS (``rapport.css``) and SVG charts, no script."""
+"""Le rapport HTML en un seul fichier : style `rapport.css` intégré, graphiques SVG, sans script.
+
+The self-contained HTML report: inline CSS (``rapport.css``) and SVG charts, no script."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""The French results note (Markdown), from the declared analyses."""
+"""La note de résultats en français (Markdown), d'après les déclarations des analyses.
+
+The French results note (Markdown), from the declared analyses."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""The sentences of the reports: a few French sentences reading the figures."""
+"""Les phrases des rapports : quelques phrases en français qui lisent les chiffres.
+
+The sentences of the reports: a few French sentences reading the figures."""
 
 from __future__ import annotations
 

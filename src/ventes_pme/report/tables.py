@@ -1,4 +1,6 @@
-"""The tables of the reports, built from the analyses' declarations (titles, formats)."""
+"""Les tableaux des rapports, d'après les déclarations des analyses (titres, formats).
+
+The tables of the reports, built from the analyses' declarations (titles, formats)."""
 
 from __future__ import annotations
 

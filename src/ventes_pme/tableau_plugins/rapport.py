@@ -1,4 +1,6 @@
-"""Datasette plugin of the ``tableau`` service: the current HTML report as the home page.
+"""Extension Datasette du service `tableau` : le rapport HTML en page d'accueil.
+
+Datasette plugin of the ``tableau`` service: the current HTML report as the home page.
 
 Loaded with ``--plugins-dir`` (see :mod:`ventes_pme.tableau`). ``/`` serves the report that
 ``ventes run`` and ``ventes watch`` rewrite atomically (write, then rename) in the folder
