@@ -170,6 +170,23 @@ def test_sql_index_lists_every_sql_file() -> None:
         assert f"](../src/ventes_pme/sql/{path.parent.name}/{path.name})" in index
 
 
+def test_a_sql_file_is_described_by_its_own_header(tmp_path: Path) -> None:
+    """The first paragraph of a SQL file's opening comment is its description in docs/sql.md;
+    a file without one stops the generator."""
+    query = tmp_path / "query.sql"
+    query.write_text("-- Une description\n-- sur deux lignes.\n--\n-- In English.\nSELECT 1;\n")
+    assert sql_doc.header(query) == "Une description sur deux lignes."
+    query.write_text("SELECT 1; -- nothing before\n")
+    with pytest.raises(ValueError, match="no header comment"):
+        sql_doc.header(query)
+    with pytest.raises(ValueError, match="not described"):
+        sql_doc.folder_description("nouveau")
+    index = sql_doc.sql_index()
+    upsert = sql_doc.SQL / "load" / "upsert_store.sql"
+    assert sql_doc.header(upsert).startswith("Un magasin du fichier")
+    assert f"| {sql_doc.header(upsert)} |" in index
+
+
 def test_architecture_matches_the_compose_file() -> None:
     compose = ROOT / "compose.yaml"
     if not compose.exists():

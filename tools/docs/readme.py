@@ -2,7 +2,7 @@
 
 Each module is described by the first line of its docstring, written in French for this
 table (the rest of a docstring, for developers, is in English); each folder of
-``sql/`` by :data:`tools.docs.sql.SQL_FOLDERS`, the description docs/sql.md gives too.
+``sql/`` by :data:`tools.docs.sql.SQL_FOLDERS`, as in docs/sql.md.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import ast
 from pathlib import Path
 
 from tools.docs.common import replace_block
-from tools.docs.sql import SQL_FOLDERS
+from tools.docs.sql import folder_description
 
 #: the package, relative to the repository (the README's links start there)
 PACKAGE = Path("src") / "ventes_pme"
@@ -56,7 +56,7 @@ def modules_table(root: Path) -> str:
     ]
     for folder in sql_folders(root):
         link = (PACKAGE / "sql" / folder).as_posix() + "/"
-        lines.append(f"- [`sql/{folder}/`]({link}) : {SQL_FOLDERS[folder]} ;")
+        lines.append(f"- [`sql/{folder}/`]({link}) : {folder_description(folder)} ;")
     lines[-1] = lines[-1].removesuffix(" ;") + "."
     return "\n".join(lines) + "\n"
 

@@ -1,3 +1,5 @@
+-- Les ventes d'un import, ajoutées à l'agrégat par produit et magasin.
+--
 -- The sales of one import, summed into the per product and store aggregate.
 --
 -- From the sales table, in one statement (migration 0002): the sales of

@@ -1,3 +1,5 @@
+-- De nouvelles ventes ajoutées à une ligne de l'agrégat par jour et magasin.
+--
 -- New sales added to one row of the per day and store aggregate.
 --
 -- The sums of the sales an import inserts directly (first import, lines

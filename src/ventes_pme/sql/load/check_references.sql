@@ -1,3 +1,6 @@
+-- Les références écrites par l'import (produit et magasin de chaque vente, via les agrégats ; les
+-- autres tables via PRAGMA foreign_key_check), vérifiées une fois avant le COMMIT.
+--
 -- The references the import wrote, checked once at its end, inside its transaction.
 -- The import writes with foreign_keys off (load.py): looking up the product, the
 -- store and the import of each sale as it is inserted costs a third of the insert,

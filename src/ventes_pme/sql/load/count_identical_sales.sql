@@ -1,3 +1,5 @@
+-- Le nombre de ventes en base identiques à une ligne (son rang, la règle anti-doublon, en découle).
+--
 -- How many stored sales are identical to one line (its occurrence is one more):
 -- asked once per group of identical lines whose count load.py does not hold.
 SELECT count(*) FROM sales

@@ -1,3 +1,6 @@
+-- Les groupes de ventes identiques qu'une date compte en base, avec leur nombre : le rang des
+-- lignes ajoutées de cette date en découle, sans une question par groupe.
+--
 -- The groups of identical sales the database holds for one date, with their
 -- count (the occurrences of a group are 1 to its count). Asked the first time an
 -- import sends sales of that date with relative occurrences: load.py then ranks

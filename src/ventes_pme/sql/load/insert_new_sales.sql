@@ -1,3 +1,5 @@
+-- Insère les ventes en transit que la base n'a pas encore (règle anti-doublon : contenu et rang).
+--
 -- Insert the staged sales the database does not hold yet.
 --
 -- The source has no sale identifier, so a sale is its content plus its rank

@@ -1,3 +1,5 @@
+-- Insère une vente que l'on sait nouvelle, dans l'ordre du fichier (chemin direct de l'import).
+--
 -- Insert one sale known to be new, in file order (direct path of the import).
 -- A sale is new by construction when the file is imported into an empty
 -- sales table, or when it is a line appended since the previous import. Its

@@ -1,3 +1,6 @@
+-- La date la plus récente des ventes en base : les lignes ajoutées d'une date postérieure n'ont
+-- aucune vente identique en base.
+--
 -- The latest date of the stored sales (NULL when there is none).
 --
 -- Read when only the lines appended since the previous import are read: no

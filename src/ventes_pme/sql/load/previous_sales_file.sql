@@ -1,3 +1,5 @@
+-- Le fichier des ventes du dernier import, et les fichiers de référence vus avec lui.
+--
 -- The sales file of the latest import, and the reference files seen with it:
 -- where an append-only re-import may resume.
 SELECT

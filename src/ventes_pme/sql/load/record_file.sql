@@ -1,3 +1,5 @@
+-- Journal : un fichier téléchargé par un import, avec ses compteurs.
+--
 -- Audit: one fetched file of an import, with its counts.
 INSERT INTO import_files (
     import_id, source, url, http_status, bytes, sha256, etag, last_modified,

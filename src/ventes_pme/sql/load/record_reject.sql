@@ -1,3 +1,6 @@
+-- Une ligne rejetée, gardée une seule fois : son contenu et son rang parmi les lignes rejetées
+-- identiques.
+--
 -- A rejected line, kept once: its content and its rank among identical rejected
 -- lines identify it. A re-run that meets it again updates where it was seen
 -- (and it is no longer resolved, if it had been).

@@ -1,3 +1,6 @@
+-- L'import qui a enregistré une vente, retrouvée par sa clé (après une relecture complète, pour
+-- n'ajouter aux agrégats que les ventes insérées).
+--
 -- The import that stored a sale, found by its key. A full re-read inserts only
 -- the lines the database lacked (ON CONFLICT DO NOTHING): load.py asks this of
 -- the sales of a batch that inserted some, to sum exactly those into the

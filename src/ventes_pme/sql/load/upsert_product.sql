@@ -1,3 +1,5 @@
+-- Un produit du fichier : inséré s'il est nouveau, mis à jour sinon.
+--
 -- A product of the products file: inserted if new, its attributes updated otherwise.
 -- Past sales keep their own unit price (sales.unit_price_cents). A blank or
 -- invalid stock (:stock NULL) keeps the product and the stored stock (0 for a

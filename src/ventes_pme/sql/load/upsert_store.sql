@@ -1,3 +1,5 @@
+-- Un magasin du fichier : inséré s'il est nouveau, mis à jour sinon.
+--
 -- A store of the stores file: inserted if new, its attributes updated otherwise.
 INSERT INTO stores (store_id, city, city_key, employees, first_import_id, last_import_id)
 VALUES (:store_id, :city, :city_key, :employees, :import_id, :import_id)

@@ -1,3 +1,6 @@
+-- Le schéma complet : produits, magasins, ventes, rejets, journal des imports, analyses et leurs
+-- résultats, vues latest_*.
+--
 -- Migration 0001: the whole schema of ventes-pme.
 --
 -- Reference data (products, stores, city_regions) is upserted at each import.

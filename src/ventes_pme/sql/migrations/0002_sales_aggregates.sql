@@ -1,3 +1,5 @@
+-- Les agrégats de ventes persistants (jour × magasin, produit × magasin).
+--
 -- Migration 0002: persistent sales aggregates (day x store, product x store).
 --
 -- Every analysis reads these two small aggregates (a few thousand rows

@@ -1,3 +1,5 @@
+-- Une ligne rejetée est identifiée par son contenu et son rang, comme une vente.
+--
 -- Migration 0003: a rejected line is identified by its content, like a sale.
 --
 -- Rejects were unique per (file, line number, content): when lines were inserted

@@ -1,3 +1,6 @@
+-- La région de chaque magasin, en vue (store_regions), et la dernière analyse en français (vue
+-- derniere_analyse).
+--
 -- The region of each store as a view (no hidden temporary table), and the latest run in French.
 --
 -- Until now the first analysis file created a temporary table that later

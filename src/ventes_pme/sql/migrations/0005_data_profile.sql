@@ -1,3 +1,6 @@
+-- Le profil des données de chaque import (`ventes profil`) : fichiers, colonnes, valeurs
+-- fréquentes, vue profile_history, et les comptes d'où reprend le profil après un ajout.
+--
 -- Migration 0005: the data profile of each import (ventes profil).
 --
 -- At each import the three files are described (profile.py): a streaming pass

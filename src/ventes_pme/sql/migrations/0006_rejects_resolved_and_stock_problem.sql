@@ -1,3 +1,6 @@
+-- Un rejet devenu valide (ou sorti du fichier) est marqué résolu ; un produit au stock inutilisable
+-- est gardé, avec le motif du problème.
+--
 -- Migration 0006: a reject that is no longer one, and a product with an unusable stock.
 --
 -- resolved_import_id: the first import whose full read of the file no longer

@@ -1,3 +1,7 @@
+-- Les ventes identiques comptées par le profil de l'import précédent, quand elles décrivent encore
+-- toutes les ventes en base : l'import y ajoute celles qu'il a insérées, sans relire des millions
+-- de ventes.
+--
 -- The identical sales among the sales stored before import :import_id, without
 -- scanning them: none when the table was empty (a first import), else the counts of
 -- the previous import's profile when they still describe every sale stored before:

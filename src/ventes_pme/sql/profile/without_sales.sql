@@ -1,3 +1,5 @@
+-- Couverture des références : les produits et les magasins en base sans aucune vente.
+--
 -- Referential coverage: the stored products and stores without any sale.
 -- Read from the product x store aggregate (a few thousand rows at most).
 SELECT

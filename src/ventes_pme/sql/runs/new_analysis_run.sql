@@ -1,3 +1,5 @@
+-- Une nouvelle exécution d'analyse : sa date, le nombre de ventes couvertes, leur période.
+--
 -- A new analysis run: when, how many sales it covers, their period.
 -- Three subqueries, not one aggregate: min and max of the first primary key
 -- column are then two index seeks instead of a scan of every sale.

@@ -1,3 +1,6 @@
+-- Si la dernière analyse manque une vente en base ou un changement de produit ou de magasin :
+-- `ventes watch` relance alors les analyses.
+--
 -- 1 when the latest analysis misses a stored sale or a later change, else 0.
 -- A cycle of `ventes watch` ends with an analysis that covers every stored sale and
 -- the latest products and stores, even after imports made outside the watcher.

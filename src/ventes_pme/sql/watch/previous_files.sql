@@ -1,3 +1,5 @@
+-- Les fichiers du dernier import : ce à quoi `ventes watch` compare la source.
+--
 -- The files of the latest import: what `ventes watch` compares the source with.
 -- ETag and Last-Modified make the next requests conditional (HTTP 304 when
 -- unchanged); the SHA-256 recognises the same content from a server without them.
