@@ -1,5 +1,5 @@
-"""Regression tests of issue 9: each one a shrunk failure of tests/test_generated.py (or a
-defect of the issue) made plain, with the rule it checks (README, « Validation et rejets »)."""
+"""The import's rules, each checked by a plain test: most are shrunk failures of
+tests/test_generated.py made plain, with the rule they check (README, « Validation et rejets »)."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def refused(server: FileServer, db: Path, ventes_file: str | bytes, *words: str)
     assert (dump(db) if db.exists() else None) == before
 
 
-# --- defect 1 and 2: quotes -------------------------------------------------------------------
+# --- quotes ---------------------------------------------------------------------------------------
 
 
 def test_unclosed_quote_in_an_extra_column_refuses_the_file(
@@ -79,7 +79,7 @@ def test_a_closing_quote_followed_by_text_refuses_the_file(
     )
 
 
-# --- defect 3: a cut last line ----------------------------------------------------------------
+# --- a cut last line ------------------------------------------------------------------------------
 
 
 def test_a_cut_last_line_is_pending_until_confirmed(server: FileServer, db_path: Path) -> None:
@@ -160,7 +160,7 @@ def test_the_client_file_over_a_connection_close_keeps_its_last_line_pending(
     assert api.import_data(settings).files["ventes"].inserted == 1
 
 
-# --- defect 4: fast path and full read ----------------------------------------------------------
+# --- fast path and full read ----------------------------------------------------------------------
 
 
 def test_appended_bytes_starting_with_a_bom_give_the_same_database(
@@ -187,7 +187,7 @@ def test_a_previous_last_line_with_an_unclosed_quote_never_resumes(
     refused(server, db_path, header + '2023-05-27,REF001,1,1,x\n2023-05-28,REF001,1,1,"a\nb,\n')
 
 
-# --- defect 5 and 6: encodings, line endings, overflow ---------------------------------------
+# --- encodings, line endings, overflow ------------------------------------------------------------
 
 
 def test_one_windows_1252_line_in_a_utf8_file(server: FileServer, db_path: Path) -> None:
@@ -237,7 +237,7 @@ def test_maximum_amounts_are_documented_limits() -> None:
         validate.parse_count("10001", "quantity", minimum=1, maximum=validate.MAX_QUANTITY)
 
 
-# --- defect 9: money formats --------------------------------------------------------------------
+# --- money formats --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -264,7 +264,7 @@ def test_one_point_zero_zero_zero_is_not_one_euro(server: FileServer, db_path: P
     ]
 
 
-# --- defect 10: the same rule on a new database and an old one ------------------------------
+# --- the same rule on a new database and an old one -----------------------------------------------
 
 
 def test_a_removed_product_is_unknown_on_a_new_and_an_old_database(
@@ -324,7 +324,7 @@ def test_a_nul_byte_near_the_top_rejects_only_its_line(server: FileServer, db_pa
     assert (report.files["ventes"].inserted, report.files["ventes"].rejected) == (1, 1)
 
 
-# --- the command: a refused input is exit 4 with a French message -----------------------------
+# --- the command: a refused input is exit 4 with a French message ---------------------------------
 
 
 def test_the_command_refuses_bad_input_in_french(server: FileServer, db_path: Path) -> None:
@@ -356,7 +356,7 @@ def test_a_resolved_reject_does_not_shift_the_rank_of_an_appended_one(
     ) == [(1, None)]
 
 
-# --- issue 13: ranks counted while reading, not by a count of stored sales per line ---------
+# --- ranks counted while reading, not by a count of stored sales per line -------------------------
 
 
 @pytest.mark.parametrize("memo", [1, 2, load.RANK_MEMO])

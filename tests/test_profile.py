@@ -443,10 +443,9 @@ def test_the_reports_have_a_section_on_the_data(
 def test_a_cut_download_leaving_one_partial_date_is_profiled(
     server: FileServer, db_path: Path
 ) -> None:
-    """Found by tests/test_generated.py: a download cut one byte into the first sale (no
-    Content-Length) leaves "2" as the only date; the import holds that line back, and the
-    profile crashed on it (date.fromisoformat("2"), exit 70). Now: no period for a date
-    column holding no date; the next, whole download imports and profiles normally."""
+    """A download cut one byte into the first sale (no Content-Length) leaves "2" as the
+    only date, a line the import holds back: the profile gives no period for a date column
+    holding no date, and the next, whole download imports and profiles normally."""
     whole = "Date,ID Référence produit,Quantité,ID Magasin\n2023-05-27,REF001,1,1\n"
     cut = whole.encode()[: whole.encode().index(b"\n") + 2]  # the header, then "2"
     publish(server, ventes=whole)
