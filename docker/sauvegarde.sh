@@ -70,20 +70,23 @@ restaurer() {
     # Litestream's position in a database that no longer exists.
     rm -rf "/data/.ventes.db-litestream"
     echo "Restauration de $DB depuis $VENTES_SAUVEGARDE_URL…"
-    if ! litestream restore "$@" "$DB"; then
+    # -if-replica-exists: an empty replica is not Litestream's error but the one below.
+    if ! litestream restore -if-replica-exists "$@" "$DB"; then
         rm -f "$DB" "$DB.tmp"
         erreur "la restauration a échoué (voir le message de Litestream ci-dessus) : aucune" \
             "base n'a été écrite. Vérifiez VENTES_SAUVEGARDE_URL et l'accès à la sauvegarde."
     fi
-    [ -s "$DB" ] || erreur "aucune sauvegarde trouvée à $VENTES_SAUVEGARDE_URL : aucune base écrite."
+    [ -s "$DB" ] || erreur "aucune sauvegarde trouvée à $VENTES_SAUVEGARDE_URL (ou aucune" \
+        "à cet instant) : aucune base n'a été écrite."
     chmod 600 "$DB"
     echo "Base restaurée : $(resume "$DB")"
 }
 
 verifier() {
     copy=$(mktemp -d)/verification.db
-    litestream restore -o "$copy" "$DB" >/dev/null \
+    litestream restore -if-replica-exists -o "$copy" "$DB" >/dev/null \
         || erreur "impossible de lire la sauvegarde $VENTES_SAUVEGARDE_URL."
+    [ -s "$copy" ] || erreur "aucune sauvegarde trouvée à $VENTES_SAUVEGARDE_URL."
     summary=$(resume "$copy") || erreur "la copie restaurée est abîmée : $summary"
     rm -rf "$(dirname "$copy")"
     echo "Sauvegarde vérifiée ($VENTES_SAUVEGARDE_URL) : $summary"

@@ -417,6 +417,15 @@ def test_disaster_drill_the_lost_volume_is_restored_from_litestreams_replica(
     assert revenue_cents == 526878
     profile = ("--profile", "sauvegarde")
 
+    # Nothing replicated yet: `restaurer` says so, and writes no database.
+    empty = stack(*profile, "run", "--rm", "-T", "sauvegarde", "restaurer", check=False)
+    assert empty.returncode != 0
+    assert "sauvegarde : erreur : aucune sauvegarde trouvée" in empty.stderr, empty.stderr
+    listing = stack(
+        *profile, "run", "--rm", "-T", "--entrypoint", "ls", "sauvegarde", "-A", "/data"
+    )
+    assert listing.stdout.split() == []
+
     # What the README says: the stack with the backup, in the background; etl imports once.
     stack(*profile, "up", "--build", "--detach", timeout=900)
     etl = stack.container("etl")
