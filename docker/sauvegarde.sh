@@ -79,7 +79,9 @@ restaurer() {
     [ -s "$DB" ] || erreur "aucune sauvegarde trouvée à $VENTES_SAUVEGARDE_URL (ou aucune" \
         "à cet instant) : aucune base n'a été écrite."
     chmod 600 "$DB"
-    echo "Base restaurée : $(resume "$DB")"
+    summary=$(resume "$DB") || erreur "la base restaurée ne passe pas le contrôle" \
+        "d'intégrité : $summary. Essayez un instant antérieur (restaurer -timestamp …)."
+    echo "Base restaurée : $summary"
 }
 
 verifier() {
