@@ -1,5 +1,6 @@
 """The Compose stack for real: the images built, `db` + `etl` run on the client's files,
-then the dashboard (`tableau` profile) kept current by `watch`.
+then the dashboard (`tableau` profile) kept current by `watch`, then a disaster drill with
+the `sauvegarde` profile (Litestream): the `donnees` volume lost, the database restored.
 
 The client's files are served by a real HTTP server on 127.0.0.1; `etl` and `watch` reach it
 through the host's network (tests/compose.test.yaml). Everything else is compose.yaml as the
@@ -201,7 +202,7 @@ def stack(tmp_path: Path, server: FileServer) -> Iterator[Stack]:
         yield stack
     finally:
         # every profile, or `down` leaves their containers (and the volume they hold) behind
-        profiles = ["--profile", "watch", "--profile", "tableau"]
+        profiles = ["--profile", "watch", "--profile", "tableau", "--profile", "sauvegarde"]
         down = ["down", "--volumes", "--remove-orphans", "--rmi", "all", "--timeout", "5"]
         stack(*profiles, *down, check=False)
 
@@ -384,3 +385,123 @@ def test_dashboard_serves_the_report_and_follows_watch(
     _poll(
         "healthy", lambda: _inspect(container)["State"]["Health"]["Status"] == "healthy", 60, stack
     )
+
+
+# --- the backup: profile sauvegarde (Litestream) ---------------------------------------------
+
+
+def _history(stack: Stack) -> dict[str, Any]:
+    """What no source can give back, read with the db container's sqlite3 shell: the
+    import journal, each sale's price at its first import, the latest total."""
+    return {
+        "journal": stack.sql(
+            "SELECT import_id, started_at, finished_at, sales_before, sales_after "
+            "FROM import_runs ORDER BY import_id"
+        ),
+        "prices": stack.sql(
+            "SELECT product_id, unit_price_cents, import_id, count(*) AS n FROM sales "
+            "GROUP BY product_id, unit_price_cents, import_id ORDER BY 1, 2, 3"
+        ),
+        "total": stack.sql(
+            "SELECT nombre_ventes, chiffre_affaires FROM derniere_chiffre_affaires_total"
+        ),
+        "analyses": stack.sql("SELECT count(*) AS n FROM analysis_runs"),
+    }
+
+
+def test_disaster_drill_the_lost_volume_is_restored_from_litestreams_replica(
+    stack: Stack, server: FileServer, client_files: dict[str, bytes]
+) -> None:
+    server.files.update(client_files)
+    sales_count, revenue_cents, _by_city = _expected(client_files)
+    assert revenue_cents == 526878
+    profile = ("--profile", "sauvegarde")
+
+    # Nothing replicated yet: `restaurer` says so, and writes no database.
+    empty = stack(*profile, "run", "--rm", "-T", "sauvegarde", "restaurer", check=False)
+    assert empty.returncode != 0
+    assert "sauvegarde : erreur : aucune sauvegarde trouvée" in empty.stderr, empty.stderr
+    listing = stack(
+        *profile, "run", "--rm", "-T", "--entrypoint", "ls", "sauvegarde", "-A", "/data"
+    )
+    assert listing.stdout.split() == []
+
+    # What the README says: the stack with the backup, in the background; etl imports once.
+    stack(*profile, "up", "--build", "--detach", timeout=900)
+    etl = stack.container("etl")
+    code = subprocess.run(
+        ["docker", "wait", etl], capture_output=True, text=True, timeout=300, check=True
+    ).stdout.strip()
+    assert code == "0", f"etl exited with {code}\n{stack.logs()}"
+
+    # Hardened like the other services.
+    info = _inspect(stack.container("sauvegarde"))
+    assert info["Config"]["User"] == STACK_USER
+    host = info["HostConfig"]
+    assert host["ReadonlyRootfs"] is True
+    assert host["CapDrop"] == ["ALL"]
+    assert "no-new-privileges:true" in host["SecurityOpt"]
+    assert host["Init"] is True
+
+    # A second import: REF001 now costs 59.99 at the source, two sales appended. The sales
+    # of the first import keep the price they were imported at (49.99).
+    server.files["produits"] = client_files["produits"].replace(
+        b"Produit A,REF001,49.99,", b"Produit A,REF001,59.99,"
+    )
+    server.files["ventes"] = (
+        client_files["ventes"] + b"2023-06-26,REF001,1,1\n2023-06-26,REF002,2,2\n"
+    )
+    again = stack("run", "--rm", "-T", "etl", timeout=300)
+    assert re.search(r"Ventes en base : [\d\s]+ \(\+2\)", again.stdout), again.stdout
+    before = _history(stack)
+    new_total = revenue_cents + 5999 + 2 * 1999
+    assert before["total"] == [
+        {
+            "nombre_ventes": sales_count + 2,
+            "chiffre_affaires": f"{new_total // 100}.{new_total % 100:02d}",
+        }
+    ]
+    assert len(before["journal"]) == 2
+    ref001 = [p for p in before["prices"] if p["product_id"] == "REF001"]
+    assert [(p["unit_price_cents"], p["import_id"]) for p in ref001] == [(4999, 1), (5999, 2)]
+
+    # Replication caught up: a copy restored from the replica (inside the running service)
+    # holds both imports, both analyses and every sale.
+    expected = (
+        f"ventes : {sales_count + 2} ; imports : 2 ; analyses : {before['analyses'][0]['n']} ;"
+    )
+
+    def replica_caught_up() -> str | None:
+        done = stack("exec", "-T", "sauvegarde", "sauvegarde", "verifier", check=False)
+        return done.stdout if done.returncode == 0 and expected in done.stdout else None
+
+    verified = _poll("replica caught up", replica_caught_up, 120, stack)
+    assert "intégrité : ok" in verified
+
+    # The disaster: every container stopped, the `donnees` volume removed.
+    stack(*profile, "down", "--timeout", "30")
+    volume = f"{stack.project}_donnees"
+    subprocess.run(["docker", "volume", "rm", volume], capture_output=True, timeout=60, check=True)
+    gone = subprocess.run(["docker", "volume", "inspect", volume], capture_output=True, timeout=60)
+    assert gone.returncode != 0
+
+    # What the README says to do then: restore, then start again.
+    restored = stack(*profile, "run", "--rm", "-T", "sauvegarde", "restaurer", timeout=300)
+    assert "Base restaurée : intégrité : ok" in restored.stdout, restored.stdout
+    stack("up", "--detach", "db", timeout=300)
+    assert _history(stack) == before
+    owner = stack("exec", "-T", "db", "stat", "-c", "%u:%g %a", "/data/ventes.db").stdout
+    assert owner.strip() == f"{STACK_USER} 600"
+
+    # The restored database is the program's own again: an import finds nothing new.
+    after = stack("run", "--rm", "-T", "etl", timeout=300)
+    assert re.search(r"Ventes en base : [\d\s]+ \(\+0\)", after.stdout), after.stdout
+    assert stack.sql("SELECT count(*) AS n FROM import_runs") == [{"n": 3}]
+
+    # A second `restaurer` refuses, in French, to replace the database that is there now.
+    journal = stack.sql("SELECT * FROM import_runs ORDER BY import_id")
+    refused = stack(*profile, "run", "--rm", "-T", "sauvegarde", "restaurer", check=False)
+    assert refused.returncode != 0
+    assert "sauvegarde : erreur : « /data/ventes.db » existe déjà" in refused.stderr
+    assert "rien n'a été modifié" in refused.stderr
+    assert stack.sql("SELECT * FROM import_runs ORDER BY import_id") == journal

@@ -16,7 +16,7 @@ import pytest
 from tests.httpserver import FileServer
 from tests.support import publish
 from ventes_pme.cli import main
-from ventes_pme.db import APPLICATION_ID, latest_version
+from ventes_pme.db import APPLICATION_ID, connect, latest_version
 
 pytestmark = pytest.mark.hostile
 
@@ -95,3 +95,56 @@ def test_a_directory_is_not_a_database(tmp_path: Path, capsys: pytest.CaptureFix
     assert main(["init", "--db", str(folder)]) == 5
     assert "est un dossier, pas une base de données" in capsys.readouterr().err
     assert list(folder.iterdir()) == []
+
+
+def _litestream_initialised(path: Path) -> None:
+    """What Litestream's replicate does to a database it starts watching while the file is
+    still empty (the `sauvegarde` service, started before the first import): WAL mode and its
+    two bookkeeping tables, with no application_id yet."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = wal")
+    conn.execute("CREATE TABLE IF NOT EXISTS _litestream_seq (id INTEGER PRIMARY KEY, seq INTEGER)")
+    conn.execute("CREATE TABLE IF NOT EXISTS _litestream_lock (id INTEGER)")
+    conn.close()
+
+
+@pytest.mark.parametrize("command", ["init", "import", "run"])
+def test_litestreams_own_tables_do_not_make_a_new_database_foreign(
+    server: FileServer, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    db = tmp_path / "ventes.db"
+    _litestream_initialised(db)
+    publish(server)
+    args = [command, "--db", str(db)]
+    if command in ("import", "run"):
+        args += [f"--url-{s}={server.url(s)}" for s in ("produits", "magasins", "ventes")]
+    assert main(args) == 0, capsys.readouterr().err
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == latest_version()
+    finally:
+        conn.close()
+
+
+def test_a_foreign_database_with_litestreams_tables_is_still_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "autre.db"
+    _other_app(db)
+    _litestream_initialised(db)
+    assert main(["init", "--db", str(db)]) == 5
+    assert "est la base SQLite d'une autre application" in capsys.readouterr().err
+
+
+def test_connections_follow_litestreams_guidance(tmp_path: Path) -> None:
+    """WAL, a busy timeout of at least 5 s (Litestream's checkpoints take short write
+    locks) and SQLite's own checkpoints kept on (replication is optional: see db.connect)."""
+    conn = connect(tmp_path / "ventes.db", create=True)
+    try:
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+        assert conn.execute("PRAGMA wal_autocheckpoint").fetchone()[0] > 0
+    finally:
+        conn.close()

@@ -251,6 +251,25 @@ def test_compose_watch_service_runs_the_watcher() -> None:
     assert command and "watch" in (command if isinstance(command, str) else command[0])
 
 
+def test_compose_backup_service_takes_its_credentials_from_a_file() -> None:
+    """The `sauvegarde` service (Litestream): optional, no published port, the database and
+    the replica volumes only, and a remote replica's credentials as a Compose secret (a
+    file, read by the service's uid), never as an environment variable."""
+    services = _compose()
+    if "sauvegarde" not in services:
+        pytest.skip("pas de service sauvegarde dans compose.yaml")
+    service = services["sauvegarde"]
+    assert service.get("profiles") == ["sauvegarde"]
+    assert not service.get("ports") and not service.get("expose")
+    assert sorted(service.get("volumes", [])) == ["donnees:/data", "sauvegardes:/sauvegardes"]
+    assert service.get("secrets") == ["sauvegarde_identifiants"]
+    yaml = pytest.importorskip("yaml")
+    secrets = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))["secrets"]
+    placeholder = ROOT / "docker" / "sans-identifiants"
+    assert secrets["sauvegarde_identifiants"]["file"].endswith(":-./docker/sans-identifiants}")
+    assert placeholder.is_file() and placeholder.stat().st_size == 0
+
+
 def test_images_run_non_root_and_carry_no_secret() -> None:
     dockerfiles = [p for p in (ROOT / "Dockerfile", *ROOT.glob("docker/*Dockerfile")) if p.exists()]
     if not dockerfiles:

@@ -308,3 +308,11 @@ def test_a_page_loaded_during_an_import_sees_the_old_or_the_new_state(
         if not (total == new_total and sales == 30)
     }
     assert seen and set(seen) <= allowed, [s for s in seen if s not in allowed][:5]
+
+
+def test_litestreams_tables_are_hidden_from_the_manager() -> None:
+    """A database the `sauvegarde` service replicates holds two bookkeeping tables of
+    Litestream's: Datasette hides them (metadata ``hidden``)."""
+    tables = service.metadata(DB, None)["databases"][DB]["tables"]
+    for name in ("_litestream_seq", "_litestream_lock"):
+        assert tables[name] == {"hidden": True}

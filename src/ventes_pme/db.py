@@ -21,6 +21,11 @@ from ventes_pme.errors import DatabaseError
 #: PRAGMA application_id of a ventes-pme database ("VENT" in ASCII).
 APPLICATION_ID = 0x56454E54
 SQLITE_MAGIC = b"SQLite format 3\x00"
+#: SQLite's default WAL auto-checkpoint threshold, in pages, set explicitly (see connect)
+WAL_AUTOCHECKPOINT_PAGES = 1000
+#: Tables that Litestream creates in every database it replicates (its bookkeeping): they do
+#: not make a new database another application's.
+LITESTREAM_TABLES = ("_litestream_seq", "_litestream_lock")
 
 
 @dataclass(frozen=True)
@@ -131,9 +136,21 @@ def connect(path: Path, *, lock_timeout: float = 600.0, create: bool = False) ->
         conn = sqlite3.connect(path, timeout=lock_timeout, isolation_level=None)
         _check_owner(conn, path)
         conn.execute("PRAGMA foreign_keys = ON")
+        # Litestream (the `sauvegarde` service) is another process on this file: it takes
+        # short write locks to checkpoint, so a write waits for it instead of failing at
+        # once; its guidance asks for at least 5 s, the lock timeout is minutes by default.
         conn.execute(f"PRAGMA busy_timeout = {int(lock_timeout * 1000)}")
         _use_wal(conn, lock_timeout)
+        # WAL, which Litestream requires; NORMAL is safe in WAL mode (Litestream's advice too).
         conn.execute("PRAGMA synchronous = NORMAL")
+        # SQLite's own checkpoints stay on: replication is optional (a Compose profile) and
+        # with it off nothing else would ever checkpoint, so the WAL would grow without end.
+        # Litestream advises turning them off only for tens of thousands of writes a second,
+        # where one may land between its own checkpoints; an import is a few transactions a
+        # cycle, and Litestream (0.5) notices a checkpoint it missed and takes a new snapshot:
+        # the replica stays whole. Its read lock keeps these passive checkpoints from
+        # recycling WAL frames it has not copied yet.
+        conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
         conn.execute("PRAGMA cache_size = -65536")
     except sqlite3.DatabaseError as exc:
         if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
@@ -183,11 +200,14 @@ def _use_wal(conn: sqlite3.Connection, lock_timeout: float) -> None:
 
 def _check_owner(conn: sqlite3.Connection, path: Path) -> None:
     # One statement, so one snapshot: read apart, a concurrent `ventes init` could commit
-    # its first migration in between (application_id 0, then tables).
+    # its first migration in between (application_id 0, then tables). Litestream's tables
+    # do not count: it creates them as soon as the file exists, before the first migration
+    # when the `sauvegarde` service watches a database still being created.
     app_id, version, has_tables = conn.execute(
         "SELECT (SELECT application_id FROM pragma_application_id), "
         "(SELECT user_version FROM pragma_user_version), "
-        "(SELECT count(*) FROM sqlite_master)"
+        "(SELECT count(*) FROM sqlite_master WHERE tbl_name NOT IN (?, ?))",
+        LITESTREAM_TABLES,
     ).fetchone()
     if app_id == 0:
         if has_tables:

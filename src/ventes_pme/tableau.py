@@ -30,7 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ventes_pme import dictionary
+from ventes_pme import db, dictionary
 from ventes_pme.config import Settings
 from ventes_pme.errors import ConfigError
 
@@ -80,7 +80,7 @@ def canned_queries() -> dict[str, dict[str, Any]]:
 
 def metadata(database: str, rapport_dir: Path | None) -> dict[str, Any]:
     """Datasette's metadata for the database named ``database`` (its file name's stem)."""
-    tables = {
+    tables: dict[str, dict[str, Any]] = {
         name: {
             "title": entry.title,
             "description": entry.description,
@@ -88,6 +88,9 @@ def metadata(database: str, rapport_dir: Path | None) -> dict[str, Any]:
         }
         for name, entry in dictionary.TABLES.items()
     }
+    # Litestream's bookkeeping in a replicated database (the `sauvegarde` service): nothing
+    # for the manager to read.
+    tables.update({name: {"hidden": True} for name in db.LITESTREAM_TABLES})
     return {
         "title": "Ventes de la PME",
         "description": "Les ventes, leurs analyses et le journal des imports, en lecture "

@@ -69,11 +69,32 @@ ARCHITECTURE_NODES = [
         "optional",
     ),
     Node(
+        "sauvegarde",
+        "sauvegarde (profil sauvegarde, optionnel)",
+        "image Python 3.11 + Litestream : copie chaque transaction de /data/ventes.db dans "
+        "la seconde vers la réplique ; « restaurer » la remet dans un volume donnees vide, "
+        "jamais par-dessus une base",
+        "optional",
+    ),
+    Node(
         "donnees",
         "volume nommé donnees",
-        "monté sur /data dans etl, watch, tableau et db : /data/ventes.db (+ -wal, -shm), "
-        "/data/rapport/ (note et rapport HTML)",
+        "monté sur /data dans etl, watch, tableau, sauvegarde et db : /data/ventes.db "
+        "(+ -wal, -shm), /data/rapport/ (note et rapport HTML)",
         "volume",
+    ),
+    Node(
+        "sauvegardes",
+        "volume nommé sauvegardes",
+        "monté sur /sauvegardes dans sauvegarde : la réplique Litestream par défaut "
+        "(instantanés et fichiers LTX de chaque transaction)",
+        "volume",
+    ),
+    Node(
+        "distant",
+        "Stockage distant (facultatif)",
+        "S3 ou compatible, ou SFTP : VENTES_SAUVEGARDE_URL, à la place du volume sauvegardes",
+        "external",
     ),
 ]
 
@@ -94,12 +115,34 @@ ARCHITECTURE_LINKS = [
     ),
     Link("tableau", "donnees", "lecture seule de la base (mode=ro) et du rapport", dashed=True),
     Link("tableau", "db", "depends_on : service_healthy", dashed=True),
+    Link(
+        "donnees",
+        "sauvegarde",
+        "lecture du WAL à chaque transaction (Litestream fait aussi les checkpoints)",
+        dashed=True,
+    ),
+    Link("sauvegarde", "sauvegardes", "réplique : écriture continue (défaut)", dashed=True),
+    Link(
+        "sauvegarde",
+        "distant",
+        "réplique : HTTPS (S3) ou SSH (SFTP) sortant, si VENTES_SAUVEGARDE_URL",
+        dashed=True,
+    ),
+    Link(
+        "sauvegardes",
+        "donnees",
+        "restaurer : dernière réplique (ou un instant passé) → /data/ventes.db absent",
+        dashed=True,
+    ),
 ]
+
+#: the nodes inside the Compose project, in drawing order
+COMPOSE_NODES = ("etl", "watch", "tableau", "sauvegarde", "db", "donnees", "sauvegardes")
 
 PORTS_NOTE = (
     "Un seul port exposé : tableau, 127.0.0.1:8001 → 8001, entrant, lecture seule (GET) ; "
-    "SQLite est un fichier, pas un serveur : db n'écoute sur aucun port, etl et watch ne "
-    "font que des requêtes sortantes."
+    "SQLite est un fichier, pas un serveur : db n'écoute sur aucun port, etl, watch et "
+    "sauvegarde ne font que des requêtes sortantes."
 )
 
 
@@ -124,9 +167,10 @@ def architecture_mermaid() -> str:
         f"    {node(by_id['direction'])}",
         '    subgraph internet["Internet"]',
         f"        {node(by_id['sheets'])}",
+        f"        {node(by_id['distant'])}",
         "    end",
         '    subgraph compose["Docker Compose : projet ventes-pme"]',
-        *(f"        {node(by_id[i])}" for i in ("etl", "watch", "tableau", "db", "donnees")),
+        *(f"        {node(by_id[i])}" for i in COMPOSE_NODES),
         f'        ports["{PORTS_NOTE}"]',
         "    end",
     ]
@@ -135,7 +179,7 @@ def architecture_mermaid() -> str:
         lines.append(f"    {link.source} {arrow} {link.target}")
     lines += [
         "    classDef optional stroke-dasharray: 5 5",
-        "    class watch,tableau optional",
+        "    class watch,tableau,sauvegarde optional",
         "    classDef note fill:#fff8dc,stroke:#c9b458",
         "    class ports note",
     ]
@@ -169,10 +213,11 @@ def architecture_dot() -> str:
         f"  {node(by_id['direction'])}",
         '  subgraph cluster_internet { label="Internet"; style="rounded"; color="#1a73e8";',
         f"    {node(by_id['sheets'])}",
+        f"    {node(by_id['distant'])}",
         "  }",
         '  subgraph cluster_compose { label="Docker Compose : projet ventes-pme"; '
         'style="rounded"; color="#2e7d32";',
-        *(f"    {node(by_id[i])}" for i in ("etl", "watch", "tableau", "db", "donnees")),
+        *(f"    {node(by_id[i])}" for i in COMPOSE_NODES),
         f'    ports [label=<<font point-size="9">{ports}</font>>, shape=note, style=filled, '
         'fillcolor="#fff8dc", color="#c9b458"];',
         "  }",
