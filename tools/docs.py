@@ -404,7 +404,8 @@ _SQL_FOLDERS = {
     "aggregates": "les agrégats de ventes tenus par chaque import, migration 0002",
     "profile": "le profil des données, calculé à chaque import",
     "runs": "les exécutions d'analyse",
-    "tableau": "les requêtes enregistrées du tableau de bord (service tableau, Datasette)",
+    "tableau": "les requêtes enregistrées du tableau de bord qui ne sont pas une analyse (celle "
+    "de chaque analyse est faite d'après sa déclaration)",
     "watch": "la surveillance périodique (ventes watch)",
 }
 
@@ -453,8 +454,8 @@ SQL_DESCRIPTIONS = {
     "sont toujours là, vues aussi par cet import.",
     "load/upsert_product": "Un produit du fichier : inséré s'il est nouveau, mis à jour sinon.",
     "load/upsert_store": "Un magasin du fichier : inséré s'il est nouveau, mis à jour sinon.",
-    "migrations/0001_schema": "Le schéma complet : produits, magasins, ventes, rejets, "
-    "journal des imports, analyses et leurs résultats, vues latest_*.",
+    "migrations/0001_schema": "Le schéma : produits, magasins, ventes, rejets, journal des "
+    "imports, exécutions d'analyse (les tables de résultats viennent des déclarations).",
     "migrations/0002_sales_aggregates": "Les agrégats de ventes persistants (jour × magasin, "
     "produit × magasin).",
     "migrations/0003_rejects_by_content": "Une ligne rejetée est identifiée par son contenu "
@@ -467,6 +468,9 @@ SQL_DESCRIPTIONS = {
     "migrations/0006_rejects_resolved_and_stock_problem": "Un rejet devenu valide (ou sorti "
     "du fichier) est marqué résolu ; un produit au stock inutilisable est gardé, avec le "
     "motif du problème.",
+    "migrations/0007_result_tables_from_declarations": "Les tables de résultats viennent des "
+    "déclarations des analyses (une base plus ancienne garde les siennes et leur "
+    "historique) ; les anciennes vues anglaises latest_* sont supprimées.",
     "profile/identical_sales": "Les ventes identiques parmi les ventes en base : une vente "
     "de rang k > 1 répète une ligne précédente.",
     "load/check_references": "Les références écrites par l'import (produit et magasin de "
@@ -494,7 +498,8 @@ def sql_description(folder: str, stem: str) -> str:
         spec = next(s for s in catalog.specs() if s.file == stem)
         return (
             f"{spec.title} (déclaration [`{stem}.toml`](../src/ventes_pme/sql/analyses/"
-            f"{stem}.toml)) : table `{spec.table}`, vue `{spec.view}`."
+            f"{stem}.toml)) : {spec.description} Table `{spec.table}`, vue `{spec.view}`, "
+            f"requête enregistrée `{spec.name}`."
         )
     if folder == "tableau":  # a canned query opens with its French title and description
         query = tableau.canned_queries()[stem.partition("_")[2]]
@@ -511,6 +516,24 @@ def sql_index() -> str:
             link = f"[`{path.name}`](../src/ventes_pme/sql/{folder}/{path.name})"
             role = f" ({_SQL_FOLDERS[folder]})" if folder in _SQL_FOLDERS else ""
             lines.append(f"| `{folder}/`{role} | {link} | {sql_description(folder, path.stem)} |")
+    return "\n".join(lines) + "\n"
+
+
+# --- the README's lists, from the analyses' declarations ----------------------------------
+
+
+def readme_queries() -> str:
+    """The dashboard's canned queries, by their French titles (README)."""
+    titles = [query["title"] for query in tableau.canned_queries().values()]
+    return ", ".join(t[:1].lower() + t[1:] for t in titles) + "\n"
+
+
+def readme_json_keys() -> str:
+    """The keys of ``ventes analyse --json`` for the analyses, with their columns (README)."""
+    lines = []
+    for spec in catalog.tables():
+        keys = ", ".join(f"`{c.key}`" for c in spec.columns)
+        lines.append(f"- `{spec.name}` ({spec.title[:1].lower() + spec.title[1:]}) : {keys}")
     return "\n".join(lines) + "\n"
 
 
@@ -720,6 +743,10 @@ def expected(docs: Path, data: Path | dict[str, str] | None) -> dict[Path, str]:
     text = replace_block(model.read_text("utf-8"), "mcd", _fenced(mcd_mermaid()))
     text = replace_block(text, "schema", _fenced(schema.mermaid()))
     files[model] = replace_block(text, "dictionnaire", dictionary.markdown())
+    readme = docs.parent / "README.md"  # the README beside the docs folder, when there is one
+    if readme.exists():
+        text = replace_block(readme.read_text("utf-8"), "requetes-tableau", readme_queries())
+        files[readme] = replace_block(text, "cles-json", readme_json_keys())
     sql_doc = docs / "sql.md"
     files[sql_doc] = replace_block(sql_doc.read_text("utf-8"), "fichiers-sql", sql_index())
     for name, source in (

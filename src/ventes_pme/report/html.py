@@ -52,10 +52,7 @@ def chart(analysis: Analysis, spec: catalog.Spec, c: catalog.Chart) -> str:
     value_format = spec.column(c.value).format
 
     def label(row: dict[str, Any]) -> str:
-        # months as the reader says them (« mai 2023 »); other values as stored
-        return c.label.format(
-            **{k: fmt.month(v) if spec.column(k).format == "month" else v for k, v in row.items()}
-        )
+        return c.label.format(**row)
 
     if c.kind == "days":
         return column_chart(c.title, [(label(r), r[c.value]) for r in rows], c.id)
