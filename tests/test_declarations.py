@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.httpserver import FileServer
-from tests.support import VENTES_HEADER, publish, query
+from tests.support import VENTES_HEADER, make_settings, publish, query
 from tests.tableau_server import DB, require_datasette, tableau
-from ventes_pme import catalog, dictionary, report, schema
+from ventes_pme import api, catalog, dictionary, report, schema
 from ventes_pme import tableau as service
 from ventes_pme.cli import main
 from ventes_pme.errors import ConfigError
@@ -167,6 +167,18 @@ def test_a_folder_that_does_not_exist_is_refused_in_french(
 ) -> None:
     monkeypatch.setenv(catalog.EXTRA_FOLDERS, str(tmp_path / "absent"))
     assert main(["init", "--db", str(tmp_path / "ventes.db")]) == 2
+    err = capsys.readouterr().err
+    assert catalog.EXTRA_FOLDERS in err and "n'existe pas" in err
+
+
+def test_the_dashboard_refuses_a_folder_that_does_not_exist_in_french(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "ventes.db"
+    api.init(make_settings(FileServer(), db))
+    monkeypatch.setenv("VENTES_DB", str(db))
+    monkeypatch.setenv(catalog.EXTRA_FOLDERS, str(tmp_path / "absent"))
+    assert service.main(["--attente", "0"]) == 2
     err = capsys.readouterr().err
     assert catalog.EXTRA_FOLDERS in err and "n'existe pas" in err
 

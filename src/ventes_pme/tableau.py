@@ -208,9 +208,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"La base « {settings.db_path} » n'existe toujours pas.", file=sys.stderr)
         return 5
     folder = Path(tempfile.mkdtemp(prefix="ventes-tableau-"))
-    arguments = datasette_arguments(
-        settings.db_path, write_metadata(settings, folder), host=args.hote, port=args.port
-    )
+    try:  # the metadata reads the analyses' declarations
+        metadata_path = write_metadata(settings, folder)
+    except ConfigError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    arguments = datasette_arguments(settings.db_path, metadata_path, host=args.hote, port=args.port)
     print(f"Tableau de bord : Datasette sur {args.hote}:{args.port}, base « {settings.db_path} ».")
     sys.stdout.flush()
     from datasette.cli import cli  # only in the tableau image (extra ``tableau``)
