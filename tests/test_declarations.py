@@ -183,6 +183,18 @@ def test_the_dashboard_refuses_a_folder_that_does_not_exist_in_french(
     assert catalog.EXTRA_FOLDERS in err and "n'existe pas" in err
 
 
+def test_an_analysis_named_as_a_canned_query_of_sql_tableau_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "analyses"
+    folder.mkdir()
+    (folder / "90_derniers_imports.sql").write_text(SQL, "utf-8")
+    (folder / "90_derniers_imports.toml").write_text(DECLARATION, "utf-8")
+    monkeypatch.setenv(catalog.EXTRA_FOLDERS, str(folder))
+    with pytest.raises(ConfigError, match="porte le nom d'une analyse"):
+        service.canned_queries()
+
+
 def test_a_second_declaration_of_the_same_analysis_is_refused(
     extra: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -110,6 +110,10 @@ def canned_queries() -> dict[str, dict[str, Any]]:
                 break
             comments.append(line.removeprefix("--").strip())
         name = item.name.removesuffix(".sql").split("_", 1)[1]
+        if name in queries:
+            raise ConfigError(
+                f"La requête enregistrée « {name} » de sql/tableau/ porte le nom d'une analyse."
+            )
         queries[name] = {
             "title": comments[0],
             "description": " ".join(comments[1:]),
