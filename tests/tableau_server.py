@@ -74,11 +74,19 @@ def _free_port() -> int:
 
 
 @contextmanager
-def tableau(db: Path, rapport: Path, log: Path, timeout: float = 60) -> Iterator[Tableau]:
-    """Start the service on ``db``; stop it on exit."""
+def tableau(
+    db: Path,
+    rapport: Path,
+    log: Path,
+    timeout: float = 60,
+    settings: dict[str, str] | None = None,
+) -> Iterator[Tableau]:
+    """Start the service on ``db`` (with the ``VENTES_*`` ``settings`` given, no other);
+    stop it on exit."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("VENTES_")}
     env.update(PYTHONUNBUFFERED="1", VENTES_DB=str(db), VENTES_RAPPORT=str(rapport))
+    env.update(settings or {})
     with log.open("w") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "ventes_pme.tableau", "--port", str(port), "--attente", "5"],

@@ -11,7 +11,7 @@ import pytest
 
 from tests.httpserver import FileServer
 from tests.support import ROOT, Sale, import_files, make_settings, query, ventes_csv
-from ventes_pme import api, catalog
+from ventes_pme import api, catalog, report
 from ventes_pme.cli import main
 
 PRODUITS = (
@@ -98,6 +98,35 @@ def test_iso_weeks_across_year_boundaries(server: FileServer, db_path: Path) -> 
     assert weeks["2020-S53"]["debut_semaine"] == "2020-12-28"
 
 
+def test_revenue_by_month_in_every_output(
+    server: FileServer, db_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Calendar months, across a year boundary; ``AAAA-MM`` in --json, « mai 2023 » when
+    read by a person (terminal, note, HTML report)."""
+    _setup(server, db_path)
+    analysis = api.analyse(make_settings(server, db_path))
+    months = {r["mois"]: r for r in analysis.tables["chiffre_affaires_par_mois"]}
+    expected: dict[str, list[int]] = {}
+    for day, product, _store, quantity in SALES:  # independently, from the sales themselves
+        row = expected.setdefault(day[:7], [0, 0, 0])
+        row[0] += 1
+        row[1] += quantity
+        row[2] += quantity * PRICES[product]
+    assert list(months) == sorted(expected)
+    assert {
+        k: [v["nombre_ventes"], v["quantite"], v["chiffre_affaires"]] for k, v in months.items()
+    } == expected
+    assert main(["analyse", "--db", str(db_path)]) == 0
+    out = capsys.readouterr().out
+    block = out[out.index("\nChiffre d'affaires par mois\n") :]
+    assert "janvier 2021" in block and "décembre 2024" in block and "janvier 2025" in block
+    assert "2021-01" not in block
+    note, page = report.markdown(analysis), report.html_report(analysis)
+    for text in (note, page):
+        section = text[text.index("Par mois") :]
+        assert "janvier 2021" in section and "janvier 2025" in section
+
+
 def test_sales_by_store_with_revenue_per_employee(server: FileServer, db_path: Path) -> None:
     _setup(server, db_path)
     analysis = api.analyse(make_settings(server, db_path))
@@ -178,10 +207,8 @@ def test_results_are_stored_per_run_and_history_is_kept(server: FileServer, db_p
     assert query(db_path, "SELECT chiffre_affaires FROM derniere_chiffre_affaires_total") == [
         (f"{total // 100}.{total % 100:02d}",)
     ]
-    # the English views stay for one version
-    assert query(db_path, "SELECT run_id, revenue_euros FROM latest_total_revenue") == [
-        (second.run_id, total / 100)
-    ]
+    # the English latest_* views are gone (migration 0007)
+    assert query(db_path, "SELECT name FROM sqlite_master WHERE name LIKE 'latest%'") == []
     # latest_analysis reads the stored results back, identical
     latest = api.latest_analysis(settings)
     assert latest == second

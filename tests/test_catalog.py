@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import re
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tests.httpserver import FileServer
 from tests.support import MAGASINS, VENTES_HEADER, make_settings, publish, query
-from ventes_pme import api, catalog, report
+from ventes_pme import api, catalog, db, fmt, report
+from ventes_pme.analyse import read_analysis
 from ventes_pme.cli import main
 from ventes_pme.errors import DatabaseError
 
@@ -28,20 +30,83 @@ def test_every_sql_file_has_its_declaration_and_the_other_way_round() -> None:
     assert len({s.name for s in catalog.specs()}) == len(catalog.specs())
 
 
-def test_the_tables_of_migration_0001_match_their_declarations(db_path: Path) -> None:
-    """Declarations and result tables agree column by column: the tables created by the
-    migrations and those created from a declaration are the same."""
+#: the result tables and English views that migration 0001 made in earlier versions
+BEFORE = Path(__file__).with_name("schema_before_declarations.sql")
+INFO = 'SELECT name, type, "notnull", pk FROM pragma_table_info(?)'
+
+
+def test_the_result_tables_of_earlier_versions_match_their_declarations(db_path: Path) -> None:
+    """A database of an earlier version holds the result tables migration 0001 made: they
+    are column for column what the declarations create now, so it keeps them (and their
+    history) and opens without a migration of its tables."""
     api.init(make_settings(FileServer(), db_path))
     conn = sqlite3.connect(db_path)
-    fresh = sqlite3.connect(":memory:")
-    fresh.execute("CREATE TABLE analysis_runs (run_id INTEGER PRIMARY KEY)")
-    for spec in catalog.specs():
-        fresh.execute(catalog.create_table_sql(spec))
-        info = 'SELECT name, type, "notnull", pk FROM pragma_table_info(?)'
-        assert (
-            conn.execute(info, (spec.table,)).fetchall()
-            == fresh.execute(info, (spec.table,)).fetchall()
-        ), spec.table
+    old = sqlite3.connect(":memory:")
+    old.execute("CREATE TABLE analysis_runs (run_id INTEGER PRIMARY KEY)")
+    old.executescript(BEFORE.read_text("utf-8"))
+    tables = [r[0] for r in old.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    assert len(tables) == 9  # analysis_runs and the eight result tables it made
+    for table in tables[1:]:
+        assert conn.execute(INFO, (table,)).fetchall() == old.execute(INFO, (table,)).fetchall()
+    # the migrations create no result table: the declarations do
+    migrations = "".join(m.sql for m in db.migrations())
+    assert "CREATE TABLE result_" not in migrations
+
+
+def test_a_database_of_an_earlier_version_upgrades_and_keeps_its_history(
+    server: FileServer, db_path: Path
+) -> None:
+    publish(server, ventes=VENTES_HEADER + "2024-01-01,REF001,2,1\n")
+    settings = make_settings(server, db_path)
+    first = api.run(settings).analysis
+    # back to the state of the previous version: schema 6, the result tables of migration
+    # 0001 and its English views, no monthly analysis
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    month = next(s for s in catalog.specs() if s.name == "chiffre_affaires_par_mois")
+    conn.execute(f"DROP VIEW {month.view}")
+    conn.execute(f"DROP TABLE {month.table}")
+    before = BEFORE.read_text("utf-8")
+    conn.executescript(before[before.index("CREATE VIEW latest_analysis_run") :])
+    conn.execute("DELETE FROM schema_migrations WHERE version = 7")
+    conn.execute("PRAGMA user_version = 6")
+    conn.close()
+    assert query(db_path, "SELECT revenue_euros FROM latest_total_revenue") == [(99.98,)]
+
+    publish(server, ventes=VENTES_HEADER + "2024-01-01,REF001,2,1\n2024-02-01,REF002,1,2\n")
+    second = api.run(settings).analysis
+    assert query(db_path, "SELECT max(version) FROM schema_migrations") == [(7,)]
+    assert query(db_path, "SELECT name FROM sqlite_master WHERE name LIKE 'latest%'") == []
+    # the new analysis has its table, the history of the others is kept
+    assert [r["mois"] for r in second.tables["chiffre_affaires_par_mois"]] == ["2024-01", "2024-02"]
+    assert api.latest_analysis(settings) == second
+    kept = db.connect(db_path)
+    try:
+        assert read_analysis(kept, first.run_id) == replace(
+            first, tables={**first.tables, "chiffre_affaires_par_mois": []}
+        )
+    finally:
+        kept.close()
+
+
+def test_the_sql_functions_format_as_the_reports_do(db_path: Path) -> None:
+    """format_euros, format_month and format_share, on every connection of db.connect,
+    write exactly what fmt writes for the terminal and the reports."""
+    conn = db.connect(db_path, create=True)
+    for cents in (0, 5, -5, 99, 526878, -123456789, 10**17, None):
+        expected = None if cents is None else fmt.euros(cents)
+        assert conn.execute("SELECT format_euros(?)", (cents,)).fetchone() == (expected,)
+    months = [conn.execute("SELECT format_month(?)", (f"2023-{m:02d}",)).fetchone()[0]
+              for m in range(1, 13)]  # fmt: skip
+    assert months[4] == "mai 2023" and months[7] == "août 2023" and len(set(months)) == 12
+    assert conn.execute("SELECT format_month('2023-05-27'), format_month(NULL)").fetchone() == (
+        "mai 2023",
+        None,
+    )
+    assert conn.execute("SELECT format_share(1, 3), format_share(1, 0)").fetchone() == (
+        "33,3\u00a0%",
+        None,
+    )
+    conn.close()
 
 
 def test_an_older_database_gains_a_new_analysis_table_and_view(
@@ -80,10 +145,10 @@ def test_an_import_reads_no_declaration_once_the_database_is_up_to_date(
     api.import_data(settings)
     objects = {name for (name,) in query(db_path, "SELECT name FROM sqlite_master")}
     assert {s.table for s in catalog.specs()} | {s.view for s in catalog.specs()} <= objects
-    catalog.specs.cache_clear()
+    catalog.read_folders.cache_clear()
     publish(server, ventes=VENTES_HEADER + "2024-01-01,REF001,2,1\n2024-01-02,REF002,1,2\n")
     assert api.import_data(settings).files["ventes"].inserted == 1
-    assert catalog.specs.cache_info().misses == 0
+    assert catalog.read_folders.cache_info().misses == 0
 
 
 def test_init_brings_the_result_objects_of_an_up_to_date_database_back(db_path: Path) -> None:

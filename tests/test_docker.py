@@ -239,10 +239,6 @@ def test_compose_stack_end_to_end(
     total = stack.sql("SELECT nombre_ventes, chiffre_affaires FROM derniere_chiffre_affaires_total")
     euros = f"{revenue_cents // 100}.{revenue_cents % 100:02d}"  # exact text, French names
     assert total == [{"nombre_ventes": sales_count, "chiffre_affaires": euros}]
-    # the English view stays for one version
-    assert stack.sql("SELECT sales_count FROM latest_total_revenue") == [
-        {"sales_count": sales_count}
-    ]
     assert revenue_cents == 526878  # the client's extract: 5 268,78 €
     assert stack.sql("SELECT count(*) AS n FROM sales") == [{"n": sales_count}]
     cities = stack.sql(

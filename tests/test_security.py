@@ -53,7 +53,8 @@ DYNAMIC_SQL = {
 #: (module, function, variable) -> where the SQL held by that variable comes from.
 SQL_VARIABLES = {
     ("db.py", "migrate", "statement"): "a statement of a shipped migration file",
-    ("analyse.py", "run_analyses", "statement"): "a statement of a shipped analysis file",
+    ("analyse.py", "run_analyses", "statement"): "a statement of a declared analysis' SQL "
+    "file (the package's, or one of a folder named by VENTES_ANALYSES_SUPPLEMENTAIRES)",
     ("load.py", "_insert_parameters", "_INSERT_ROWS"): "sql/load/insert_sale.sql with its "
     "VALUES row repeated ROWS_PER_INSERT times (sqlfiles.sql_rows): only placeholders added",
     ("aggregates.py", "_upsert", "many"): "sql/aggregates/add_to_*.sql with its VALUES row "

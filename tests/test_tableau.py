@@ -78,7 +78,7 @@ def served(client_db: tuple[Path, Path]) -> Iterator[Tableau]:
 def test_the_dictionary_describes_every_table_view_and_column() -> None:
     assert dictionary.problems() == []
     for name, columns in dictionary.actual().items():
-        entry = dictionary.TABLES[name]
+        entry = dictionary.entries()[name]
         assert entry.title and entry.description, name
         assert all(entry.columns[c].strip() for c in columns), name
 
@@ -118,11 +118,11 @@ def test_canned_queries_answer_the_brief(served: Tableau) -> None:
     (total,) = served.rows("chiffre_affaires_total")
     assert total["chiffre_affaires"] == fmt.euros(TOTAL) == "5\u202f268,78\u00a0€"
     assert total["chiffre_affaires_centimes"] == TOTAL
-    assert (total["ventes"], total["du"], total["au"]) == (30, "2023-05-27", "2023-06-25")
+    assert (total["nombre_ventes"], total["du"], total["au"]) == (30, "2023-05-27", "2023-06-25")
 
     products = served.rows("ventes_par_produit")
     expected = _by_product(_client_files())
-    assert {p["produit"]: (p["quantite"], p["chiffre_affaires_centimes"]) for p in products} == (
+    assert {p["produit_id"]: (p["quantite"], p["chiffre_affaires_centimes"]) for p in products} == (
         expected
     )
     assert [p["chiffre_affaires"] for p in products] == [
@@ -140,11 +140,16 @@ def test_canned_queries_answer_the_brief(served: Tableau) -> None:
     # the average basket per store agrees with the analysis' own French view, same order
     baskets = served.rows("panier_moyen_par_magasin")
     view = served.rows("derniere_panier_moyen_par_magasin")
-    assert [(b["magasin"], b["ventes"], b["panier_moyen_centimes"]) for b in baskets] == [
+    assert [(b["magasin_id"], b["nombre_ventes"], b["panier_moyen_centimes"]) for b in baskets] == [
         (v["magasin_id"], v["nombre_ventes"], _cents(v["panier_moyen"])) for v in view
     ]
-    assert sum(b["ventes"] for b in baskets) == 30
+    assert sum(b["nombre_ventes"] for b in baskets) == 30
     assert all(b["panier_moyen"] == fmt.euros(b["panier_moyen_centimes"]) for b in baskets)
+    # months as a manager says them, in the order of time; the amounts add up to the total
+    months = served.rows("chiffre_affaires_par_mois")
+    assert [m["mois"] for m in months] == ["mai 2023", "juin 2023"]
+    assert sum(m["chiffre_affaires_centimes"] for m in months) == TOTAL
+    assert all(m["chiffre_affaires"] == fmt.euros(m["chiffre_affaires_centimes"]) for m in months)
     # the others run too, with rows
     for name in names - {"chiffre_affaires_total", "ventes_par_produit", "ventes_par_region"}:
         if name != "lignes_rejetees":  # the client's files have no bad line
@@ -161,7 +166,7 @@ def test_tables_and_views_carry_their_french_titles(served: Tableau) -> None:
     status, page, _ = served.get(f"/{DB}")
     assert status == 200
     for name in dictionary.actual():
-        entry = dictionary.TABLES[name]
+        entry = dictionary.entries()[name]
         status, page, _ = served.get(f"/{DB}/{name}")
         assert status == 200, name
         assert "<h1" in page and entry.title.replace("'", "&#39;") in page, name
@@ -182,8 +187,8 @@ def test_exports_csv_and_json(served: Tableau) -> None:
     assert len(sales) == 30
     assert sum(int(s["quantity"]) * int(s["unit_price_cents"]) for s in sales) == TOTAL
     assert len(served.rows("sales")) == 30
-    assert served.rows("latest_total_revenue") == [
-        {"run_id": 1, "sales_count": 30, "quantity": 122, "revenue_euros": 5268.78}
+    assert served.rows("derniere_chiffre_affaires_total") == [
+        {"nombre_ventes": 30, "quantite": 122, "chiffre_affaires": "5268.78"}
     ]
 
 

@@ -36,9 +36,9 @@ PAGES = {
     f"/{DB}/chiffre_affaires_total": "Chiffre d'affaires total",
     f"/{DB}/ventes_par_produit": "Ventes par produit",
     f"/{DB}/ventes_par_region": "Ventes par région",
-    f"/{DB}/derniere_ventes_par_region": dictionary.TABLES["derniere_ventes_par_region"].title,
+    f"/{DB}/derniere_ventes_par_region": dictionary.entries()["derniere_ventes_par_region"].title,
     f"/{DB}/panier_moyen_par_magasin": "Panier moyen par magasin",
-    f"/{DB}/sales": dictionary.TABLES["sales"].description,
+    f"/{DB}/sales": dictionary.entries()["sales"].description,
 }
 
 

@@ -111,7 +111,7 @@ def run_analyses(conn: sqlite3.Connection) -> Analysis:
         ).fetchone()
         aggregates.rebuild_if_stale(conn, sales_count)
         for spec in catalog.specs():
-            for statement in split_statements(sql(f"analyses/{spec.file}")):
+            for statement in split_statements(spec.sql):
                 conn.execute(statement, {"run_id": run_id} if ":run_id" in statement else {})
     return read_analysis(conn, run_id)
 

@@ -7,16 +7,25 @@ into its result table; ``sql/analyses/NN_name.toml`` declares everything else, r
 runner (:mod:`ventes_pme.analyse`), ``ventes analyse`` (terminal and ``--json``), the
 note and the HTML report (:mod:`ventes_pme.report`):
 
-- ``title``, ``table`` (the result table), ``order`` (ORDER BY on reading the results);
+- ``title``, ``description`` (French: what the analysis answers; the data dictionary, the
+  docs and the dashboard show it), ``table`` (the result table), ``order`` (ORDER BY on
+  reading the results, and in the dashboard);
 - ``columns``: for each column of the result table, its ``key`` (JSON key and column of
-  the French view), French ``title``, ``format`` (text, id, integer, euros, date),
-  ``primary_key``, ``nullable``, ``terminal`` (shown by ``ventes analyse``, default true),
-  ``share`` (the reports add its share of the total after it);
+  the French view), French ``title`` and ``description``, ``format`` (text, id, integer,
+  euros, date, month), ``primary_key``, ``nullable``, ``terminal`` (shown by
+  ``ventes analyse``, default true), ``share`` (the reports add its share of the total
+  after it);
 - optional: ``terminal = false``, ``section`` and ``intro`` (where the reports put it),
   ``html_table = false``, a ``[chart]`` (bars, days or map) or a ``[pivot]``;
 - ``summary = true`` for the one-row totals.
 
-The name (``name`` without ``NN_``) is the JSON key; ``NN`` orders the analyses.
+The name (``name`` without ``NN_``) is the JSON key; ``NN`` orders the analyses. Beside
+the package's own ``sql/analyses``, the folders named by ``VENTES_ANALYSES_SUPPLEMENTAIRES``
+(separated by ``os.pathsep``) add theirs, read the same way.
+
+Everything else is derived from the declarations: the data dictionary
+(:mod:`ventes_pme.dictionary`), the dashboard's metadata and canned queries
+(:mod:`ventes_pme.tableau`), the docs. Nothing is read when this module is imported.
 
 The result table is created from the declaration when the database lacks it
 (:func:`ensure_objects`: by ``ventes init``, before each analysis, and when migrations were
@@ -29,15 +38,18 @@ a result table that holds history takes a migration. Each analysis also gets a v
 
 from __future__ import annotations
 
+import os
 import re
 import sqlite3
 import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
 from typing import Any
 
-from ventes_pme.errors import DatabaseError
+from ventes_pme.errors import ConfigError, DatabaseError
 
 FORMATS = {
     "text": "TEXT",
@@ -45,7 +57,10 @@ FORMATS = {
     "integer": "INTEGER",
     "euros": "INTEGER",
     "date": "TEXT",
+    "month": "TEXT",  # AAAA-MM, shown as « mai 2023 »
 }
+#: the setting that names extra folders of declared analyses (os.pathsep between them)
+EXTRA_FOLDERS = "VENTES_ANALYSES_SUPPLEMENTAIRES"
 #: formats aligned right in the tables (numbers)
 NUMERIC = {"id", "integer", "euros"}
 _IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
@@ -59,7 +74,8 @@ class Column:
     name: str  # in the result table
     key: str  # JSON key, column of the French view
     title: str  # French title, in the terminal and the reports
-    format: str  # text | id | integer | euros | date
+    description: str  # French, for the data dictionary and the dashboard
+    format: str  # text | id | integer | euros | date | month
     primary_key: bool = False
     nullable: bool = False
     terminal: bool = True
@@ -99,7 +115,9 @@ class Spec:
     file: str  # "02_ventes_par_produit": the .sql and .toml files' name
     name: str  # "ventes_par_produit": the JSON key
     title: str
+    description: str  # French: what the analysis answers
     table: str
+    sql: str  # the text of the .sql file
     columns: tuple[Column, ...]
     order: str = "run_id"
     summary: bool = False
@@ -118,7 +136,7 @@ class Spec:
         return next(c for c in self.columns if c.key == key)
 
 
-def _spec(file: str, data: dict[str, Any]) -> Spec:
+def _spec(file: str, data: dict[str, Any], sql: str) -> Spec:
     try:
         columns = tuple(Column(**c) for c in data.pop("columns"))
         chart = Chart(**data.pop("chart")) if "chart" in data else None
@@ -126,6 +144,7 @@ def _spec(file: str, data: dict[str, Any]) -> Spec:
         spec = Spec(
             file=file,
             name=file.partition("_")[2],
+            sql=sql,
             columns=columns,
             chart=chart,
             pivot=pivot,
@@ -133,32 +152,58 @@ def _spec(file: str, data: dict[str, Any]) -> Spec:
             **data,
         )
     except (KeyError, TypeError) as exc:  # a missing or unknown key
-        raise ValueError(f"invalid declaration of analysis {file}: {exc}") from exc
+        raise ConfigError(f"Déclaration invalide de l'analyse {file} : clé {exc}.") from exc
     # every name below goes into SQL text: identifiers only, checked here
     names = [spec.name, spec.table, *(c.name for c in columns), *(c.key for c in columns)]
     bad = [n for n in names if not _IDENTIFIER.fullmatch(n)]
     if bad or not _ORDER.fullmatch(spec.order) or any(c.format not in FORMATS for c in columns):
-        raise ValueError(f"invalid declaration of analysis {file}: {bad or spec.order}")
+        raise ConfigError(
+            f"Déclaration invalide de l'analyse {file} : {bad or spec.order} (noms : minuscules, "
+            f"chiffres et _ ; formats : {', '.join(FORMATS)})."
+        )
+    if not spec.description.strip() or not all(c.description.strip() for c in columns):
+        raise ConfigError(f"Analyse {file} : une description manque (analyse ou colonne).")
     keys = {c.key for c in columns}
     for key in (spec.chart.value,) if spec.chart else ():
         if key not in keys:
-            raise ValueError(f"analysis {file}: unknown key {key}")
+            raise ConfigError(f"Analyse {file} : clé de colonne inconnue {key}.")
     return spec
 
 
-@cache
+def folders() -> tuple[Traversable, ...]:
+    """The package's ``sql/analyses``, then the folders of ``VENTES_ANALYSES_SUPPLEMENTAIRES``."""
+    extra = os.environ.get(EXTRA_FOLDERS, "")
+    own = resources.files("ventes_pme").joinpath("sql/analyses")
+    return (own, *(Path(p) for p in extra.split(os.pathsep) if p.strip()))
+
+
 def specs() -> tuple[Spec, ...]:
-    """Every analysis shipped with the package, in the order they run."""
-    folder = resources.files("ventes_pme").joinpath("sql/analyses")
-    found = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".sql"):
+    """Every declared analysis, in the order they run (read once per set of folders)."""
+    return read_folders(folders())
+
+
+@cache
+def read_folders(places: tuple[Traversable, ...]) -> tuple[Spec, ...]:
+    found: dict[str, Spec] = {}
+    for folder in places:
+        if not folder.is_dir():
+            raise ConfigError(f"{EXTRA_FOLDERS} : le dossier « {folder} » n'existe pas.")
+        for entry in folder.iterdir():
+            if not entry.name.endswith(".sql"):
+                continue
             file = entry.name.removesuffix(".sql")
             declaration = folder.joinpath(f"{file}.toml")
             if not declaration.is_file():
-                raise ValueError(f"analysis {file} has no declaration {file}.toml")
-            found.append(_spec(file, tomllib.loads(declaration.read_text("utf-8"))))
-    return tuple(found)
+                raise ConfigError(f"L'analyse {file} n'a pas de déclaration {file}.toml.")
+            spec = _spec(
+                file, tomllib.loads(declaration.read_text("utf-8")), entry.read_text("utf-8")
+            )
+            if any(s.name == spec.name or s.table == spec.table for s in found.values()):
+                raise ConfigError(
+                    f"Analyse {file} : son nom ou sa table est déjà déclaré par une autre analyse."
+                )
+            found[file] = spec
+    return tuple(found[file] for file in sorted(found))
 
 
 def tables() -> tuple[Spec, ...]:

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
-from ventes_pme import french
+from ventes_pme import fmt, french
 from ventes_pme.errors import DatabaseError
 
 #: PRAGMA application_id of a ventes-pme database ("VENT" in ASCII).
@@ -152,6 +152,7 @@ def connect(path: Path, *, lock_timeout: float = 600.0, create: bool = False) ->
         # recycling WAL frames it has not copied yet.
         conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
         conn.execute("PRAGMA cache_size = -65536")
+        fmt.register_sql_functions(conn)
     except sqlite3.DatabaseError as exc:
         if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_NOTADB:
             with path.open("rb") as handle:

@@ -8,15 +8,17 @@ metadata, :mod:`ventes_pme.tableau`). :func:`problems` compares it with a databa
 from scratch, and the tests fail on any table, view or column it does not describe (or
 describes but does not exist): the dictionary cannot drift from the migrations.
 
-The French ``derniere_*`` view of each analysis (created from its declaration, see
-:mod:`ventes_pme.catalog`) is described from that declaration and from the entry of its
-result table: a new analysis only needs the entry of its result table here.
+The result table of each analysis and its French ``derniere_*`` view (both created from
+its declaration, see :mod:`ventes_pme.catalog`) are described from that declaration, which
+holds the French description of the analysis and of each column: a new analysis needs
+nothing here. :func:`entries` reads the declarations when asked, never on import.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
 from ventes_pme import catalog, schema
 
@@ -34,13 +36,14 @@ _IMPORT_LAST = "dernier import qui l'a vu (import_runs)"
 _RUN = "analyse qui a produit ce résultat (analysis_runs)"
 _QTY = "nombre d'unités vendues"
 _REVENUE = "chiffre d'affaires, en centimes d'euro (quantité × prix unitaire du jour de la vente)"
-_EUROS = "chiffre d'affaires, en euros"
 _EUROS_TEXT = "en euros, texte exact à deux décimales comme 5268.78"
 _COUNT = "nombre de ventes (lignes du fichier des ventes)"
 _SOURCE = "fichier : produits, magasins ou ventes"
 
-#: tables and views, in the order a reader discovers them
-TABLES: dict[str, Entry] = {
+#: the tables and views that are not an analysis' own, in the order a reader discovers them
+#: (:func:`entries` inserts each analysis' view after derniere_analyse, its result table
+#: after analysis_runs)
+FIXED: dict[str, Entry] = {
     "sales": Entry(
         "Ventes",
         "Une ligne par vente du fichier source, jamais modifiée ni supprimée. Une vente est "
@@ -120,52 +123,6 @@ TABLES: dict[str, Entry] = {
             "fin_periode": "date de la dernière vente",
         },
     ),
-    "latest_analysis_run": Entry(
-        "Dernière analyse (ancien nom)",
-        "La dernière analyse enregistrée : sa date, les ventes couvertes, la période. Ancienne "
-        "vue aux colonnes en anglais, gardée une version : lire derniere_analyse.",
-        {
-            "run_id": "numéro de l'analyse",
-            "created_at": "date et heure de l'analyse (UTC)",
-            "sales_count": "nombre de ventes couvertes",
-            "last_import_id": "dernier import pris en compte",
-            "period_start": "date de la première vente",
-            "period_end": "date de la dernière vente",
-        },
-    ),
-    "latest_total_revenue": Entry(
-        "Chiffre d'affaires total (ancien nom)",
-        "Le chiffre d'affaires total de la dernière analyse. Ancienne vue gardée une "
-        "version : lire derniere_chiffre_affaires_total.",
-        {
-            "run_id": "numéro de l'analyse",
-            "sales_count": _COUNT,
-            "quantity": _QTY,
-            "revenue_euros": _EUROS,
-        },
-    ),
-    "latest_sales_by_product": Entry(
-        "Ventes par produit (ancien nom)",
-        "Quantités et chiffre d'affaires de chaque produit, du plus vendu au moins vendu. "
-        "Ancienne vue gardée une version : lire derniere_ventes_par_produit.",
-        {
-            "product_id": "référence du produit",
-            "product_name": "nom du produit lors de l'analyse",
-            "quantity": _QTY,
-            "revenue_euros": _EUROS,
-        },
-    ),
-    "latest_sales_by_region": Entry(
-        "Ventes par région (ancien nom)",
-        "Quantités et chiffre d'affaires de chaque région administrative. Ancienne vue "
-        "gardée une version : lire derniere_ventes_par_region.",
-        {
-            "region": "région administrative (« Région inconnue » pour une ville absente de "
-            "la table des régions)",
-            "quantity": _QTY,
-            "revenue_euros": _EUROS,
-        },
-    ),
     "analysis_runs": Entry(
         "Analyses",
         "Une ligne par analyse ; les résultats de chacune sont conservés (historique).",
@@ -176,107 +133,6 @@ TABLES: dict[str, Entry] = {
             "last_import_id": "dernier import pris en compte (import_runs)",
             "period_start": "date de la première vente",
             "period_end": "date de la dernière vente",
-        },
-    ),
-    "result_total_revenue": Entry(
-        "Résultats : chiffre d'affaires total",
-        "Le chiffre d'affaires total, une ligne par analyse.",
-        {"run_id": _RUN, "sales_count": _COUNT, "quantity": _QTY, "revenue_cents": _REVENUE},
-    ),
-    "result_sales_by_product": Entry(
-        "Résultats : ventes par produit",
-        "Quantités et chiffre d'affaires de chaque produit, pour chaque analyse.",
-        {
-            "run_id": _RUN,
-            "product_id": "référence du produit",
-            "product_name": "nom du produit lors de l'analyse",
-            "quantity": _QTY,
-            "revenue_cents": _REVENUE,
-        },
-    ),
-    "result_sales_by_region": Entry(
-        "Résultats : ventes par région",
-        "Quantités et chiffre d'affaires de chaque région administrative, pour chaque analyse.",
-        {
-            "run_id": _RUN,
-            "region": "région administrative",
-            "quantity": _QTY,
-            "revenue_cents": _REVENUE,
-        },
-    ),
-    "result_sales_by_city": Entry(
-        "Résultats : ventes par ville",
-        "Quantités et chiffre d'affaires de chaque ville, pour chaque analyse.",
-        {
-            "run_id": _RUN,
-            "city": "ville",
-            "region": "région administrative de la ville",
-            "quantity": _QTY,
-            "revenue_cents": _REVENUE,
-        },
-    ),
-    "result_revenue_by_day": Entry(
-        "Résultats : chiffre d'affaires par jour",
-        "Ventes et chiffre d'affaires de chaque jour, pour chaque analyse.",
-        {
-            "run_id": _RUN,
-            "day": "jour (AAAA-MM-JJ)",
-            "sales_count": _COUNT,
-            "quantity": _QTY,
-            "revenue_cents": _REVENUE,
-        },
-    ),
-    "result_revenue_by_week": Entry(
-        "Résultats : chiffre d'affaires par semaine",
-        "Ventes et chiffre d'affaires de chaque semaine ISO, pour chaque analyse.",
-        {
-            "run_id": _RUN,
-            "iso_week": "semaine ISO (AAAA-Wss)",
-            "week_start": "lundi de la semaine (AAAA-MM-JJ)",
-            "sales_count": _COUNT,
-            "quantity": _QTY,
-            "revenue_cents": _REVENUE,
-        },
-    ),
-    "result_sales_by_store": Entry(
-        "Résultats : ventes par magasin",
-        "Chiffre d'affaires de chaque magasin et par salarié, pour chaque analyse.",
-        {
-            "run_id": _RUN,
-            "store_id": "numéro du magasin",
-            "city": "ville du magasin",
-            "region": "région administrative du magasin",
-            "employees": "nombre de salariés lors de l'analyse",
-            "quantity": _QTY,
-            "revenue_cents": _REVENUE,
-            "revenue_per_employee_cents": "chiffre d'affaires par salarié, en centimes",
-        },
-    ),
-    "result_product_by_region": Entry(
-        "Résultats : produits par région",
-        "Quantités et chiffre d'affaires de chaque produit dans chaque région, pour chaque "
-        "analyse.",
-        {
-            "run_id": _RUN,
-            "product_id": "référence du produit",
-            "product_name": "nom du produit lors de l'analyse",
-            "region": "région administrative",
-            "quantity": _QTY,
-            "revenue_cents": _REVENUE,
-        },
-    ),
-    "result_average_basket_by_store": Entry(
-        "Résultats : panier moyen par magasin",
-        "Nombre de ventes, chiffre d'affaires et panier moyen de chaque magasin, pour chaque "
-        "analyse.",
-        {
-            "run_id": _RUN,
-            "store_id": "numéro du magasin",
-            "city": "ville du magasin",
-            "sales_count": _COUNT,
-            "revenue_cents": _REVENUE,
-            "average_basket_cents": "panier moyen : chiffre d'affaires divisé par le nombre de "
-            "ventes, arrondi au centime, en centimes (vide pour un magasin sans vente)",
         },
     ),
     "sales_by_day_store": Entry(
@@ -465,34 +321,51 @@ TABLES: dict[str, Entry] = {
 }
 
 
+def _result_table(spec: catalog.Spec) -> Entry:
+    """The result table of an analysis, from its declaration."""
+    title = spec.title[:1].lower() + spec.title[1:]
+    return Entry(
+        f"Résultats : {title}",
+        f"{spec.description} Une ligne par analyse et par clé : chaque analyse garde ses "
+        "résultats (historique).",
+        {"run_id": _RUN, **{c.name: c.description for c in spec.columns}},
+    )
+
+
 def _latest_view(spec: catalog.Spec) -> Entry:
-    """The ``derniere_*`` view of an analysis, from its declaration and its result table."""
-    table = TABLES[spec.table]
+    """The ``derniere_*`` view of an analysis, from its declaration."""
     columns: dict[str, str] = {}
     for column in spec.columns:
-        text = table.columns[column.name]
+        text = column.description
         if column.format == "euros":  # the view shows exact euros as text: '5268.78'
             text = re.sub(r"en centimes( d'euro)?", _EUROS_TEXT, text)
         columns[column.key] = text
     return Entry(
         f"{spec.title} (dernière analyse)",
-        "Vue : la dernière analyse seulement, colonnes en français, montants en euros exacts "
-        f"(texte) ; l'historique est dans la table {spec.table}.",
+        f"Vue : {spec.description[:1].lower()}{spec.description[1:]} La dernière analyse "
+        "seulement, colonnes en français, montants en euros exacts (texte) ; l'historique "
+        f"est dans la table {spec.table}.",
         columns,
     )
 
 
-def _with_latest_views(tables: dict[str, Entry]) -> dict[str, Entry]:
-    """``tables`` with the ``derniere_*`` view of each analysis after the derniere_analyse."""
+def entries() -> dict[str, Entry]:
+    """Every table and view described: :data:`FIXED` and, for each declared analysis, its
+    result table (after analysis_runs) and its ``derniere_*`` view (after
+    derniere_analyse)."""
+    return _entries(catalog.specs())
+
+
+@cache
+def _entries(specs: tuple[catalog.Spec, ...]) -> dict[str, Entry]:
     out: dict[str, Entry] = {}
-    for name, entry in tables.items():
+    for name, entry in FIXED.items():
         out[name] = entry
         if name == "derniere_analyse":
-            out.update((spec.view, _latest_view(spec)) for spec in catalog.specs())
+            out.update((spec.view, _latest_view(spec)) for spec in specs)
+        if name == "analysis_runs":
+            out.update((spec.table, _result_table(spec)) for spec in specs)
     return out
-
-
-TABLES = _with_latest_views(TABLES)
 
 
 def actual() -> dict[str, list[str]]:
@@ -526,10 +399,12 @@ def _kinds() -> dict[str, str]:
 def problems() -> list[str]:
     """What the dictionary misses or describes in vain (empty when it matches the schema)."""
     found = actual()
-    out = [f"table sans description : {t}" for t in found if t not in TABLES]
-    out += [f"table décrite mais absente : {t}" for t in TABLES if t not in found]
+    described_tables = entries()
+    out = [f"table sans description : {t}" for t in found if t not in described_tables]
+    out += [f"table décrite mais absente : {t}" for t in described_tables if t not in found]
     for table, columns in found.items():
-        described = TABLES[table].columns if table in TABLES else {}
+        entry = described_tables.get(table)
+        described = entry.columns if entry else {}
         out += [f"colonne sans description : {table}.{c}" for c in columns if c not in described]
         out += [f"colonne décrite en trop : {table}.{c}" for c in described if c not in columns]
     return out
@@ -539,7 +414,7 @@ def markdown() -> str:
     """The dictionary as Markdown, in the schema documentation (docs/modele-donnees.md)."""
     views = {name for name, kind in _kinds().items() if kind == "view"}
     lines: list[str] = []
-    for name, entry in TABLES.items():
+    for name, entry in entries().items():
         kind = "vue" if name in views else "table"
         lines += [f"**{entry.title}** ({kind} `{name}`) : {entry.description}", ""]
         lines += ["| colonne | description |", "|---|---|"]

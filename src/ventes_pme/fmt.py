@@ -6,7 +6,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import sqlite3
+    from collections.abc import Callable
 
 #: narrow no-break space: the French thousands separator
 THOUSANDS = "\u202f"
@@ -34,6 +38,30 @@ def day(iso: str | None) -> str:
     return "—" if not iso else date.fromisoformat(iso).strftime("%d/%m/%Y")
 
 
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+
+def month(iso: str | None) -> str:
+    """``"2023-05"`` (or a day of that month) -> ``"mai 2023"``; None -> ``"—"``."""
+    if not iso:
+        return "—"
+    year, number = int(iso[:4]), int(iso[5:7])
+    return f"{MONTHS[number - 1]} {year}"
+
+
 def moment(iso: str) -> str:
     """``"2026-11-29T01:57:49+00:00"`` -> ``"29/11/2026 à 01:57 UTC"`` (times are UTC)."""
     return datetime.fromisoformat(iso).strftime("%d/%m/%Y à %H:%M UTC")
@@ -55,6 +83,8 @@ def value(format: str, value: Any) -> str:
         return integer(value)
     if format == "date":
         return day(value)
+    if format == "month":
+        return month(value)
     return str(value)
 
 
@@ -102,3 +132,32 @@ def table(headers: list[str], rows: list[list[str]], right: set[int] | None = No
         ).rstrip()
 
     return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def _sql_euros(cents: int | None) -> str | None:
+    return None if cents is None else euros(int(cents))
+
+
+def _sql_month(iso: str | None) -> str | None:
+    return None if iso is None else month(str(iso))
+
+
+def _sql_share(part: int | None, whole: int | None) -> str | None:
+    return None if part is None or not whole else percent(int(part), int(whole))
+
+
+#: the formats above as SQL functions: name -> (number of arguments, function)
+SQL_FUNCTIONS: dict[str, tuple[int, Callable[..., str | None]]] = {
+    "format_euros": (1, _sql_euros),  # format_euros(526878) -> '5 268,78 €'
+    "format_month": (1, _sql_month),  # format_month('2023-05') -> 'mai 2023'
+    "format_share": (2, _sql_share),  # format_share(part, total) -> '31,9 %'
+}
+
+
+def register_sql_functions(conn: sqlite3.Connection) -> None:
+    """Give ``conn`` the SQL functions of :data:`SQL_FUNCTIONS`: the dashboard's queries
+    format amounts, months and shares exactly as the terminal and the reports do.
+    Registered by :func:`ventes_pme.db.connect` and by the dashboard's plugin on each of
+    Datasette's connections."""
+    for name, (arity, function) in SQL_FUNCTIONS.items():
+        conn.create_function(name, arity, function, deterministic=True)

@@ -9,7 +9,9 @@ is told comes from here, so the tests start exactly what the image starts:
 
 - the metadata (:func:`metadata`): French titles and descriptions of every table, view and
   column (from :mod:`ventes_pme.dictionary`, the source of the schema documentation), and
-  the canned queries, one named ``.sql`` file each in ``sql/tableau/``;
+  the canned queries: one per declared analysis, made from its declaration
+  (:func:`analysis_query`), then the others, one named ``.sql`` file each in
+  ``sql/tableau/`` (the import journal, the rejects);
 - the command line (:func:`datasette_command`): the database opened read-only (Datasette's
   ``mode=ro`` connections), no arbitrary SQL, no cache, and the plugin in
   ``tableau_plugins/`` that serves the current report as the home page.
@@ -30,7 +32,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ventes_pme import db, dictionary
+from ventes_pme import catalog, db, dictionary
 from ventes_pme.config import Settings
 from ventes_pme.errors import ConfigError
 
@@ -50,14 +52,56 @@ SETTINGS = {
 }
 
 
-def canned_queries() -> dict[str, dict[str, Any]]:
-    """Name -> title, description and SQL of each file of ``sql/tableau/``.
+def analysis_query(spec: catalog.Spec) -> str:
+    """The canned query of an analysis, from its declaration: its latest results, each
+    column under its key, amounts formatted in French (``format_euros``: the SQL function
+    of :mod:`ventes_pme.fmt`, registered by the plugin) with their exact cents beside them
+    (``<key>_centimes``, for exports), months as ``mai 2023``, each ``share`` column
+    followed by its share of the total (``part``), the totals with their period; in the
+    declared order."""
+    table = spec.table
+    shares = [c for c in spec.columns if c.share]
+    columns = []
+    # identifiers only, from the declarations (checked by catalog._spec)
+    for c in spec.columns:
+        value = f"{table}.{c.name}"
+        if c.format == "euros":
+            columns += [f"format_euros({value}) AS {c.key}", f"{value} AS {c.key}_centimes"]
+        elif c.format == "month":
+            columns.append(f"format_month({value}) AS {c.key}")
+        else:
+            columns.append(f"{value} AS {c.key}")
+        if c.share:
+            name = "part" if len(shares) == 1 else f"part_{c.key}"
+            columns.append(f"format_share({value}, sum({value}) OVER ()) AS {name}")
+    if spec.summary:
+        columns += ["derniere_analyse.debut_periode AS du", "derniere_analyse.fin_periode AS au"]
+    order = ", ".join(f"{table}.{part}" for part in spec.order.split(", "))
+    return (
+        "SELECT\n    "
+        + ",\n    ".join(columns)
+        + f"\nFROM {table}\nINNER JOIN derniere_analyse ON {table}.run_id = "
+        "derniere_analyse.analyse_id" + ("" if spec.summary else f"\nORDER BY {order}")
+    )
 
-    A file starts with its title on a comment line, then its description on the following
-    comment lines; ``01_ventes_par_produit.sql`` is the query ``ventes_par_produit``.
+
+def canned_queries() -> dict[str, dict[str, Any]]:
+    """Name -> title, description and SQL of each canned query.
+
+    First one per declared analysis, named after it (``ventes_par_produit``), with the title
+    and description of its declaration; then each file of ``sql/tableau/``: it starts with
+    its title on a comment line, then its description on the following comment lines;
+    ``01_derniers_imports.sql`` is the query ``derniers_imports``.
     """
+    queries: dict[str, dict[str, Any]] = {
+        spec.name: {
+            "title": spec.title,
+            "description": spec.description,
+            "sql": analysis_query(spec),
+        }
+        for spec in catalog.specs()
+    }
     folder = resources.files("ventes_pme").joinpath("sql/tableau")
-    queries = {}
     for item in sorted(folder.iterdir(), key=lambda p: p.name):
         if not item.name.endswith(".sql"):
             continue
@@ -68,13 +112,17 @@ def canned_queries() -> dict[str, dict[str, Any]]:
                 break
             comments.append(line.removeprefix("--").strip())
         name = item.name.removesuffix(".sql").split("_", 1)[1]
+        if name in queries:
+            raise ConfigError(
+                f"La requête enregistrée « {name} » de sql/tableau/ porte le nom d'une analyse."
+            )
         queries[name] = {
             "title": comments[0],
             "description": " ".join(comments[1:]),
             "sql": text.strip(),
-            # the manager reads the results first; the SQL is one click away
-            "hide_sql": True,
         }
+    for query in queries.values():
+        query["hide_sql"] = True  # the manager reads the results first; the SQL is a click away
     return queries
 
 
@@ -86,7 +134,7 @@ def metadata(database: str, rapport_dir: Path | None) -> dict[str, Any]:
             "description": entry.description,
             "columns": dict(entry.columns),
         }
-        for name, entry in dictionary.TABLES.items()
+        for name, entry in dictionary.entries().items()
     }
     # Litestream's bookkeeping in a replicated database (the `sauvegarde` service): nothing
     # for the manager to read.
@@ -169,9 +217,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"La base « {settings.db_path} » n'existe toujours pas.", file=sys.stderr)
         return 5
     folder = Path(tempfile.mkdtemp(prefix="ventes-tableau-"))
-    arguments = datasette_arguments(
-        settings.db_path, write_metadata(settings, folder), host=args.hote, port=args.port
-    )
+    try:  # the metadata reads the analyses' declarations
+        metadata_path = write_metadata(settings, folder)
+    except ConfigError as exc:
+        print(exc.message, file=sys.stderr)
+        return 2
+    arguments = datasette_arguments(settings.db_path, metadata_path, host=args.hote, port=args.port)
     print(f"Tableau de bord : Datasette sur {args.hote}:{args.port}, base « {settings.db_path} ».")
     sys.stdout.flush()
     from datasette.cli import cli  # only in the tableau image (extra ``tableau``)

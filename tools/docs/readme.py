@@ -1,4 +1,5 @@
-"""The generated parts of README.md: the package's modules and the folders of its SQL.
+"""The generated parts of README.md: the package's modules and the folders of its SQL, the
+dashboard's canned queries and the keys of ``ventes analyse --json`` (from the declarations).
 
 Each module is described by the first line of its docstring, written in French for this
 table (the rest of a docstring, for developers, is in English); each folder of
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from tools.docs.common import replace_block
 from tools.docs.sql import folder_description
+from ventes_pme import catalog, tableau
 
 #: the package, relative to the repository (the README's links start there)
 PACKAGE = Path("src") / "ventes_pme"
@@ -67,4 +69,21 @@ def files(docs: Path) -> dict[Path, str]:
     readme = root / "README.md"
     if not (root / PACKAGE).is_dir() or not readme.is_file():
         return {}
-    return {readme: replace_block(readme.read_text("utf-8"), "modules", modules_table(root))}
+    text = replace_block(readme.read_text("utf-8"), "modules", modules_table(root))
+    text = replace_block(text, "requetes-tableau", queries())
+    return {readme: replace_block(text, "cles-json", json_keys())}
+
+
+def queries() -> str:
+    """The dashboard's canned queries, by their French titles."""
+    titles = [query["title"] for query in tableau.canned_queries().values()]
+    return ", ".join(t[:1].lower() + t[1:] for t in titles) + "\n"
+
+
+def json_keys() -> str:
+    """The keys of ``ventes analyse --json`` for the analyses, with their columns."""
+    lines = []
+    for spec in catalog.tables():
+        keys = ", ".join(f"`{c.key}`" for c in spec.columns)
+        lines.append(f"- `{spec.name}` ({spec.title[:1].lower() + spec.title[1:]}) : {keys}")
+    return "\n".join(lines) + "\n"

@@ -18,7 +18,8 @@ SQL_FOLDERS = {
     "aggregates": "les agrégats de ventes, tenus à jour par chaque import",
     "profile": "le profil des données, calculé à chaque import",
     "runs": "les exécutions d'analyse",
-    "tableau": "les requêtes enregistrées du tableau de bord (service `tableau`, Datasette)",
+    "tableau": "les requêtes enregistrées du tableau de bord qui ne sont pas une analyse (celle "
+    "de chaque analyse est faite d'après sa déclaration)",
     "watch": "l'import continu (`ventes watch`)",
 }
 
@@ -54,7 +55,8 @@ def sql_description(folder: str, stem: str) -> str:
         spec = next(s for s in catalog.specs() if s.file == stem)
         return (
             f"{spec.title} (déclaration [`{stem}.toml`](../src/ventes_pme/sql/analyses/"
-            f"{stem}.toml)) : table `{spec.table}`, vue `{spec.view}`."
+            f"{stem}.toml)) : {spec.description} Table `{spec.table}`, vue `{spec.view}`, "
+            f"requête enregistrée `{spec.name}`."
         )
     if folder == "tableau":  # a canned query opens with its French title and description
         query = tableau.canned_queries()[stem.partition("_")[2]]

@@ -8,6 +8,8 @@ given by the metadata (``plugins`` → ``ventes-rapport`` → ``dossier``), read
 request, with a bar of links to the data; ``/resultats.md`` serves the note. Datasette's
 own pages (the database, its tables and canned queries) stay where they are.
 
+Every connection Datasette opens gets the project's SQL functions (:func:`prepare_connection`).
+
 Read-only at the door too: any request but GET and HEAD is answered 405 before it reaches
 Datasette (which already opens the database read-only and allows no SQL of one's own).
 """
@@ -20,6 +22,8 @@ from typing import Any
 
 from datasette import hookimpl
 from datasette.utils.asgi import Response
+
+from ventes_pme import fmt
 
 PLUGIN = "ventes-rapport"
 NO_CACHE = {"Cache-Control": "no-store"}
@@ -68,6 +72,13 @@ def _read(folder: Path | None, name: str) -> str | None:
 
 
 READ_ONLY = "Tableau de bord en lecture seule : seules les requêtes GET sont acceptées.\n"
+
+
+@hookimpl  # type: ignore[untyped-decorator]
+def prepare_connection(conn: Any) -> None:
+    """The formats of the terminal and the reports, as SQL functions of every connection
+    (the canned queries call ``format_euros``, ``format_month``, ``format_share``)."""
+    fmt.register_sql_functions(conn)
 
 
 @hookimpl  # type: ignore[untyped-decorator]
