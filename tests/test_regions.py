@@ -10,7 +10,7 @@ import pytest
 
 from tests.httpserver import FileServer
 from tests.support import Sale, import_files, make_settings, query, ventes_csv
-from ventes_pme import api, db, regions
+from ventes_pme import api, db, regions, report
 from ventes_pme.errors import ConfigError
 from ventes_pme.regions import UNKNOWN_REGION, city_key
 
@@ -158,3 +158,44 @@ def test_load_reference_counts_rows(tmp_path: Path) -> None:
         assert count == conn.execute("SELECT count(*) FROM city_regions").fetchone()[0] > 200
     finally:
         conn.close()
+
+
+#: each region's extent (latitude min, max, longitude min, max), from its outermost
+#: communes, rounded outwards: independent of the shipped coordinates
+REGION_BOXES = {
+    "Île-de-France": (48.10, 49.25, 1.44, 3.56),
+    "Auvergne-Rhône-Alpes": (44.11, 46.81, 2.06, 7.19),
+    "Bourgogne-Franche-Comté": (46.15, 48.40, 2.84, 7.14),
+    "Bretagne": (47.27, 48.90, -5.15, -1.01),
+    "Centre-Val de Loire": (46.34, 48.94, 0.05, 3.13),
+    "Corse": (41.33, 43.03, 8.53, 9.57),
+    "Grand Est": (47.42, 50.17, 3.38, 8.24),
+    "Hauts-de-France": (48.83, 51.09, 1.37, 4.26),
+    "Normandie": (48.18, 50.07, -1.95, 1.80),
+    "Nouvelle-Aquitaine": (42.77, 47.18, -1.79, 2.61),
+    "Occitanie": (42.33, 45.05, -0.33, 4.85),
+    "Pays de la Loire": (46.27, 48.57, -2.63, 0.92),
+    "Provence-Alpes-Côte d'Azur": (42.98, 45.13, 4.23, 7.72),
+    "Guadeloupe": (15.83, 16.52, -61.81, -61.00),
+    "Martinique": (14.38, 14.88, -61.23, -60.81),
+    "Guyane": (2.11, 5.75, -54.60, -51.60),
+    "La Réunion": (-21.39, -20.87, 55.21, 55.84),
+    "Mayotte": (-13.00, -12.63, 45.01, 45.30),
+}
+
+
+def test_every_city_of_the_regions_table_has_coordinates_in_its_region() -> None:
+    assert set(REGION_BOXES) == REGIONS
+    coords = report.coordinates()
+    rows = list(csv.DictReader(io.StringIO(regions.reference_text())))
+    outside = []
+    for row in rows:
+        where = coords.get(city_key(row["ville"]))
+        assert where is not None, f"no coordinates for {row['ville']}"
+        lat_min, lat_max, lon_min, lon_max = REGION_BOXES[row["region"]]
+        lat, lon = where
+        if not (lat_min <= lat <= lat_max and lon_min <= lon <= lon_max):
+            outside.append((row["ville"], row["region"], where))
+    assert outside == []
+    # no coordinates for a city the regions table does not know
+    assert set(coords) == {city_key(r["ville"]) for r in rows}
