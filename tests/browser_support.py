@@ -18,3 +18,31 @@ CHARTS_JS = """
           visible: getComputedStyle(svg).visibility === 'visible' && box.bottom > 0};
 })
 """
+
+#: the texts of the charts whose box (measured by the browser, CSS px) leaves their
+#: ``<svg>`` by more than half a pixel: [chart id, text, overflow left, right, top, bottom]
+CLIPPED_TEXTS_JS = """
+[...document.querySelectorAll('svg.chart')].flatMap(svg => {
+  const b = svg.getBoundingClientRect();
+  return [...svg.querySelectorAll('text')].map(t => {
+    const r = t.getBoundingClientRect();
+    return [svg.id, t.textContent, b.left - r.left, r.right - b.right, b.top - r.top,
+            r.bottom - b.bottom];
+  }).filter(([, , ...out]) => out.some(v => v > 0.5));
+})
+"""
+
+#: the tables wider than their box (read only by scrolling sideways)
+SCROLLED_TABLES_JS = """
+[...document.querySelectorAll('table')].filter(t =>
+  t.scrollWidth > t.parentElement.clientWidth + 1 || t.getBoundingClientRect().right >
+  document.documentElement.clientWidth + 1
+).map(t => t.closest('section') ? t.closest('section').id : '?')
+"""
+
+#: the circles of the map: [title, cx, cy, r] (SVG units)
+MAP_CIRCLES_JS = """
+[...document.querySelectorAll('svg.map circle.city')].map(c => [
+  c.querySelector('title').textContent, +c.getAttribute('cx'), +c.getAttribute('cy'),
+  +c.getAttribute('r')])
+"""

@@ -5,17 +5,30 @@ The self-contained HTML report: inline CSS (``rapport.css``) and SVG charts, no 
 from __future__ import annotations
 
 import html
+from datetime import date
 from importlib import resources
 from typing import Any
 
 from ventes_pme import catalog, fmt
 from ventes_pme.analyse import Analysis
-from ventes_pme.report.charts import bar_chart, city_map, column_chart
+from ventes_pme.report import tables as table_module
+from ventes_pme.report.charts import Point, bar_chart, city_map, column_chart
 from ventes_pme.report.markdown import BASIS, sections
 from ventes_pme.report.sentences import header, reading
 from ventes_pme.report.tables import ReportTable, table
 
 _E = html.escape
+
+#: how many rows a ranking shows (products, cities, stores…) before its "autres" row
+TOP = 10
+#: the time chart is per day up to this many days of data, per week up to the second
+#: number, per month beyond
+DAILY_UP_TO, WEEKLY_UP_TO = 92, 731
+#: a table in time order longer than this is folded (``<details>``), its chart above it
+FOLDED_OVER = 12
+#: the dashboard's database (Datasette names it after the file, ``data/ventes.db``): the
+#: report is its home page, so ``ventes/<analysis>`` is the canned query with every row
+DASHBOARD_DATABASE = "ventes"
 
 
 def css() -> str:
@@ -28,11 +41,15 @@ def html_table(table: ReportTable) -> str:
 
     def cell(tag: str, i: int, text: str, amount: int | None = None) -> str:
         cls = ' class="n"' if i in table.right else ""
+        if tag == "td" and i > 0:  # the column's title, shown beside the cell on a phone
+            cls += f' data-titre="{_E(table.headers[i])}"'
         if amount is not None:
             cls += f' style="background:rgba(31,95,153,{0.08 + 0.5 * amount / top:.2f})"'
         return f"<{tag}{cls}>{_E(text)}</{tag}>"
 
     head = "".join(cell("th", i, h) for i, h in enumerate(table.headers))
+    # more than three columns do not fit a phone: each row becomes a card there
+    kind = ' class="cartes"' if len(table.headers) > 3 else ""
     amounts = table.amounts or [[None] * len(row) for row in table.rows]
     body = "".join(
         "<tr>"
@@ -41,23 +58,67 @@ def html_table(table: ReportTable) -> str:
         for row, amount in zip(table.rows, amounts, strict=True)
     )
     return (
-        f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
+        f'<div class="scroll"><table{kind}><thead><tr>{head}</tr></thead>'
         f"<tbody>{body}</tbody></table></div>"
     )
 
 
+def _days_of_data(analysis: Analysis) -> int:
+    if not analysis.period_start or not analysis.period_end:
+        return 0
+    start, end = date.fromisoformat(analysis.period_start), date.fromisoformat(analysis.period_end)
+    return (end - start).days + 1
+
+
+def time_series(analysis: Analysis) -> tuple[str, str, list[Point]]:
+    """The time chart's heading, title and columns: per day for a short period, per
+    (ISO) week up to two years, per month beyond; amounts exact (cents)."""
+    days = _days_of_data(analysis)
+    tables = analysis.tables
+    if days > WEEKLY_UP_TO and "chiffre_affaires_par_mois" in tables:
+        points = [
+            Point(f"{r['mois'][5:7]}/{r['mois'][:4]}", r["chiffre_affaires"], fmt.month(r["mois"]))
+            for r in tables["chiffre_affaires_par_mois"]
+        ]
+        return "Par mois", "Chiffre d'affaires par mois", points
+    if days > DAILY_UP_TO and "chiffre_affaires_par_semaine" in tables:
+        points = []
+        for r in tables["chiffre_affaires_par_semaine"]:
+            monday = fmt.day(r["debut_semaine"])
+            label = f"semaine {r['semaine']} (du lundi {monday})"
+            points.append(Point(monday[:6] + monday[8:], r["chiffre_affaires"], label))
+        return "Par semaine", "Chiffre d'affaires par semaine", points
+    points = [
+        Point(fmt.day(r["jour"])[:5], r["chiffre_affaires"], fmt.day(r["jour"]))
+        for r in tables["chiffre_affaires_par_jour"]
+    ]
+    return "Par jour", "Chiffre d'affaires par jour", points
+
+
+def _dashboard_link(spec: catalog.Spec, shown: int, total: int) -> str:
+    return (
+        f'<p class="meta">Les {fmt.integer(shown)} premiers sur {fmt.integer(total)} ; '
+        f'la liste complète : <a href="{DASHBOARD_DATABASE}/{spec.name}">{_E(spec.title)}</a> '
+        "dans le tableau de bord.</p>"
+    )
+
+
 def chart(analysis: Analysis, spec: catalog.Spec, c: catalog.Chart) -> str:
-    """The declared chart of ``spec`` (bars, days or map) as inline SVG."""
+    """The declared chart of ``spec`` (bars, days or map) as inline SVG; a bar chart of
+    more than :data:`TOP` rows shows the first ones, then "autres" (the sum of the rest)
+    when its value is a share of the total."""
     rows = analysis.tables[spec.name]
     if c.sort:
         rows = sorted((r for r in rows if r[c.value] is not None), key=lambda r: -r[c.value])
-    value_format = spec.column(c.value).format
+    column = spec.column(c.value)
+    value_format = column.format
 
     def label(row: dict[str, Any]) -> str:
         return c.label.format(**row)
 
     if c.kind == "days":
-        return column_chart(c.title, [(label(r), r[c.value]) for r in rows], c.id)
+        _heading, title, points = time_series(analysis)
+        return column_chart(title, points, c.id)
     if c.kind == "map":
         svg, missing = city_map(c.title, [(label(r), r[c.value]) for r in rows], c.id)
         if missing:
@@ -66,19 +127,44 @@ def chart(analysis: Analysis, spec: catalog.Spec, c: catalog.Chart) -> str:
                 f"{_E(', '.join(missing))}.</p>"
             )
         return svg
-    return bar_chart(
-        c.title,
-        [(label(r), r[c.value], fmt.value(value_format, r[c.value])) for r in rows],
-        c.id,
-    )
+    bars = [(label(r), r[c.value], fmt.value(value_format, r[c.value])) for r in rows]
+    note = ""
+    if len(bars) > TOP + 1:
+        rest = bars[TOP:]
+        bars = bars[:TOP]
+        if column.share:  # parts of the total: the rest adds up
+            others = sum(v for _, v, _ in rest)
+            bars.append(
+                (f"autres ({fmt.integer(len(rest))})", others, fmt.value(value_format, others))
+            )
+        else:
+            note = _dashboard_link(spec, TOP, TOP + len(rest))
+    return bar_chart(c.title, bars, c.id) + note
 
 
 def _block(analysis: Analysis, spec: catalog.Spec, titled: bool) -> str:
-    parts = [f"<h3>{_E(spec.intro.rstrip(' :'))}</h3>"] if titled and spec.intro else []
+    heading = spec.intro.rstrip(" :")
+    if spec.chart is not None and spec.chart.kind == "days":
+        heading = "Graphique " + time_series(analysis)[0].lower()
+    parts = [f"<h3>{_E(heading)}</h3>"] if titled and heading else []
     if spec.chart is not None:
         parts.append(chart(analysis, spec, spec.chart))
     if spec.html_table:
-        parts.append(html_table(table(analysis, spec)))
+        if table_module.ranked(spec) or spec.pivot is not None:
+            shown = table(analysis, spec, TOP)
+            parts.append(html_table(shown))
+            if shown.others:
+                total = len(shown.rows) - 1 + shown.others
+                parts.append(_dashboard_link(spec, len(shown.rows) - 1, total))
+        else:
+            whole = table(analysis, spec)
+            if len(whole.rows) > FOLDED_OVER:
+                parts.append(
+                    f"<details><summary>Le tableau ({fmt.plural(len(whole.rows), 'ligne')})"
+                    f"</summary>{html_table(whole)}</details>"
+                )
+            else:
+                parts.append(html_table(whole))
     return "".join(parts)
 
 
@@ -103,8 +189,9 @@ def html_report(analysis: Analysis, data: list[tuple[str, str]] | None = None) -
         (fmt.integer(analysis.total_quantity), "unités vendues"),
         (fmt.integer(len(analysis.tables.get("ventes_par_magasin", []))), "magasins"),
     ]
+    contents = [("en-bref", "En bref")] + ([("donnees", "Les données")] if data else [])
     parts = [
-        '<section><h2>En bref</h2><div class="kpis">'
+        '<section id="en-bref"><h2>En bref</h2><div class="kpis">'
         + "".join(f'<div class="kpi"><b>{_E(v)}</b><span>{_E(k)}</span></div>' for v, k in kpis)
         + '</div><ul class="reading">'
         + "".join(f"<li>{_E(s)}</li>" for s in reading(analysis))
@@ -122,7 +209,13 @@ def html_report(analysis: Analysis, data: list[tuple[str, str]] | None = None) -
             )
         else:
             body = "".join(_block(analysis, s, several) for s in specs)
+        contents.append((anchor, title))
         parts.append(f'<section id="{anchor}"><h2>{_E(title)}</h2>{body}</section>')
+    toc = (
+        '<nav class="sommaire" aria-label="Sommaire"><h2>Sommaire</h2><ol>'
+        + "".join(f'<li><a href="#{a}">{_E(t)}</a></li>' for a, t in contents)
+        + "</ol></nav>"
+    )
     return "\n".join(
         [
             "<!DOCTYPE html>",
@@ -136,6 +229,7 @@ def html_report(analysis: Analysis, data: list[tuple[str, str]] | None = None) -
             "<body><main>",
             "<header><h1>Rapport des ventes de la PME</h1>",
             f'<p class="meta">{_E(header(analysis))}</p></header>',
+            toc,
             *parts,
             "<footer>Rapport produit par <code>ventes rapport</code> à partir des résultats "
             f"enregistrés dans la base ; {BASIS}</footer>",
