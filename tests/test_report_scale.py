@@ -9,6 +9,7 @@ import html
 import itertools
 import math
 import re
+import urllib.parse
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,15 @@ from tests.browser_support import (
 )
 from tests.report_scale_support import PRODUCTS, STORES, store_cities, three_years
 from tests.support import ROOT
+from tests.tableau_server import DB as tableau_db
+from tests.tableau_server import require_datasette, tableau
 from tools.browser import Browser
 from ventes_pme import catalog, fmt, report
 from ventes_pme.analyse import Analysis
 from ventes_pme.report import html as report_html
 
+#: how many rows Datasette returns at most for a canned query (max_returned_rows)
+DATASETTE_ROWS = 1000
 #: the sizes the report is read at: a laptop and a phone (CSS px, phone or not)
 SCREENS = {"ordinateur": (1366, 900, False), "telephone": (390, 844, True)}
 
@@ -173,3 +178,26 @@ def test_long_tables_keep_ten_rows_and_sum_the_others(big: tuple[Analysis, Path]
     # nothing of the data is written unescaped
     assert html.escape("Produit 1 (REF00001)") in text
     assert not re.search(r"<script", text)
+
+
+def test_dashboard_links_give_the_full_lists(big: tuple[Analysis, Path], tmp_path: Path) -> None:
+    """The report served as the dashboard's home page: each "liste complète" link opens
+    the canned query holding every row of the analysis."""
+    require_datasette()
+    analysis, page = big
+    db = page.parent.parent / "ventes.db"
+    with tableau(db, page.parent, tmp_path / "tableau.log") as served:
+        status, home, _headers = served.get("/")
+        assert status == 200
+        links = re.findall(r'<a href="([^"#]+)">', home)
+        assert links, "no link to the dashboard"
+        for link in links:
+            name = link.rpartition("/")[2]
+            assert urllib.parse.urljoin("/", link) == f"/{tableau_db}/{name}"
+            assert served.get(link if link.startswith("/") else "/" + link)[0] == 200
+            stored = len(analysis.tables[name])
+            # Datasette's canned queries stop at its max_returned_rows (1 000): lists
+            # longer than that are the dashboard's paging to check, not the report's
+            if stored <= DATASETTE_ROWS:
+                assert len(served.rows(name)) == stored, name
+        assert "ventes_par_produit" in {link.rpartition("/")[2] for link in links}

@@ -199,12 +199,14 @@ class _Inset:
         return x0 + (lon - lon_min) * cos * scale, y0 + (lat_max - lat) * scale
 
 
-def _insets() -> list[_Inset]:
+def _insets(names: list[str]) -> list[_Inset]:
+    """The insets of the overseas regions ``names``, side by side under the map (room
+    for all five, each the same size)."""
     gap = 8
     w = (_MAP_W - 2 * gap - (len(OVERSEAS) - 1) * gap) / len(OVERSEAS)
     return [
-        _Inset(name, gap + i * (w + gap), _INSET_TOP, w, _INSET_H - gap, box)
-        for i, (name, box) in enumerate(OVERSEAS.items())
+        _Inset(name, gap + i * (w + gap), _INSET_TOP, w, _INSET_H - gap, OVERSEAS[name])
+        for i, name in enumerate(names)
     ]
 
 
@@ -261,10 +263,14 @@ def _spread(bubbles: list[_Bubble], rounds: int = 120) -> None:
 def city_map(title: str, cities: list[tuple[str, int]], chart_id: str) -> tuple[str, list[str]]:
     """Cities as circles (area ∝ value, in cents) on France's outline, the overseas regions
     in insets below it; circles moved apart where they would hide each other, the largest
-    cities named. Also returns the cities that could not be placed (no coordinates)."""
+    cities named; an inset only for an overseas region with a city. Also returns the
+    cities that could not be placed (no coordinates)."""
     coords = coordinates()
-    insets = _insets()
-    width, height = _MAP_W, _INSET_TOP + _INSET_H
+    placed = [(c, v) for c, v in cities if v is not None]
+    # an inset for each overseas region that has a city here
+    wheres = [w for w in (coords.get(city_key(c)) for c, _ in placed) if w is not None]
+    insets = _insets([n for n, box in OVERSEAS.items() if any(_inside(box, *w) for w in wheres)])
+    width, height = _MAP_W, (_INSET_TOP + _INSET_H) if insets else _INSET_TOP - 4
     parts = _svg_start(chart_id, "chart map", width, height, title)
     for points in _outline().values():
         drawn = " ".join(f"{x:.1f},{y:.1f}" for x, y in (_project(*p) for p in points))
@@ -276,7 +282,6 @@ def city_map(title: str, cities: list[tuple[str, int]], chart_id: str) -> tuple[
             f'<text x="{inset.x + inset.w / 2:.1f}" y="{inset.y + 15:.1f}" '
             f'text-anchor="middle" class="axis">{_E(inset.name)}</text>'
         )
-    placed = [(c, v) for c, v in cities if v is not None]
     top = max((v for _, v in placed), default=0) or 1
     # fewer, smaller circles when there are many cities
     r_max = 16.0 if len(placed) <= 20 else max(7.0, 16.0 * math.sqrt(20 / len(placed)))
