@@ -30,6 +30,7 @@ from tools.browser import Browser
 from ventes_pme import catalog, fmt, report
 from ventes_pme.analyse import Analysis
 from ventes_pme.report import html as report_html
+from ventes_pme.report.charts import Point
 
 #: how many rows Datasette returns at most for a canned query (max_returned_rows)
 DATASETTE_ROWS = 1000
@@ -201,3 +202,33 @@ def test_dashboard_links_give_the_full_lists(big: tuple[Analysis, Path], tmp_pat
             if stored <= DATASETTE_ROWS:
                 assert len(served.rows(name)) == stored, name
         assert "ventes_par_produit" in {link.rpartition("/")[2] for link in links}
+
+
+@pytest.mark.browser
+def test_extreme_labels_stay_inside_their_charts(browser: Browser, tmp_path: Path) -> None:
+    """Names of 80 characters, amounts of billions of euros, wide capitals: every text of
+    the charts inside its drawing, measured in Chromium."""
+    huge = 987_654_321_098_76  # 987 654 321 098,76 €
+    long_name = "ÉÉÉÉ MMMM WWWW " * 6
+    bars = [(long_name, huge, fmt.euros(huge)), ("autres (12 345)", huge // 3, "x")]
+    days = [Point("31/12/24", huge * (k % 5 + 1) // 5, f"jour {k}") for k in range(400)]
+    cities = [(name, huge // (k + 1)) for k, name in enumerate(store_cities())]
+    svg_map, missing = report.city_map("carte", cities, "carte")
+    assert missing == []
+    page = tmp_path / "extremes.html"
+    page.write_text(
+        '<!DOCTYPE html><html lang="fr"><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>x</title><style>{report_html.css()}</style><main>"
+        + report.bar_chart("barres", bars, "barres")
+        + report.column_chart("jours", days, "jours")
+        + svg_map
+        + "</main></html>",
+        "utf-8",
+    )
+    for width, height, mobile in SCREENS.values():
+        browser.events.clear()
+        browser.open(page.resolve().as_uri(), width=width, height=height, mobile=mobile)
+        assert browser.errors() == []
+        assert browser.evaluate(CLIPPED_TEXTS_JS) == [], width
+        _no_bubble_hides_another(browser.evaluate(MAP_CIRCLES_JS))

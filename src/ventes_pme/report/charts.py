@@ -26,23 +26,34 @@ _GREY = "#6b7280"
 #: the label of the row that sums the rows not shown: "autres (190)"
 OTHERS = "autres ("
 
-#: average advance of a character, in em, regular and bold: a little more than DejaVu
-#: Sans (the widest usual sans-serif), so that a text is never wider than computed
-_EM_REGULAR = 0.64
-_EM_BOLD = 0.7
+#: the advance of characters, in em: a little more than DejaVu Sans (the widest usual
+#: sans-serif), so that a text is never wider than computed; bold is 10 % wider
+_NARROW = frozenset("iljtfrI.,;:!'|()[]-\u00a0\u202f ")
+_WIDE = frozenset("mwMWŒœÆæ")
+
+
+def _em(char: str) -> float:
+    if char in _NARROW:
+        return 0.42
+    if char in _WIDE:
+        return 1.05
+    if char.isdigit() or char.islower():
+        return 0.66
+    return 0.8  # capitals, symbols (€, …)
 
 
 def text_width(text: str, size: float, bold: bool = False) -> float:
-    """The width (SVG units) a text at ``size`` takes at most, estimated from its length."""
-    return len(text) * size * (_EM_BOLD if bold else _EM_REGULAR)
+    """The width (SVG units) a text at ``size`` takes at most, estimated from its characters."""
+    return sum(_em(c) for c in text) * size * (1.1 if bold else 1.0)
 
 
 def fit(text: str, width: float, size: float, bold: bool = False) -> str:
     """``text`` cut with "…" so that it fits ``width`` at ``size``."""
     if text_width(text, size, bold) <= width:
         return text
-    keep = max(int(width / (size * (_EM_BOLD if bold else _EM_REGULAR))) - 1, 1)
-    return text[:keep].rstrip() + "…"
+    while text and text_width(text + "…", size, bold) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _nice_max(value: int) -> int:
