@@ -9,6 +9,8 @@ import html
 import itertools
 import math
 import re
+import shutil
+import sqlite3
 import urllib.parse
 from datetime import date, timedelta
 from pathlib import Path
@@ -232,3 +234,19 @@ def test_extreme_labels_stay_inside_their_charts(browser: Browser, tmp_path: Pat
         assert browser.errors() == []
         assert browser.evaluate(CLIPPED_TEXTS_JS) == [], width
         _no_bubble_hides_another(browser.evaluate(MAP_CIRCLES_JS))
+
+
+def test_links_follow_the_database_name(big: tuple[Analysis, Path], tmp_path: Path) -> None:
+    """Datasette names a database after its file: the report written from a database
+    ``boutique.db`` links to ``boutique/<analysis>``."""
+    _analysis, page = big
+    copy = tmp_path / "boutique.db"
+    shutil.copyfile(page.parent.parent / "ventes.db", copy)
+    conn = sqlite3.connect(copy)
+    try:
+        written = report.write_atomically(conn, tmp_path / "rapport")
+    finally:
+        conn.close()
+    text = next(p for p in written if p.name == report.HTML_NAME).read_text("utf-8")
+    assert '<a href="boutique/ventes_par_produit">' in text
+    assert f'href="{report_html.DASHBOARD_DATABASE}/' not in text

@@ -559,7 +559,7 @@ def _cmd_rapport(args: argparse.Namespace, settings: Settings) -> int:
             f"La base « {settings.db_path} » n'a encore aucune analyse : lancez « ventes analyse »."
         )
     data = api.data_headline(settings, analysis.last_import_id)
-    for path in report.write(analysis, args.sortie, data):
+    for path in report.write(analysis, args.sortie, data, settings.db_path.stem):
         print(f"Écrit : {path}")
     return 0
 

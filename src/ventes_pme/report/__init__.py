@@ -25,7 +25,7 @@ from pathlib import Path
 from ventes_pme import profile as data_profile
 from ventes_pme.analyse import Analysis, latest_run_id, read_analysis
 from ventes_pme.report.charts import bar_chart, city_map, column_chart, coordinates
-from ventes_pme.report.html import html_report
+from ventes_pme.report.html import DASHBOARD_DATABASE, html_report
 from ventes_pme.report.markdown import HTML_NAME, NOTE_NAME, markdown
 from ventes_pme.report.sentences import normalize_run_date, reading
 from ventes_pme.report.tables import ReportTable, table
@@ -49,19 +49,30 @@ __all__ = [
 ]
 
 
-def render(analysis: Analysis, data: list[tuple[str, str]] | None = None) -> dict[str, str]:
+def render(
+    analysis: Analysis,
+    data: list[tuple[str, str]] | None = None,
+    database: str = DASHBOARD_DATABASE,
+) -> dict[str, str]:
     """File name -> content: the note and the HTML report; ``data``: the headline figures
-    of the data profile (the "Les données" section, left out when ``None``)."""
-    return {NOTE_NAME: markdown(analysis, data), HTML_NAME: html_report(analysis, data)}
+    of the data profile (the "Les données" section, left out when ``None``); ``database``:
+    the dashboard's name of the database (its file name's stem), for the report's links."""
+    return {
+        NOTE_NAME: markdown(analysis, data),
+        HTML_NAME: html_report(analysis, data, database),
+    }
 
 
 def write(
-    analysis: Analysis, folder: Path, data: list[tuple[str, str]] | None = None
+    analysis: Analysis,
+    folder: Path,
+    data: list[tuple[str, str]] | None = None,
+    database: str = DASHBOARD_DATABASE,
 ) -> list[Path]:
     """Write the note and the HTML report into ``folder``; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in render(analysis, data).items():
+    for name, text in render(analysis, data, database).items():
         path = folder / name
         path.write_text(text, encoding="utf-8")
         written.append(path)
@@ -80,7 +91,11 @@ def write_atomically(conn: sqlite3.Connection, folder: Path) -> list[Path]:
     written = []
     analysis = read_analysis(conn, run_id)
     data = data_profile.headline(conn, analysis.last_import_id)
-    for name, text in render(analysis, data).items():
+    main_file = next(
+        (row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), ""
+    )
+    database = Path(main_file).stem if main_file else DASHBOARD_DATABASE
+    for name, text in render(analysis, data, database).items():
         path = folder / name
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
         try:

@@ -325,7 +325,7 @@ def city_map(title: str, cities: list[tuple[str, int]], chart_id: str) -> tuple[
         )
     # the names of the largest mainland cities, where they do not cover another name
     taken: list[tuple[float, float, float, float]] = []
-    size = 13
+    size = 15
     for b in groups.get("", [])[:8]:
         w = text_width(b.city, size)
         x = min(max(b.x, w / 2 + 2), width - w / 2 - 2)

@@ -5,6 +5,7 @@ The self-contained HTML report: inline CSS (``rapport.css``) and SVG charts, no 
 from __future__ import annotations
 
 import html
+import urllib.parse
 from datetime import date
 from importlib import resources
 from typing import Any
@@ -26,8 +27,9 @@ TOP = 10
 DAILY_UP_TO, WEEKLY_UP_TO = 92, 731
 #: a table in time order longer than this is folded (``<details>``), its chart above it
 FOLDED_OVER = 12
-#: the dashboard's database (Datasette names it after the file, ``data/ventes.db``): the
-#: report is its home page, so ``ventes/<analysis>`` is the canned query with every row
+#: the dashboard's name of the database by default (Datasette names it after its file,
+#: ``data/ventes.db``): the report is the dashboard's home page, so ``ventes/<analysis>``
+#: is the canned query with every row
 DASHBOARD_DATABASE = "ventes"
 
 
@@ -95,15 +97,18 @@ def time_series(analysis: Analysis) -> tuple[str, str, list[Point]]:
     return "Par jour", "Chiffre d'affaires par jour", points
 
 
-def _dashboard_link(spec: catalog.Spec, shown: int, total: int) -> str:
+def _dashboard_link(spec: catalog.Spec, shown: int, total: int, database: str) -> str:
+    href = f"{urllib.parse.quote(database)}/{spec.name}"
     return (
         f'<p class="meta">Les {fmt.integer(shown)} premiers sur {fmt.integer(total)} ; '
-        f'la liste complète : <a href="{DASHBOARD_DATABASE}/{spec.name}">{_E(spec.title)}</a> '
+        f'la liste complète : <a href="{_E(href)}">{_E(spec.title)}</a> '
         "dans le tableau de bord.</p>"
     )
 
 
-def chart(analysis: Analysis, spec: catalog.Spec, c: catalog.Chart) -> str:
+def chart(
+    analysis: Analysis, spec: catalog.Spec, c: catalog.Chart, database: str = DASHBOARD_DATABASE
+) -> str:
     """The declared chart of ``spec`` (bars, days or map) as inline SVG; a bar chart of
     more than :data:`TOP` rows shows the first ones, then "autres" (the sum of the rest)
     when its value is a share of the total."""
@@ -138,24 +143,24 @@ def chart(analysis: Analysis, spec: catalog.Spec, c: catalog.Chart) -> str:
                 (f"autres ({fmt.integer(len(rest))})", others, fmt.value(value_format, others))
             )
         else:
-            note = _dashboard_link(spec, TOP, TOP + len(rest))
+            note = _dashboard_link(spec, TOP, TOP + len(rest), database)
     return bar_chart(c.title, bars, c.id) + note
 
 
-def _block(analysis: Analysis, spec: catalog.Spec, titled: bool) -> str:
+def _block(analysis: Analysis, spec: catalog.Spec, titled: bool, database: str) -> str:
     heading = spec.intro.rstrip(" :")
     if spec.chart is not None and spec.chart.kind == "days":
         heading = "Graphique " + time_series(analysis)[0].lower()
     parts = [f"<h3>{_E(heading)}</h3>"] if titled and heading else []
     if spec.chart is not None:
-        parts.append(chart(analysis, spec, spec.chart))
+        parts.append(chart(analysis, spec, spec.chart, database))
     if spec.html_table:
         if table_module.ranked(spec) or spec.pivot is not None:
             shown = table(analysis, spec, TOP)
             parts.append(html_table(shown))
             if shown.others:
                 total = len(shown.rows) - 1 + shown.others
-                parts.append(_dashboard_link(spec, len(shown.rows) - 1, total))
+                parts.append(_dashboard_link(spec, len(shown.rows) - 1, total, database))
         else:
             whole = table(analysis, spec)
             if len(whole.rows) > FOLDED_OVER:
@@ -180,9 +185,14 @@ def data_section(data: list[tuple[str, str]] | None) -> list[str]:
     ]
 
 
-def html_report(analysis: Analysis, data: list[tuple[str, str]] | None = None) -> str:
+def html_report(
+    analysis: Analysis,
+    data: list[tuple[str, str]] | None = None,
+    database: str = DASHBOARD_DATABASE,
+) -> str:
     """The self-contained HTML report (inline CSS and SVG, no external resource);
-    ``data``: the headline figures of the data profile."""
+    ``data``: the headline figures of the data profile; ``database``: the dashboard's name
+    of the database, for the links to the full lists."""
     kpis = [
         (fmt.euros(analysis.total_revenue_cents), "chiffre d'affaires total"),
         (fmt.integer(analysis.sales_count), "ventes"),
@@ -204,11 +214,11 @@ def html_report(analysis: Analysis, data: list[tuple[str, str]] | None = None) -
         if several and all(s.chart is not None for s in specs):  # side by side on a screen
             body = (
                 '<div class="grid2">'
-                + "".join(f"<div>{_block(analysis, s, False)}</div>" for s in specs)
+                + "".join(f"<div>{_block(analysis, s, False, database)}</div>" for s in specs)
                 + "</div>"
             )
         else:
-            body = "".join(_block(analysis, s, several) for s in specs)
+            body = "".join(_block(analysis, s, several, database) for s in specs)
         contents.append((anchor, title))
         parts.append(f'<section id="{anchor}"><h2>{_E(title)}</h2>{body}</section>')
     toc = (
