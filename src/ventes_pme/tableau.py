@@ -47,6 +47,9 @@ SETTINGS = {
     "suggest_facets": "off",
     "sql_time_limit_ms": "3000",
     "allow_download": "off",
+    # no unbounded anonymous export: a CSV holds one page of at most max_returned_rows
+    "allow_csv_stream": "off",
+    "max_returned_rows": "1000",
 }
 
 
