@@ -240,3 +240,15 @@ def test_rejected_lines_tell_current_from_resolved(served: Tableau) -> None:
     assert (current["etat"], current["resolue_a_l_import"]) == ("à corriger", None)
     assert (resolved["etat"], resolved["resolue_a_l_import"]) == ("résolue", 2)
     assert rows[0] is current or rows[0] == current  # what is still to correct comes first
+
+
+def test_the_report_tells_current_rejects_from_resolved_ones(
+    served: Tableau, private_db: tuple[Path, Path]
+) -> None:
+    from ventes_pme import report
+
+    expected = "1 ligne à corriger, 1 ligne résolue par un import suivant"
+    note = (private_db[1] / report.NOTE_NAME).read_text("utf-8")
+    assert f"- Lignes rejetées : {expected}" in note
+    status, page, _ = served.get("/")
+    assert status == 200 and expected in page
