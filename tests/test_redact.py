@@ -133,3 +133,4 @@ def test_examples() -> None:
     # unparsable: what follows the host goes
     assert redact.url("http://moi:secret@h:port/p?token=x") == "http://***"
     assert redact.url("http://h:99999/p?token=x") == "http://h:99999/***"
+    assert redact.url("http:moi:secret@h/p") == "http:///***@h/p"

@@ -66,9 +66,11 @@ def url(address: str) -> str:
         scheme, _, rest = address.partition("://")
         host = re.split(r"[/?#]", rest, maxsplit=1)[0].rpartition("@")[2]
         return f"{scheme}://{MASK}" if "@" in rest or not host else f"{scheme}://{host}/{MASK}"
-    netloc = parts.netloc
+    netloc, path = parts.netloc, parts.path
     if "@" in netloc:
         netloc = f"{MASK}@{netloc.rpartition('@')[2]}"
+    elif not netloc and "@" in path:  # "http:user:password@host": no "//", no host
+        path = f"{MASK}@{path.rpartition('@')[2]}"
     query = _parameters(parts.query)
     fragment = _parameters(parts.fragment)
-    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, query, fragment))
+    return urllib.parse.urlunsplit((parts.scheme, netloc, path, query, fragment))

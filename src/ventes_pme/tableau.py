@@ -11,8 +11,10 @@ is told comes from here, so the tests start exactly what the image starts:
   column (from :mod:`ventes_pme.dictionary`, the source of the schema documentation), and
   the canned queries, one named ``.sql`` file each in ``sql/tableau/``;
 - the command line (:func:`datasette_command`): the database opened read-only (Datasette's
-  ``mode=ro`` connections), no arbitrary SQL, no cache, and the plugin in
-  ``tableau_plugins/`` that serves the current report as the home page.
+  ``mode=ro`` connections), no arbitrary SQL, no cache, no unbounded CSV stream, and the
+  plugins of ``tableau_plugins/``: the current report as the home page (``rapport``), the
+  introspection pages closed and the CSV exports neutralised (``private``), the French
+  Excel export (``exports``).
 
 This module only uses the standard library: Datasette is installed in the ``tableau``
 image (extra ``tableau`` of pyproject.toml), never required by the ``ventes`` command.
