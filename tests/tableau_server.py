@@ -47,14 +47,19 @@ class Tableau:
 
     def get(self, path: str, data: bytes | None = None) -> tuple[int, str, dict[str, str]]:
         """Status, body and headers of ``path`` (a POST when ``data`` is given)."""
+        status, body, headers = self.get_bytes(path, data)
+        return status, body.decode("utf-8", "replace" if status >= 400 else "strict"), headers
+
+    def get_bytes(self, path: str, data: bytes | None = None) -> tuple[int, bytes, dict[str, str]]:
+        """Status, body (bytes, as sent) and headers of ``path``."""
         request = urllib.request.Request(self.url(path), data=data)
         try:
             with urllib.request.urlopen(request, timeout=15) as response:
                 headers = {k.lower(): v for k, v in response.headers.items()}
-                return response.status, response.read().decode("utf-8"), headers
+                return response.status, response.read(), headers
         except urllib.error.HTTPError as exc:
             headers = {k.lower(): v for k, v in exc.headers.items()}
-            return exc.code, exc.read().decode("utf-8", "replace"), headers
+            return exc.code, exc.read(), headers
 
     def json(self, path: str) -> Any:
         status, body, _ = self.get(path)
@@ -102,7 +107,8 @@ def tableau(
             if process.poll() is not None:
                 raise AssertionError(f"tableau exited with {process.returncode}\n{log.read_text()}")
             try:
-                if served.get("/-/versions.json")[0] == 200:
+                # the introspection pages are closed: a style sheet says it is ready
+                if served.get("/-/static/app.css")[0] == 200:
                     break
             except OSError:
                 pass

@@ -368,6 +368,9 @@ def test_dashboard_serves_the_report_and_follows_watch(
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(request, timeout=10)
     assert refused.value.code in (400, 403, 405)
+    # the introspection pages are closed (the absolute path of the database, of Python…)
+    for private in ("/-/databases.json", "/-/threads.json", "/-/versions.json"):
+        assert _get(f"{base}{private}")[0] == 404, private
 
     # hardened like the other services, published on the host's 127.0.0.1 only
     info = _inspect(stack.container("tableau"))

@@ -43,7 +43,7 @@ CHILD_PROCESSES = {
 #: (module, function) -> why the SQL text it builds at run time is safe.
 DYNAMIC_SQL = {
     ("db.py", "connect"): "PRAGMA busy_timeout = <int(lock_timeout * 1000)>",
-    ("db.py", "migrate"): "PRAGMA application_id / user_version = <int constants>",
+    ("db.py", "_apply"): "PRAGMA application_id / user_version = <int constants>",
     ("db.py", "page_cache"): "PRAGMA cache_size = <int: the caller's KiB, or the value read "
     "before>",
     ("load.py", "_count"): "table name: the literals 'sales' passed by load.py itself",
@@ -52,7 +52,7 @@ DYNAMIC_SQL = {
 }
 #: (module, function, variable) -> where the SQL held by that variable comes from.
 SQL_VARIABLES = {
-    ("db.py", "migrate", "statement"): "a statement of a shipped migration file",
+    ("db.py", "_apply", "statement"): "a statement of a shipped migration file",
     ("analyse.py", "run_analyses", "statement"): "a statement of a declared analysis' SQL "
     "file (the package's, or one of a folder named by VENTES_ANALYSES_SUPPLEMENTAIRES)",
     ("load.py", "_insert_parameters", "_INSERT_ROWS"): "sql/load/insert_sale.sql with its "

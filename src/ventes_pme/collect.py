@@ -8,6 +8,7 @@ flat whatever the size. Nothing here touches the database.
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import hashlib
 import http.client
@@ -26,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from ventes_pme import __version__, fmt, french
+from ventes_pme import __version__, fmt, french, redact
 from ventes_pme.config import Settings
 from ventes_pme.errors import CollectError, ConfigError
 
@@ -267,7 +268,7 @@ def _download(
                         f"d'attendre {fmt.seconds(math.ceil(last.retry_after))} (Retry-After), "
                         f"au-delà de la durée maximale de {fmt.seconds(settings.max_duration)} "
                         f"(VENTES_DUREE_MAX). "
-                        f"Adresse : {url}{remedy(source)}."
+                        f"Adresse : {redact.url(url)}{remedy(source)}."
                     )
             time.sleep(pause)
         try:
@@ -279,7 +280,7 @@ def _download(
     raise CollectError(
         f"Téléchargement de « {source} » impossible après "
         f"{fmt.plural(settings.attempts, 'tentative')} : "
-        f"{last}. Adresse : {url}{remedy(source)}."
+        f"{last}. Adresse : {redact.url(url)}{remedy(source)}."
     ) from last
 
 
@@ -337,11 +338,25 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
                 raise CollectError(
                     f"Redirection refusée pour « {self.source} » : le serveur renvoie vers une "
                     f"adresse « {scheme} » (autorisés : {', '.join(sorted(self.allowed))} ; "
-                    f"voir VENTES_SCHEMAS). Adresse : {target}{remedy(self.source)}."
+                    f"voir VENTES_SCHEMAS). Adresse : {redact.url(target)}{remedy(self.source)}."
                 )
         return super().http_error_302(req, fp, code, msg, headers)
 
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
+
+
+def credentials(url: str) -> tuple[str, str | None]:
+    """``url`` without its ``user:password@`` part, and the HTTP Basic ``Authorization``
+    value those credentials make (None without them): urllib sends no credentials of an
+    address by itself, and would take them for part of the host name."""
+    parts = urllib.parse.urlsplit(url)
+    userinfo, at, host = parts.netloc.rpartition("@")
+    if not at:
+        return url, None
+    user, _, password = userinfo.partition(":")
+    pair = f"{urllib.parse.unquote(user)}:{urllib.parse.unquote(password)}".encode()
+    address = urllib.parse.urlunsplit(parts._replace(netloc=host))
+    return address, "Basic " + base64.b64encode(pair).decode("ascii")
 
 
 def _opener(source: str, settings: Settings) -> urllib.request.OpenerDirector:
@@ -364,7 +379,11 @@ def _download_once(
         headers["If-None-Match"] = validators.etag
     if validators and validators.last_modified:
         headers["If-Modified-Since"] = validators.last_modified
-    request = urllib.request.Request(url, headers=headers)  # noqa: S310 (scheme checked above)
+    address, authorization = credentials(url)
+    request = urllib.request.Request(address, headers=headers)  # noqa: S310 (scheme checked)
+    if authorization is not None:
+        # never carried to the target of a redirection (another host, perhaps)
+        request.add_unredirected_header("Authorization", authorization)
     try:
         response = _opener(source, settings).open(request, timeout=settings.timeout)
     except urllib.error.HTTPError as exc:
@@ -374,7 +393,7 @@ def _download_once(
             raise CollectError(
                 f"Réponse invalide du serveur pour « {source} » : « 304 non modifié » à une "
                 f"requête sans condition (aucun ETag ni date envoyés) : rien n'est importé. "
-                f"Adresse : {url}{remedy(source)}."
+                f"Adresse : {redact.url(url)}{remedy(source)}."
             ) from None
         if exc.code == 304:
             return Fetched(
@@ -391,7 +410,7 @@ def _download_once(
         if exc.code in (301, 302, 303, 307, 308):
             raise CollectError(
                 f"Trop de redirections pour « {source} » (boucle de redirection ?). "
-                f"Adresse : {url}{remedy(source)}."
+                f"Adresse : {redact.url(url)}{remedy(source)}."
             ) from None
         if exc.code >= 500 or exc.code == 429:
             wait = _retry_after(exc.headers.get("Retry-After")) if exc.code in (429, 503) else None
@@ -399,14 +418,14 @@ def _download_once(
         raise CollectError(
             f"Le serveur a refusé « {source} » : erreur HTTP {exc.code} "
             f"({french.http_reason(exc.code, str(exc.reason))}). "
-            f"Vérifiez l'adresse : {url}{remedy(source)}."
+            f"Vérifiez l'adresse : {redact.url(url)}{remedy(source)}."
         ) from None
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, ssl.SSLError):
             raise CollectError(
                 f"Connexion sécurisée impossible pour « {source} » : {french.explain(reason)}. "
-                f"Adresse : {url}{remedy(source)}."
+                f"Adresse : {redact.url(url)}{remedy(source)}."
             ) from None
         if isinstance(reason, socket.gaierror):
             raise _Retry(f"serveur introuvable ({french.explain(reason)})") from None

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 
-from ventes_pme import fmt, french
+from ventes_pme import fmt, french, redact
 from ventes_pme.errors import DatabaseError
 
 #: PRAGMA application_id of a ventes-pme database ("VENT" in ASCII).
@@ -244,8 +244,30 @@ def migrate(conn: sqlite3.Connection) -> list[Migration]:
     already up to date is left to ``ventes init`` and to each analysis, which check those
     objects anyway: an import, which does not touch them, reads no declaration.
     """
-    applied = []
-    for migration in migrations():
+    applied: list[Migration] = []
+    pending = [m for m in migrations() if m.version > schema_version(conn)]
+    if not pending:
+        return applied
+    # what a migration may call (0008 masks the secrets of the stored addresses); what it
+    # replaces is overwritten in the file, not just freed (then back to the default)
+    conn.create_function("mask_url", 1, redact.url, deterministic=True)
+    secure_delete = int(conn.execute("PRAGMA secure_delete").fetchone()[0])
+    conn.execute("PRAGMA secure_delete = ON")
+    try:
+        _apply(conn, pending, applied)
+    finally:
+        if not secure_delete:
+            conn.execute("PRAGMA secure_delete = OFF")
+    if applied:
+        from ventes_pme import catalog  # the analyse stage's objects
+
+        catalog.ensure_objects(conn)
+    return applied
+
+
+def _apply(conn: sqlite3.Connection, pending: list[Migration], applied: list[Migration]) -> None:
+    """Apply ``pending`` one by one, each in its transaction, appending each to ``applied``."""
+    for migration in pending:
         if migration.version <= schema_version(conn):
             continue
         with transaction(conn):
@@ -261,11 +283,6 @@ def migrate(conn: sqlite3.Connection) -> list[Migration]:
                 (migration.version, migration.name, now()),
             )
         applied.append(migration)
-    if applied:
-        from ventes_pme import catalog  # the analyse stage's objects
-
-        catalog.ensure_objects(conn)
-    return applied
 
 
 def split_statements(script: str) -> Iterator[str]:

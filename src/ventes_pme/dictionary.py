@@ -176,7 +176,7 @@ FIXED: dict[str, Entry] = {
         {
             "import_id": "import (import_runs)",
             "source": "fichier : produits, magasins ou ventes",
-            "url": "adresse du fichier",
+            "url": "adresse du fichier, identifiants et jetons masqués (***)",
             "http_status": "statut HTTP de la réponse (vide pour un fichier local)",
             "bytes": "taille du fichier, en octets",
             "sha256": "empreinte SHA-256 du fichier",

@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ventes_pme import aggregates, fmt, processes, sales_reader, validate
+from ventes_pme import aggregates, fmt, processes, redact, sales_reader, validate
 from ventes_pme.collect import Fetched, copy_hashing, file_chunks
 from ventes_pme.db import now, one_pass, page_cache, transaction
 from ventes_pme.errors import DatabaseError, FileFormatError
@@ -383,7 +383,8 @@ def _count(conn: sqlite3.Connection, table: str) -> int:
 def _file_report(fetched: Fetched, layout: CsvLayout) -> FileReport:
     return FileReport(
         source=fetched.source,
-        url=fetched.url,
+        # the journal is shown (dashboard): credentials and tokens never reach it
+        url=redact.url(fetched.url),
         http_status=fetched.http_status,
         bytes=fetched.size,
         sha256=fetched.sha256,

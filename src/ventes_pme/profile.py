@@ -1144,5 +1144,18 @@ def headline(conn: sqlite3.Connection, import_id: int | None = None) -> list[tup
         ),
         ("Clés candidates", " · ".join(keys)),
         ("Valeurs aberrantes (règle de Tukey)", ", ".join(outliers) or "—"),
+        ("Lignes rejetées", _rejects(conn, profile.import_id)),
     ]
     return rows
+
+
+def _rejects(conn: sqlite3.Connection, import_id: int) -> str:
+    """The rejected lines as of ``import_id``: still to correct, and resolved since."""
+    current, resolved = conn.execute(sql("profile/rejects"), {"import_id": import_id}).fetchone()
+    if not current and not resolved:
+        return "aucune"
+    return (
+        f"{_plural(current, 'ligne')} à corriger, "
+        f"{_plural(resolved, 'ligne')} {'résolues' if resolved > 1 else 'résolue'} "
+        "par un import suivant"
+    )

@@ -13,8 +13,10 @@ is told comes from here, so the tests start exactly what the image starts:
   (:func:`analysis_query`), then the others, one named ``.sql`` file each in
   ``sql/tableau/`` (the import journal, the rejects);
 - the command line (:func:`datasette_command`): the database opened read-only (Datasette's
-  ``mode=ro`` connections), no arbitrary SQL, no cache, and the plugin in
-  ``tableau_plugins/`` that serves the current report as the home page.
+  ``mode=ro`` connections), no arbitrary SQL, no cache, no unbounded CSV stream, and the
+  plugins of ``tableau_plugins/``: the current report as the home page (``rapport``), the
+  introspection pages closed and the CSV exports neutralised (``private``), the French
+  Excel export (``exports``).
 
 This module only uses the standard library: Datasette is installed in the ``tableau``
 image (extra ``tableau`` of pyproject.toml), never required by the ``ventes`` command.
@@ -49,6 +51,9 @@ SETTINGS = {
     "suggest_facets": "off",
     "sql_time_limit_ms": "3000",
     "allow_download": "off",
+    # no unbounded anonymous export: a CSV holds one page of at most max_returned_rows
+    "allow_csv_stream": "off",
+    "max_returned_rows": "1000",
 }
 
 

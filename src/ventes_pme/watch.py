@@ -30,7 +30,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
-from ventes_pme import api, fmt, signals
+from ventes_pme import api, fmt, redact, signals
 from ventes_pme.collect import Fetched, Validators
 from ventes_pme.config import SOURCES, Settings
 from ventes_pme.db import one_pass
@@ -123,7 +123,7 @@ def analysis_is_stale(settings: Settings) -> bool:
 
 
 def _unchanged(fetched: Fetched, previous: _Previous | None) -> bool:
-    if previous is None or previous.url != fetched.url:
+    if previous is None or previous.url != redact.url(fetched.url):
         return False
     return fetched.not_modified or fetched.sha256 == previous.sha256
 
@@ -135,7 +135,7 @@ def run_cycle(settings: Settings, number: int, log: Log) -> CycleResult:
         validators = {
             source: Validators(prev.etag, prev.last_modified)
             for source, prev in previous.items()
-            if prev.url == settings.url(source) and (prev.etag or prev.last_modified)
+            if prev.url == redact.url(settings.url(source)) and (prev.etag or prev.last_modified)
         }
         fetched = api.fetch_sources(settings, Path(tmp), validators=validators)
         if all(_unchanged(fetched[s], previous.get(s)) for s in SOURCES):
