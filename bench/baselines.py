@@ -46,14 +46,15 @@ def python_import(path: str, db: str) -> int:
 def profile_only(folder: str, db: str) -> int:
     from pathlib import Path
 
-    from ventes_pme import profile, validate
+    from ventes_pme import validate
+    from ventes_pme.profile import stats, store
 
-    paths = {source: Path(folder) / f"{source}.csv" for source in profile.SOURCES}
-    layouts = {source: validate.sniff(source, paths[source]) for source in profile.SOURCES}
-    files = profile.scan(paths, layouts)
+    paths = {source: Path(folder) / f"{source}.csv" for source in stats.SOURCES}
+    layouts = {source: validate.sniff(source, paths[source]) for source in stats.SOURCES}
+    files = stats.scan(paths, layouts)
     conn = sqlite3.connect(db)
     try:
-        files = profile.complete(conn, files)
+        files = store.complete(conn, files)
     finally:
         conn.close()
     return files["ventes"].lines

@@ -32,8 +32,8 @@ from tests import model as reference
 from tests.httpserver import FileServer, unframed
 from tests.support import GENERATED, make_settings
 from ventes_pme import api, load, processes, validate
-from ventes_pme import profile as data_profile
 from ventes_pme.errors import VentesError
+from ventes_pme.profile import stats, store
 
 # --- what a file holds, and how it is written --------------------------------------------
 
@@ -408,24 +408,24 @@ def check_against_model(db: Path, expected: reference.Model) -> None:
 
 def check_profile(db: Path, step: Step, tmp: Path) -> None:
     """The data profile stored with the import describes the files it downloaded exactly
-    as a separate pass over them does (``profile.scan``), whether the import's reading of
+    as a separate pass over them does (``profile.stats.scan``), whether the import's reading of
     the sales file counted for it (continuing the previous import's counts when it read
     only the appended lines) or the profile read the file itself."""
     folder = tmp / "downloaded"
     folder.mkdir(exist_ok=True)
-    paths = {source: folder / f"{source}.csv" for source in data_profile.SOURCES}
+    paths = {source: folder / f"{source}.csv" for source in stats.SOURCES}
     for source, path in paths.items():
         path.write_bytes(step.files[source][: step.cut if source == "ventes" else None])
     layouts = {source: validate.sniff(source, path) for source, path in paths.items()}
-    scanned = data_profile.scan(paths, layouts)
+    scanned = stats.scan(paths, layouts)
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     try:
-        stored = data_profile.read(conn)
+        stored = store.read(conn)
     finally:
         conn.close()
     assert stored is not None
-    # what SQL on the stored data adds (profile.complete)
+    # what SQL on the stored data adds (profile.store.complete)
     sales = replace(stored.files["ventes"], identical_lines=None, identical_groups=None)
     assert replace(sales, max_copies=None) == scanned["ventes"]
     for source in ("produits", "magasins"):

@@ -26,9 +26,10 @@ from tests.httpserver import FileServer, unframed
 from tests.procs import environment, ventes
 from tests.support import CLIENT_DATA, ROOT, make_settings, publish
 from tools.docs import characteristics
-from ventes_pme import api, db, processes, profile, validate
+from ventes_pme import api, db, processes, validate
 from ventes_pme.cli import main
 from ventes_pme.generate import generate
+from ventes_pme.profile import counts, french, stats
 
 
 def _columns(content: bytes) -> tuple[list[str], list[list[str]]]:
@@ -174,7 +175,7 @@ def test_profile_finds_identical_lines_unknown_references_outliers_and_format(
     assert not stock.is_key
     assert products.candidate_keys[0] == ["Nom"]
     assert ["ID Référence produit"] in products.candidate_keys
-    shown = profile.text(found)
+    shown = french.text(found)
     assert "Lignes identiques (parmi les ventes en base) : 3 lignes répètent" in shown
     assert "1 vente à produit inconnu, 1 vente à magasin inconnu" in shown
     assert "Valeurs aberrantes de « Quantité » (règle de Tukey : hors de [" in shown
@@ -214,8 +215,8 @@ def test_profile_is_stored_with_each_import_and_its_evolution_is_queryable(
     whole.mkdir()
     for name, content in {**client_files, "ventes": server.files["ventes"]}.items():
         (whole / f"{name}.csv").write_bytes(content)
-    paths = {s: whole / f"{s}.csv" for s in profile.SOURCES}
-    full = profile.scan(paths, {s: validate.sniff(s, paths[s]) for s in profile.SOURCES})
+    paths = {s: whole / f"{s}.csv" for s in stats.SOURCES}
+    full = stats.scan(paths, {s: validate.sniff(s, paths[s]) for s in stats.SOURCES})
     assert new.columns == full["ventes"].columns
     assert (new.lines, new.blank_lines, new.line_endings, new.bytes) == (
         full["ventes"].lines,
@@ -311,12 +312,12 @@ def test_ventes_profil_as_a_real_command(
 def test_profile_streams_in_constant_memory(tmp_path: Path) -> None:
     """200 000 sales: the pass keeps counts of distinct values, never the rows."""
     generate(tmp_path, sales=200_000, products=200, stores=50, seed=3)
-    paths = {s: tmp_path / f"{s}.csv" for s in profile.SOURCES}
-    layouts = {s: validate.sniff(s, paths[s]) for s in profile.SOURCES}
+    paths = {s: tmp_path / f"{s}.csv" for s in stats.SOURCES}
+    layouts = {s: validate.sniff(s, paths[s]) for s in stats.SOURCES}
     size = paths["ventes"].stat().st_size
     tracemalloc.start()
     try:
-        found = profile.scan(paths, layouts)
+        found = stats.scan(paths, layouts)
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -335,11 +336,11 @@ def test_profile_median_past_the_distinct_cap_is_not_guessed(tmp_path: Path) -> 
     """More distinct values than counted: no statistic rather than a wrong one."""
     (tmp_path / "produits.csv").write_text("Nom,ID Référence produit,Prix,Stock\nA,R1,1,1\n")
     (tmp_path / "magasins.csv").write_text("ID Magasin,Ville,Nombre de salariés\n1,Paris,1\n")
-    lines = "".join(f"2024-01-01,R1,{q},1\n" for q in range(1, profile.MAX_DISTINCT + 2))
+    lines = "".join(f"2024-01-01,R1,{q},1\n" for q in range(1, counts.MAX_DISTINCT + 2))
     (tmp_path / "ventes.csv").write_text("Date,ID Référence produit,Quantité,ID Magasin\n" + lines)
-    paths = {s: tmp_path / f"{s}.csv" for s in profile.SOURCES}
-    layouts = {s: validate.sniff(s, paths[s]) for s in profile.SOURCES}
-    quantity = profile.scan(paths, layouts)["ventes"].column("quantite")
+    paths = {s: tmp_path / f"{s}.csv" for s in stats.SOURCES}
+    layouts = {s: validate.sniff(s, paths[s]) for s in stats.SOURCES}
+    quantity = stats.scan(paths, layouts)["ventes"].column("quantite")
     assert quantity is not None and quantity.inferred_type == "entier"
     assert quantity.distinct_values is None and quantity.median is None
     assert not quantity.is_key
@@ -350,11 +351,11 @@ def test_quantile_is_exact_on_a_multiset() -> None:
         numbers = sorted(Decimal(v) for v in values)
         multiset = sorted(Counter(numbers).items())
         for p in ("0.25", "0.5", "0.75"):
-            got = profile.quantile(multiset, len(numbers), Decimal(p))
+            got = stats.quantile(multiset, len(numbers), Decimal(p))
             if len(numbers) > 1:
                 quartiles = statistics.quantiles(numbers, n=4, method="inclusive")
                 assert got == {"0.25": quartiles[0], "0.5": quartiles[1], "0.75": quartiles[2]}[p]
-            assert profile.quantile(multiset, len(numbers), Decimal("0.5")) == statistics.median(
+            assert stats.quantile(multiset, len(numbers), Decimal("0.5")) == statistics.median(
                 numbers
             )
 

@@ -48,7 +48,8 @@ DYNAMIC_SQL = {
     "before>",
     ("load.py", "_count"): "table name: the literals 'sales' passed by load.py itself",
     ("analyse.py", "read_analysis"): "table, columns, ORDER BY: identifiers checked by catalog",
-    ("profile.py", "store"): "column names from the _FILE_COLUMNS / _COLUMN_COLUMNS constants",
+    ("profile/store.py", "store"): "column names from the _FILE_COLUMNS / _COLUMN_COLUMNS "
+    "constants",
 }
 #: (module, function, variable) -> where the SQL held by that variable comes from.
 SQL_VARIABLES = {

@@ -211,7 +211,10 @@ def test_the_french_excel_export(served: Tableau) -> None:
     assert status == 200
     assert f'href="/{DB}/ventes_par_produit.tableur"' in page  # linked on the page
     (total,) = served.rows("derniere_chiffre_affaires_total")
-    for path in (f"/{DB}/ventes_par_produit.tableur", f"/{DB}/derniere_chiffre_affaires_total.tableur"):
+    for path in (
+        f"/{DB}/ventes_par_produit.tableur",
+        f"/{DB}/derniere_chiffre_affaires_total.tableur",
+    ):
         status, raw, headers = served.get_bytes(path)
         assert status == 200, path
         assert headers["content-type"].startswith("text/csv"), headers

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ventes_pme import collect, db, regions, validate
-from ventes_pme import profile as data_profile
 from ventes_pme.config import SOURCES, Settings
 from ventes_pme.errors import ConfigError, DatabaseError
 from ventes_pme.load import ImportReport, load
+from ventes_pme.profile import store as data_profile
 from ventes_pme.progress import ProgressLine
 from ventes_pme.sqlfiles import sql
 from ventes_pme.validate import CsvLayout
@@ -223,8 +223,10 @@ def profile(settings: Settings, import_id: int | None = None) -> data_profile.Pr
 
 def data_headline(settings: Settings, import_id: int | None = None) -> list[tuple[str, str]]:
     """The headline figures of the data set (the reports' "Les données" section)."""
+    from ventes_pme.report.data import headline  # only the report stage needs it
+
     with connection(settings, create=False) as conn:
-        return data_profile.headline(conn, import_id)
+        return headline(conn, import_id)
 
 
 def run(settings: Settings, progress: ProgressLine | None = None) -> RunReport:

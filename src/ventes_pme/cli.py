@@ -464,8 +464,8 @@ def _cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_profile(args: argparse.Namespace, settings: Settings) -> int:
-    from ventes_pme import profile
     from ventes_pme.errors import DatabaseError
+    from ventes_pme.profile import french as profile
 
     found = api.profile(settings, args.import_id)
     if found is None:

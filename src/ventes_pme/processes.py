@@ -3,7 +3,7 @@
 Work run in a child process, which sends its results back through a pipe.
 
 An import reads its files in child processes while the main process, the only one that
-touches the database, writes (see ``load.py`` and ``profile.py``): two cores work at once.
+touches the database, writes (see ``load.py`` and ``profile/store.py``): two cores work at once.
 :func:`start` runs ``function(job, send)`` in ``python -m ventes_pme.processes``; the
 function sends tuples of plain values (:mod:`marshal`) and the main process reads them with
 :meth:`Child.receive`, in the order sent.

@@ -33,8 +33,9 @@ import gc
 from dataclasses import dataclass
 from pathlib import Path
 
-from ventes_pme import profile, validate
+from ventes_pme import validate
 from ventes_pme.processes import Send
+from ventes_pme.profile.counts import sales_counter
 from ventes_pme.validate import CsvLayout
 
 #: Sales per multi-row INSERT (load.py builds the statement with as many rows).
@@ -106,7 +107,7 @@ def _read(job: Job, send: Send) -> None:
     """
     counts_for_profile = None
     if job.profile is not None:
-        counts_for_profile = profile.sales_counter(job.path, job.layout, job.start, job.profile)
+        counts_for_profile = sales_counter(job.path, job.layout, job.start, job.profile)
     rows = validate.rows(
         job.layout,
         job.path,

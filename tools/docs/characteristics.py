@@ -15,7 +15,7 @@ def characteristics(data: Path | dict[str, str]) -> str:
     """docs/caracteristiques.md: the profile of the client's files, computed by a fresh
     import (never written by hand), then what each finding decided in the design."""
     from ventes_pme import fmt
-    from ventes_pme import profile as prof
+    from ventes_pme.profile import counts, french, stats
     from ventes_pme.validate import MAX_QUANTITY
 
     with tempfile.TemporaryDirectory(prefix="ventes-docs-") as tmp:
@@ -26,13 +26,13 @@ def characteristics(data: Path | dict[str, str]) -> str:
     f = found.files
     sales, products, stores = f["ventes"], f["produits"], f["magasins"]
 
-    def col(file: prof.FileProfile, key: str) -> prof.ColumnProfile:
+    def col(file: stats.FileProfile, key: str) -> stats.ColumnProfile:
         column = file.column(key)
         assert column is not None, key
         return column
 
     def n(value: int | None, word: str) -> str:
-        return prof._plural(value, word)
+        return french.plural(value, word)
 
     date, quantity = col(sales, "date"), col(sales, "quantite")
     price, city = col(products, "prix"), col(stores, "ville")
@@ -93,8 +93,8 @@ def characteristics(data: Path | dict[str, str]) -> str:
         ),
         (
             f"`{price.name}` est un **décimal à deux décimales** (de "
-            f"{prof._dec(price.minimum)} à {prof._dec(price.maximum)} €, médiane "
-            f"{prof._dec(price.median)} €) : un prix courant par produit, sans date — il peut "
+            f"{french.decimal(price.minimum)} à {french.decimal(price.maximum)} €, médiane "
+            f"{french.decimal(price.median)} €) : un prix courant par produit, sans date — il peut "
             "changer d'une publication à l'autre.",
             "Les montants sont des entiers en centimes (jamais de virgule flottante). Chaque "
             "vente garde le prix de son produit **lors de son premier import** "
@@ -102,23 +102,24 @@ def characteristics(data: Path | dict[str, str]) -> str:
             "passé.",
         ),
         (
-            f"`{date.name}` : des dates `AAAA-MM-JJ`, du {prof._day(date.minimum)} au "
-            f"{prof._day(date.maximum)}, {n(sales.days_without_sales, 'jour')} sans vente.",
+            f"`{date.name}` : des dates `AAAA-MM-JJ`, du {fmt.day(date.minimum)} au "
+            f"{fmt.day(date.maximum)}, {n(sales.days_without_sales, 'jour')} sans vente.",
             "Les dates sont vérifiées (date impossible : rejet) et stockées en ISO 8601 ; "
             "`JJ/MM/AAAA` est aussi accepté, toujours jour d'abord (jamais deviné). Les "
             "analyses par jour et par semaine couvrent la période des données.",
         ),
         (
             f"`{quantity.name}` : des entiers de {quantity.minimum} à {quantity.maximum} "
-            f"(médiane {prof._dec(quantity.median)}, moyenne {prof._dec(quantity.mean, 2)}), "
-            f"{prof._plural(quantity.outliers, 'valeur aberrante', 'valeurs aberrantes')} "
+            f"(médiane {french.decimal(quantity.median)}, "
+            f"moyenne {french.decimal(quantity.mean, 2)}), "
+            f"{french.plural(quantity.outliers, 'valeur aberrante', 'valeurs aberrantes')} "
             "selon la règle de Tukey.",
             "Une quantité doit être un entier strictement positif ; au-delà de "
             f"{fmt.integer(MAX_QUANTITY)}, c'est une faute de frappe : la ligne est rejetée "
             "avec son motif plutôt que de fausser le chiffre d'affaires.",
         ),
         (
-            f"Format : {sales.encoding}, séparateur {prof.delimiter_name(sales.delimiter)}, "
+            f"Format : {sales.encoding}, séparateur {french.delimiter_name(sales.delimiter)}, "
             f"fins de ligne {sales.line_endings}, une ligne d'en-tête ; des colonnes nommées.",
             "Le format est **reconnu, pas supposé** : encodage (UTF-8 avec ou sans BOM, sinon "
             "Windows-1252), séparateur, fins de ligne, colonnes lues par leur nom (dans "
@@ -139,12 +140,12 @@ def characteristics(data: Path | dict[str, str]) -> str:
         "**Méthode.** Une lecture en flux de chaque fichier (mémoire constante) donne "
         "l'encodage, le séparateur, les fins de ligne, et pour chaque colonne le type déduit, "
         "les valeurs vides et le nombre d'occurrences de chaque valeur (jusqu'à "
-        f"{fmt.integer(prof.MAX_DISTINCT)} valeurs distinctes par colonne) : de là viennent "
+        f"{fmt.integer(counts.MAX_DISTINCT)} valeurs distinctes par colonne) : de là viennent "
         "exactement les valeurs distinctes et fréquentes, les clés candidates, le minimum, le "
         "maximum, la moyenne (exacte, arrondie à l'affichage) et la médiane des nombres, et "
         "les valeurs aberrantes selon la règle de Tukey (hors de [Q1 − 1,5 × IQR ; "
         "Q3 + 1,5 × IQR], quartiles par interpolation linéaire) ; au-delà de ces "
-        f"{fmt.integer(prof.MAX_DISTINCT)} valeurs, une colonne n'a ni statistiques ni clé "
+        f"{fmt.integer(counts.MAX_DISTINCT)} valeurs, une colonne n'a ni statistiques ni clé "
         "(rien n'est deviné). Les clés candidates cherchées sont les colonnes seules, puis la "
         "ligne entière (unique quand aucune ligne n'en répète une autre). Les lignes de ventes "
         "identiques et les produits ou magasins sans vente sont comptés en SQL sur les "
@@ -153,7 +154,7 @@ def characteristics(data: Path | dict[str, str]) -> str:
         "dans la transaction de l'import ; quand l'import ne lit que les lignes ajoutées au "
         "fichier des ventes, le profil aussi, qu'il ajoute aux comptes de l'import précédent.",
         "",
-        prof.markdown(found),
+        french.markdown(found),
         "## Ce que les données ont décidé",
         "",
         "| constat (tiré du profil ci-dessus) | décision de conception |",

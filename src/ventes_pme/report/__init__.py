@@ -9,6 +9,7 @@ CSS and SVG charts. Nothing depends on "now": the report shows the analysis run'
 the period of the data, so the same run always gives the same files.
 
 - :mod:`.sentences`: the sentences reading the figures, the header;
+- :mod:`.data`: the headline figures of the data profile ("Les données");
 - :mod:`.tables`: the tables, from the declarations;
 - :mod:`.markdown`: the note;
 - :mod:`.charts`: the SVG charts and the map (outline: ``france.csv``);
@@ -22,9 +23,9 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
-from ventes_pme import profile as data_profile
 from ventes_pme.analyse import Analysis, latest_run_id, read_analysis
 from ventes_pme.report.charts import bar_chart, city_map, column_chart, coordinates
+from ventes_pme.report.data import headline
 from ventes_pme.report.html import DASHBOARD_DATABASE, html_report
 from ventes_pme.report.markdown import HTML_NAME, NOTE_NAME, markdown
 from ventes_pme.report.sentences import normalize_run_date, reading
@@ -90,7 +91,7 @@ def write_atomically(conn: sqlite3.Connection, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     analysis = read_analysis(conn, run_id)
-    data = data_profile.headline(conn, analysis.last_import_id)
+    data = headline(conn, analysis.last_import_id)
     main_file = next(
         (row[2] for row in conn.execute("PRAGMA database_list") if row[1] == "main"), ""
     )

@@ -3,7 +3,7 @@
 --
 -- Migration 0005: the data profile of each import (ventes profil).
 --
--- At each import the three files are described (profile.py): a streaming pass
+-- At each import the three files are described (the profile package): a streaming pass
 -- over each raw file (encoding, separator, line endings, lines, per column:
 -- inferred type, empty values, distinct values, numbers, dates, most frequent
 -- values), then SQL on the stored data (identical sales, products and stores
@@ -58,7 +58,7 @@ CREATE TABLE profile_columns (
     empty_values INTEGER NOT NULL,
     -- values of another type than the column's (the type of most values)
     nonconforming INTEGER NOT NULL,
-    -- NULL: more distinct values than profile.py counts (then no statistics)
+    -- NULL: more distinct values than profile/counts.py counts (then no statistics)
     distinct_values INTEGER,
     -- 1 when every line has a value and no two lines the same one
     is_key INTEGER NOT NULL CHECK (is_key IN (0, 1)),
@@ -110,7 +110,7 @@ INNER JOIN import_runs ON profile_files.import_id = import_runs.import_id
 ORDER BY profile_files.import_id, profile_files.source;
 
 -- The counts of the streaming pass over the sales file after the latest import
--- (JSON: the count of each value of each column, bounded by profile.py). When
+-- (JSON: the count of each value of each column, bounded by profile/counts.py). When
 -- the next import reads only the lines appended to the file, the profile reads
 -- only those too and adds them to these counts. Rewritten at each import.
 CREATE TABLE profile_scan_state (

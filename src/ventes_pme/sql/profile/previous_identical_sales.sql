@@ -7,7 +7,7 @@
 -- the previous import's profile when they still describe every sale stored before:
 -- the previous import is the one just before, and no sale was stored between the two
 -- (its sales_after is this import's sales_before). The import then adds the counts
--- of the sales it inserted (profile.complete), instead of scanning millions of sales
+-- of the sales it inserted (profile/store.py, complete), instead of scanning millions of sales
 -- (identical_sales.sql). Either row, when both come, gives the same counts.
 SELECT
     previous_profile.identical_lines,
