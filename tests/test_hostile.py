@@ -530,6 +530,10 @@ def test_bad_quantity(pipe: Pipeline, line: str, code: str) -> None:
         pytest.param(",REF001,1,1", "missing_date", id="empty"),
         pytest.param("2023-5-1,REF001,1,1", "bad_date", id="no-leading-zeros"),
         pytest.param("2023-05-01T10:00,REF001,1,1", "bad_date", id="with-time"),
+        pytest.param("2023-05-2-,REF001,1,1", "bad_date", id="dash-for-last-digit"),
+        pytest.param("2023-05--7,REF001,1,1", "bad_date", id="dash-before-day"),
+        pytest.param("2023--5-27,REF001,1,1", "bad_date", id="dash-before-month"),
+        pytest.param("-023-05-27,REF001,1,1", "bad_date", id="dash-for-first-digit"),
     ],
 )
 def test_bad_date(pipe: Pipeline, line: str, code: str) -> None:
