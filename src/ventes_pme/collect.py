@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ventes_pme import __version__, fmt, french
-from ventes_pme.config import Settings
+from ventes_pme.config import MAX_SECONDS, Settings
 from ventes_pme.errors import CollectError, ConfigError
 
 CHUNK = 1 << 16
@@ -237,6 +237,17 @@ class _Retry(Exception):
         self.retry_after = retry_after
 
 
+def pause_before(made: int, backoff: float, retry_after: float | None) -> float:
+    """The pause before the next attempt, once ``made`` attempts failed: ``backoff``
+    doubled at each attempt after the first, or the server's ``Retry-After`` when it asks
+    for longer; at most :data:`~ventes_pme.config.MAX_SECONDS` (the doubling stops there:
+    it never overflows, whatever the number of attempts)."""
+    pause = backoff * 2.0 ** min(made - 1, 64) if backoff > 0 else 0.0
+    if retry_after is not None:
+        pause = max(pause, retry_after)
+    return min(pause, float(MAX_SECONDS))
+
+
 def _download(
     source: str,
     url: str,
@@ -246,27 +257,20 @@ def _download(
     progress: Progress | None,
     prefix: int | None,
 ) -> Fetched:
-    """Up to ``settings.attempts`` attempts, all within ``settings.max_duration``.
+    """Up to ``settings.attempts`` attempts, all within ``settings.max_duration``: every
+    exchange with the server and every pause between two attempts.
 
     Between two attempts, the pause doubles from ``settings.backoff``; a server answering
-    429 or 503 with ``Retry-After`` is obeyed when it asks for longer, unless its wait
-    would pass ``max_duration``: the download then stops at once, saying so.
+    429 or 503 with ``Retry-After`` is obeyed when it asks for longer. A pause that would
+    pass ``max_duration`` is not made: the download stops at once, saying so.
     """
     deadline = time.monotonic() + settings.max_duration
     last: _Retry | None = None
     for attempt in range(settings.attempts):
         if last is not None:
-            pause = settings.backoff * 2 ** (attempt - 1)
-            if last.retry_after is not None:
-                pause = max(pause, last.retry_after)
-                if time.monotonic() + pause > deadline:
-                    raise CollectError(
-                        f"Téléchargement de « {source} » impossible : {last}, qui demande "
-                        f"d'attendre {fmt.seconds(math.ceil(last.retry_after))} (Retry-After), "
-                        f"au-delà de la durée maximale de {fmt.seconds(settings.max_duration)} "
-                        f"(VENTES_DUREE_MAX). "
-                        f"Adresse : {url}{remedy(source)}."
-                    )
+            pause = pause_before(attempt, settings.backoff, last.retry_after)
+            if time.monotonic() + pause > deadline:
+                raise CollectError(_no_time_to_retry(source, url, settings, last, attempt, pause))
             time.sleep(pause)
         try:
             return _download_once(
@@ -281,20 +285,42 @@ def _download(
     ) from last
 
 
+def _no_time_to_retry(
+    source: str, url: str, settings: Settings, last: _Retry, made: int, pause: float
+) -> str:
+    """Why a download stops before its next attempt: the pause would pass the deadline."""
+    limit = f"la durée maximale de {fmt.seconds(settings.max_duration)} (VENTES_DUREE_MAX)"
+    if last.retry_after is not None and last.retry_after >= pause:
+        return (
+            f"Téléchargement de « {source} » impossible : {last}, qui demande d'attendre "
+            f"{fmt.seconds(math.ceil(last.retry_after))} (Retry-After), au-delà de {limit}. "
+            f"Adresse : {url}{remedy(source)}."
+        )
+    return (
+        f"Téléchargement de « {source} » impossible après "
+        f"{fmt.plural(made, 'tentative')} : {last} ; la suivante, après une pause de "
+        f"{fmt.seconds(pause)} (VENTES_PAUSE, doublée à chaque tentative), passerait {limit} "
+        f"(tentatives prévues : {settings.attempts}, VENTES_TENTATIVES). "
+        f"Adresse : {url}{remedy(source)}."
+    )
+
+
 def _retry_after(value: str | None) -> float | None:
-    """Seconds asked by a ``Retry-After`` header (seconds or HTTP date), None if absent."""
+    """Seconds asked by a ``Retry-After`` header (seconds or HTTP date), None if absent;
+    at most :data:`~ventes_pme.config.MAX_SECONDS` (a longer wait is never made anyway)."""
     if value is None:
         return None
     value = value.strip()
     if value.isascii() and value.isdigit():
-        return float(value)
+        # thousands of digits: a float() of them would be infinite
+        return float(MAX_SECONDS) if len(value) > 9 else min(float(value), MAX_SECONDS)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if when.tzinfo is None:
         return None
-    return max(0.0, (when - datetime.now(when.tzinfo)).total_seconds())
+    return min(max(0.0, (when - datetime.now(when.tzinfo)).total_seconds()), MAX_SECONDS)
 
 
 def _strong_last_modified(last_modified: str | None, date: str | None) -> str | None:

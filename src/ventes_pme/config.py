@@ -35,7 +35,8 @@ class Settings:
     url_ventes: str = DEFAULT_URLS["ventes"]
     #: seconds to wait for a connection, then for each read
     timeout: float = 30.0
-    #: attempts for a download (connection errors and HTTP 5xx are retried)
+    #: attempts for a download (connection errors and HTTP 5xx are retried), at most
+    #: :data:`MAX_ATTEMPTS`
     attempts: int = 3
     #: first pause between attempts, doubled each time (seconds)
     backoff: float = 0.5
@@ -97,8 +98,11 @@ class Settings:
                 )
         if self.timeout <= 0:
             raise ConfigError("Le délai d'attente doit être positif.")
-        if self.attempts < 1:
-            raise ConfigError("Le nombre de tentatives doit être au moins 1.")
+        if not 1 <= self.attempts <= MAX_ATTEMPTS:
+            raise ConfigError(
+                f"Valeur invalide pour VENTES_TENTATIVES : {self.attempts} (attendu : un "
+                f"nombre entier de 1 à {MAX_ATTEMPTS})."
+            )
         if self.max_duration <= 0:
             raise ConfigError("La durée maximale d'un téléchargement doit être positive.")
         if self.max_bytes < 1:
@@ -110,6 +114,9 @@ class Settings:
 #: the longest duration a setting may give, in seconds (about 23 days): SQLite's busy
 #: timeout counts milliseconds in a 32-bit integer
 MAX_SECONDS = 2_000_000
+#: the most attempts a download may make: far more than a passing failure needs, and each
+#: pause between two of them (doubled each time) stays a number a clock can hold
+MAX_ATTEMPTS = 100
 _DURATIONS = {"timeout", "backoff", "max_duration", "lock_timeout", "watch_interval"}
 
 
