@@ -7,8 +7,10 @@ flat whatever the size. Nothing here touches the database.
 from __future__ import annotations
 
 import email.utils
+import functools
 import hashlib
 import http.client
+import io
 import math
 import queue
 import socket
@@ -368,9 +370,143 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
     http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
-def _opener(source: str, settings: Settings) -> urllib.request.OpenerDirector:
-    # No proxy handler from the environment is needed, but keep the defaults otherwise.
-    return urllib.request.build_opener(_Redirects(source, settings.allowed_schemes))
+class _Late(Exception):
+    """The deadline of a download passed (raised by the reading itself, in any phase)."""
+
+
+def _time_left(deadline: float, timeout: float) -> float:
+    """The time an operation on the socket may take: ``timeout``, or what is left before
+    ``deadline`` when that is shorter; :class:`_Late` when nothing is left."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _Late
+    return min(timeout, left)
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The bytes of a socket, each read allowed ``timeout`` at most and none past
+    ``deadline``: a server sending its status line, its headers or its body a byte at a
+    time cannot hold the download beyond ``VENTES_DUREE_MAX`` (a timeout only bounds the
+    silence between two bytes)."""
+
+    def __init__(self, sock: socket.socket, deadline: float, timeout: float) -> None:
+        super().__init__()
+        self._sock, self._deadline, self._timeout = sock, deadline, timeout
+        # the socket's own file, for its reference count: the socket stays open for this
+        # reader after urllib closes the connection's handle on it
+        self._raw = sock.makefile("rb", buffering=0)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int | None:
+        self._sock.settimeout(_time_left(self._deadline, self._timeout))
+        try:
+            return self._raw.readinto(buffer)
+        except TimeoutError:
+            if time.monotonic() >= self._deadline:
+                raise _Late from None
+            raise
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class _DeadlineResponse(http.client.HTTPResponse):
+    """A response read through :class:`_DeadlineReader`."""
+
+    def __init__(
+        self,
+        sock: socket.socket,
+        debuglevel: int = 0,
+        method: str | None = None,
+        url: str | None = None,
+        *,
+        deadline: float,
+        timeout: float,
+    ) -> None:
+        super().__init__(sock, debuglevel, method, url)
+        self.fp.close()  # the plain file of the socket, nothing read from it yet
+        self.fp = io.BufferedReader(_DeadlineReader(sock, deadline, timeout))
+
+
+class _DeadlineConnection(http.client.HTTPConnection):
+    """A connection whose every step (connection, TLS handshake, request, status line,
+    headers, body) ends by ``deadline``: each gets the timeout or the time left, if less."""
+
+    def __init__(self, *args: Any, deadline: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+        self.step_timeout = float(self.timeout)  # type: ignore[arg-type]
+        self.response_class = functools.partial(  # type: ignore[assignment]
+            _DeadlineResponse, deadline=deadline, timeout=self.step_timeout
+        )
+
+    def connect(self) -> None:
+        # the connection (and an HTTPS handshake, on the same socket timeout) in the time left
+        self.timeout = _time_left(self.deadline, self.step_timeout)
+        try:
+            super().connect()
+        except TimeoutError:
+            if time.monotonic() >= self.deadline:
+                raise _Late from None
+            raise
+
+    def send(self, data: Any) -> None:
+        if self.sock is not None:
+            self.sock.settimeout(_time_left(self.deadline, self.step_timeout))
+        super().send(data)
+
+
+class _DeadlineHTTPSConnection(_DeadlineConnection, http.client.HTTPSConnection):
+    pass
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: float) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        connection: Any = _DeadlineConnection  # (typeshed knows only the standard arguments)
+        return self.do_open(connection, req, deadline=self.deadline)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: float) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        # the default TLS context, as urllib's own handler without arguments
+        connection: Any = _DeadlineHTTPSConnection
+        return self.do_open(connection, req, deadline=self.deadline)
+
+
+def _opener(source: str, settings: Settings, deadline: float) -> urllib.request.OpenerDirector:
+    """urllib's opener (no proxy handler from the environment is needed, but keep the
+    defaults otherwise), its redirections checked and its connections held to
+    ``deadline`` (each redirection's too)."""
+    return urllib.request.build_opener(
+        _Redirects(source, settings.allowed_schemes),
+        _HTTPHandler(deadline),
+        _HTTPSHandler(deadline),
+    )
+
+
+def _late(source: str, settings: Settings, received: int | None) -> CollectError:
+    """The refusal of a download still running at its deadline (``received``: the bytes
+    of the body received, None before the end of the headers)."""
+    where = (
+        "avant la fin des en-têtes de la réponse"
+        if received is None
+        else f"{fmt.integer(received)} octets reçus"
+    )
+    return CollectError(
+        f"Téléchargement de « {source} » trop lent : abandon après "
+        f"{fmt.seconds(settings.max_duration)} (VENTES_DUREE_MAX) ({where})."
+    )
 
 
 def _download_once(
@@ -390,7 +526,9 @@ def _download_once(
         headers["If-Modified-Since"] = validators.last_modified
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 (scheme checked above)
     try:
-        response = _opener(source, settings).open(request, timeout=settings.timeout)
+        response = _opener(source, settings, deadline).open(request, timeout=settings.timeout)
+    except _Late:
+        raise _late(source, settings, None) from None
     except urllib.error.HTTPError as exc:
         exc.close()
         conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
@@ -455,11 +593,7 @@ def _download_once(
                 if received > settings.max_bytes:
                     raise CollectError(_too_big(source, settings.max_bytes))
                 if time.monotonic() > deadline:
-                    raise CollectError(
-                        f"Téléchargement de « {source} » trop lent : abandon après "
-                        f"{fmt.seconds(settings.max_duration)} (VENTES_DUREE_MAX) "
-                        f"({fmt.integer(received)} octets reçus)."
-                    )
+                    raise _Late
                 yield chunk
                 if progress:
                     progress(received, expected)
@@ -467,6 +601,8 @@ def _download_once(
         try:
             with dest.open("wb") as out:
                 size, sha256, prefix_sha256 = copy_hashing(body(), out, prefix)
+        except _Late:
+            raise _late(source, settings, received) from None
         except TimeoutError:
             raise _Retry(f"le serveur ne répond plus (après {received} octets)") from None
         except (ConnectionError, http.client.HTTPException) as exc:
