@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ventes_pme import collect, db, regions, validate
+from ventes_pme import collect, db, french, regions, validate
 from ventes_pme import profile as data_profile
 from ventes_pme.config import SOURCES, Settings
 from ventes_pme.errors import ConfigError, DatabaseError
@@ -255,7 +255,7 @@ def write_report(settings: Settings) -> list[Path]:
         except OSError as exc:
             raise ConfigError(
                 f"Impossible d'écrire le rapport dans « {settings.rapport_dir} » "
-                f"(VENTES_RAPPORT) : {exc.strerror or exc}."
+                f"(VENTES_RAPPORT) : {french.explain(exc)}."
             ) from exc
 
 

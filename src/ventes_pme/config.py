@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -118,6 +119,36 @@ MAX_SECONDS = 2_000_000
 #: pause between two of them (doubled each time) stays a number a clock can hold
 MAX_ATTEMPTS = 100
 _DURATIONS = {"timeout", "backoff", "max_duration", "lock_timeout", "watch_interval"}
+
+
+def folder_problem(path: Path, *, writable: bool = True) -> str | None:
+    """Why ``path`` cannot be a folder to write into (in French), or None when it can: it,
+    or a folder on its way, is a file (or a device…); with ``writable``, the folder that
+    would hold it (itself when it exists) cannot be written into. Reads only: nothing is
+    created. A root user may write anywhere but on a read-only file system."""
+    for folder in (path, *path.parents):
+        try:
+            mode = folder.stat().st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # (a file on the way is found further up)
+        except OSError as exc:
+            return f"« {folder} » est inaccessible ({french.explain(exc)})"
+        if not stat.S_ISDIR(mode):
+            if folder == path:
+                return f"« {path} » n'est pas un dossier"
+            return f"« {folder} » n'est pas un dossier : « {path} » ne peut pas y être créé"
+        if writable and not os.access(folder, os.W_OK | os.X_OK):
+            return f"pas le droit d'écrire dans « {folder} »"
+        return None
+    return None
+
+
+def check_folder(path: Path, label: str) -> None:
+    """Refuse at once (ConfigError, exit 2) a folder that cannot be written into (see
+    :func:`folder_problem`), before any work; ``label``: how the user gave it."""
+    problem = folder_problem(path)
+    if problem is not None:
+        raise ConfigError(f"{label} : {problem}.")
 
 
 def _convert(convert: Any, raw: str, what: str) -> Any:
