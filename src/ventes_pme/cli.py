@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from ventes_pme import __version__, api, fmt, french, signals
 from ventes_pme.config import Settings, check_folder
-from ventes_pme.errors import ConfigError, VentesError
+from ventes_pme.errors import ConfigError, ReportError, VentesError
 from ventes_pme.load import ImportReport
 from ventes_pme.progress import ProgressLine
 
@@ -575,7 +575,7 @@ def _cmd_rapport(args: argparse.Namespace, settings: Settings) -> int:
     try:
         written = report.write(analysis, args.sortie, data)
     except OSError as exc:  # (the folder was checked: a full disk, a file changed meanwhile…)
-        raise VentesError(
+        raise ReportError(
             f"Impossible d'écrire le rapport dans « {args.sortie} » : {french.explain(exc)}."
         ) from exc
     for path in written:
