@@ -74,8 +74,9 @@ USER ${VENTES_UID}:${VENTES_GID}
 WORKDIR /data
 EXPOSE 8001
 # Inside the container it listens on every interface; compose.yaml publishes the port on
-# the host's 127.0.0.1 only.
-ENTRYPOINT ["python3", "-m", "ventes_pme.tableau", "--hote", "0.0.0.0", "--port", "8001"]
+# the host's 127.0.0.1 only. -P: the working directory (the data volume) is not put on
+# Python's path, so nothing written there is ever imported.
+ENTRYPOINT ["python3", "-P", "-m", "ventes_pme.tableau", "--hote", "0.0.0.0", "--port", "8001"]
 
 # The `sauvegarde` service: Litestream replicates /data/ventes.db (by default into the
 # `sauvegardes` volume, at /sauvegardes) and restores it. Python (the base image's) only

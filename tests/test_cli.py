@@ -439,3 +439,103 @@ def test_the_command_runs_with_the_collector_on_and_ends_frozen(
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+# --- user mistakes on the command line: a French refusal, never "erreur inattendue" --------
+
+
+def _refused(capsys: pytest.CaptureFixture[str], args: list[str], code: int = 2) -> str:
+    """Run ``ventes *args``: exit ``code``, a French message, no English errno text."""
+    capsys.readouterr()
+    assert main(args) == code, capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("ventes : erreur : "), err
+    assert "inattendue" not in err and "Errno" not in err and "Traceback" not in err, err
+    assert not any(word in err for word in ("File exists", "Not a directory", "too large")), err
+    return err
+
+
+@pytest.fixture
+def analysed(server: FileServer, tmp_path: Path) -> Path:
+    """A database with one import and one analysis."""
+    path = tmp_path / "v.db"
+    publish(server, ventes=VENTES)
+    assert main(["run", "--db", str(path), *_urls(server)]) == 0
+    return path
+
+
+@pytest.mark.hostile
+@pytest.mark.parametrize("where", ["a file", "under a file"])
+def test_a_report_folder_that_is_a_file_is_refused(
+    analysed: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder")
+    folder = taken if where == "a file" else taken / "rapport"
+    err = _refused(capsys, ["rapport", "--db", str(analysed), "--sortie", str(folder)])
+    assert "--sortie" in err and f"« {taken} »" in err and "pas un dossier" in err, err
+    assert taken.read_text() == "not a folder"
+
+
+@pytest.mark.hostile
+@pytest.mark.parametrize("where", ["a file", "under a file"])
+def test_a_generated_data_folder_that_is_a_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder")
+    folder = taken if where == "a file" else taken / "donnees"
+    err = _refused(capsys, ["generer", str(folder), "-n", "10"])
+    assert f"« {taken} »" in err and "pas un dossier" in err, err
+    assert taken.read_text() == "not a folder"
+
+
+@pytest.mark.hostile
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["-n", "99999999999999999999"],
+        ["-n", "-5"],
+        ["--produits", "99999999999999999999"],
+        ["--magasins", "0"],
+        ["--jours", "-1"],
+        ["--jours", "0"],
+        ["--jours", "99999999999"],
+        ["--debut", "9999-12-31"],
+        ["--debut", "0001-01-01"],
+        ["--debut", "2100-12-30", "--jours", "5"],
+        ["--identiques", "nan"],
+    ],
+    ids=" ".join,
+)
+def test_generate_numbers_out_of_bounds_are_refused_before_writing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str]
+) -> None:
+    """Refused at once (a typing error must not fill the disk for hours), nothing written."""
+    folder = tmp_path / "donnees"
+    err = _refused(capsys, ["generer", str(folder), *args])
+    assert args[0] in err, err
+    assert not folder.exists()
+
+
+@pytest.mark.hostile
+@pytest.mark.parametrize("number", ["99999999999999999999", "0", "-5"])
+def test_an_import_number_out_of_bounds_is_refused(
+    analysed: Path, capsys: pytest.CaptureFixture[str], number: str
+) -> None:
+    err = _refused(capsys, ["profil", "--db", str(analysed), "--import", number])
+    assert "--import" in err, err
+
+
+@pytest.mark.hostile
+@pytest.mark.parametrize("command", ["init", "import", "run"])
+def test_a_database_under_a_file_is_refused(
+    server: FileServer, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    taken = tmp_path / "taken"
+    taken.write_text("not a folder")
+    urls = [] if command == "init" else _urls(server)
+    publish(server, ventes=VENTES)
+    err = _refused(capsys, [command, "--db", str(taken / "v.db"), *urls], code=5)
+    assert f"« {taken} »" in err and "pas un dossier" in err, err
+    assert server.requests == []

@@ -8,16 +8,20 @@ and ``ventes run`` leaving no new database behind when a download fails.
 from __future__ import annotations
 
 import email.utils
+import math
 import re
 import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.httpserver import FileServer, flaky, serve, status
 from tests.procs import environment, run, ventes
 from tests.support import make_settings, publish, ventes_csv
-from ventes_pme import api
+from ventes_pme import api, collect, config
+from ventes_pme.cli import main
 from ventes_pme.errors import CollectError
 
 VENTES = ventes_csv([("2023-05-27", "REF001", 1, 5), ("2023-05-28", "REF002", 2, 3)])
@@ -63,6 +67,91 @@ def test_retry_after_beyond_the_maximum_duration_stops_at_once(
     assert "demande d'attendre 120\u00a0s (Retry-After)" in message
     assert "VENTES_DUREE_MAX" in message
     assert not (tmp_path / "v.db").exists()
+
+
+def test_retry_pauses_stay_within_the_maximum_duration(server: FileServer, tmp_path: Path) -> None:
+    """The pauses between attempts (VENTES_PAUSE, doubled each time) are within
+    VENTES_DUREE_MAX too: a pause that would pass it stops the download at once."""
+    publish(server, ventes=VENTES)
+    server.behaviours["ventes"] = status(500, b"oops")
+    # pauses of 0.5, 1, 2 and 4 s: 7.5 s, far beyond the 1 s allowed
+    settings = make_settings(server, tmp_path / "v.db", backoff=0.5, attempts=5, max_duration=1.0)
+    started = time.monotonic()
+    with pytest.raises(CollectError) as info:
+        api.import_data(settings)
+    assert time.monotonic() - started < 5
+    message = info.value.message
+    assert "erreur HTTP 500" in message and "VENTES_DUREE_MAX" in message, message
+    assert "VENTES_TENTATIVES" in message, message
+    # the first attempt, then at most one after its 0.5 s pause (the next pause is 1 s)
+    assert 1 <= sum(1 for r in server.requests if r[1] == "/ventes") <= 2
+    assert not (tmp_path / "v.db").exists()
+
+
+@pytest.mark.hostile
+@given(
+    backoff=st.floats(0, config.MAX_SECONDS),
+    attempt=st.integers(1, config.MAX_ATTEMPTS),
+    retry_after=st.none() | st.floats(0, 1e300),
+)
+def test_the_pause_between_attempts_is_always_a_finite_number(
+    backoff: float, attempt: int, retry_after: float | None
+) -> None:
+    pause = collect.pause_before(attempt, backoff, retry_after)
+    assert math.isfinite(pause) and pause >= 0
+    assert pause >= min(backoff, config.MAX_SECONDS)
+    if retry_after is not None:
+        assert pause >= min(retry_after, config.MAX_SECONDS)
+
+
+def test_every_attempt_allowed_can_be_made(server: FileServer, tmp_path: Path) -> None:
+    """The most attempts VENTES_TENTATIVES allows, without pauses: a clear refusal after
+    the last one (not an overflow of the pause, exit 70)."""
+    publish(server, ventes=VENTES)
+    server.behaviours["ventes"] = status(503, b"busy")
+    settings = make_settings(
+        server, tmp_path / "v.db", backoff=0.0, attempts=config.MAX_ATTEMPTS, timeout=5.0
+    )
+    with pytest.raises(CollectError, match=f"après {config.MAX_ATTEMPTS} tentatives"):
+        api.import_data(settings)
+    assert sum(1 for r in server.requests if r[1] == "/ventes") == config.MAX_ATTEMPTS
+
+
+@pytest.mark.parametrize("value", ["0", "-3", "101", "1026", "99999999999999999999"])
+def test_attempts_beyond_the_bounds_are_refused(
+    server: FileServer,
+    tmp_path: Path,
+    value: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    publish(server, ventes=VENTES)
+    db = tmp_path / "v.db"
+    for name, setting in environment(server, db, VENTES_TENTATIVES=value).items():
+        monkeypatch.setenv(name, setting)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ventes : erreur : Valeur invalide pour VENTES_TENTATIVES"), err
+    assert f"de 1 à {config.MAX_ATTEMPTS}" in err
+    assert "inattendue" not in err and "Traceback" not in err
+    assert server.requests == [] and not db.exists()
+
+
+@pytest.mark.hostile
+@pytest.mark.parametrize(
+    "value", ["9" * 400, "99999999999", "Fri, 31 Dec 9999 23:59:59 GMT", "1" + "0" * 5000]
+)
+def test_an_absurd_retry_after_is_a_clear_refusal(
+    server: FileServer, tmp_path: Path, value: str
+) -> None:
+    """A Retry-After no clock can hold (an infinite float, year 9999): the same refusal as
+    any wait beyond VENTES_DUREE_MAX, never an overflow (exit 70)."""
+    publish(server, ventes=VENTES)
+    server.behaviours["ventes"] = flaky(1, serve(VENTES.encode()), 503, {"Retry-After": value})
+    settings = make_settings(server, tmp_path / "v.db", max_duration=5.0, attempts=2)
+    with pytest.raises(CollectError) as info:
+        api.import_data(settings)
+    assert "(Retry-After), au-delà de la durée maximale" in info.value.message
 
 
 def test_retry_after_as_an_http_date(server: FileServer, tmp_path: Path) -> None:

@@ -264,6 +264,38 @@ def test_very_slow_server(base: Pipeline, monkeypatch: pytest.MonkeyPatch) -> No
     assert time.monotonic() - started < 2.5  # well before the 3+ s the trickle takes
 
 
+def _headers_byte_by_byte(h: BaseHTTPRequestHandler) -> None:
+    """A status line and headers sent a byte every 20 ms (each read well within the
+    timeout), about 10 s in all before the body."""
+    body = SALES.encode()
+    head = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/csv\r\nX-Padding: "
+        + b"a" * 400
+        + b"\r\nContent-Length: "
+        + str(len(body)).encode()
+        + b"\r\n\r\n"
+    )
+    h.close_connection = True
+    try:
+        for i in range(len(head)):
+            h.wfile.write(head[i : i + 1])
+            time.sleep(0.02)
+        h.wfile.write(body)
+    except OSError:
+        pass  # the client gave up: what is expected
+
+
+def test_headers_sent_byte_by_byte(base: Pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
+    """VENTES_DUREE_MAX covers the whole exchange, status line and headers included: a
+    server trickling its headers never holds an import (nor a watch cycle) for long."""
+    monkeypatch.setenv("VENTES_DUREE_MAX", "1")
+    base.server.behaviours["ventes"] = _headers_byte_by_byte
+    started = time.monotonic()
+    outcome = base.refused(3, "trop lent", "VENTES_DUREE_MAX", "« ventes »")
+    assert "en-têtes" in outcome.err
+    assert time.monotonic() - started < 8  # not the ~10 s the headers take
+
+
 def test_nothing_listening(base: Pipeline) -> None:
     with socket.socket() as probe:  # a free port on 127.0.0.1, closed again: nobody listens
         probe.bind(("127.0.0.1", 0))
@@ -530,6 +562,10 @@ def test_bad_quantity(pipe: Pipeline, line: str, code: str) -> None:
         pytest.param(",REF001,1,1", "missing_date", id="empty"),
         pytest.param("2023-5-1,REF001,1,1", "bad_date", id="no-leading-zeros"),
         pytest.param("2023-05-01T10:00,REF001,1,1", "bad_date", id="with-time"),
+        pytest.param("2023-05-2-,REF001,1,1", "bad_date", id="dash-for-last-digit"),
+        pytest.param("2023-05--7,REF001,1,1", "bad_date", id="dash-before-day"),
+        pytest.param("2023--5-27,REF001,1,1", "bad_date", id="dash-before-month"),
+        pytest.param("-023-05-27,REF001,1,1", "bad_date", id="dash-for-first-digit"),
     ],
 )
 def test_bad_date(pipe: Pipeline, line: str, code: str) -> None:

@@ -120,16 +120,64 @@ def test_a_reader_never_sees_half_a_report(
     assert not [n for n in os.listdir(folder) if n.endswith(".tmp")]
 
 
-def test_a_report_folder_that_cannot_be_written_is_a_clear_error(
-    server: FileServer, db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.hostile
+@pytest.mark.parametrize("command", ["run", "watch"])
+@pytest.mark.parametrize("where", ["a file", "under a file"])
+def test_a_report_folder_that_cannot_be_written_is_refused_before_anything(
+    server: FileServer,
+    db_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    where: str,
 ) -> None:
+    """Checked at start, like every setting: nothing downloaded, no database created (it
+    used to be found after the import and the analysis were committed, exit 2 then)."""
     publish(server, PRODUITS, MAGASINS, VENTES)
     blocker = tmp_path / "fichier"
     blocker.write_text("pas un dossier")
-    args = ["run", *_cli_args(server, db_path), "--rapport", str(blocker / "rapport")]
+    folder = blocker if where == "a file" else blocker / "rapport"
+    extra = ["--cycles", "1", "--interval", "0.01"] if command == "watch" else []
+    args = [command, *_cli_args(server, db_path), "--rapport", str(folder), *extra]
     assert main(args) == 2
     err = capsys.readouterr().err
-    assert f"Impossible d'écrire le rapport dans « {blocker / 'rapport'} »" in err
-    # the import and the analysis are kept: only the report is missing
-    analysis = api.latest_analysis(make_settings(server, db_path))
-    assert analysis is not None and analysis.total_revenue_cents == 11997
+    assert err.startswith("ventes : erreur : --rapport ou VENTES_RAPPORT : "), err
+    assert f"« {blocker} » n'est pas un dossier" in err, err
+    assert "Errno" not in err and "inattendue" not in err, err
+    assert server.requests == [] and not db_path.exists()
+    assert blocker.read_text() == "pas un dossier"
+
+
+@pytest.mark.hostile
+def test_a_report_that_cannot_be_written_is_a_failed_cycle_the_next_one_retries(
+    server: FileServer, db_path: Path, tmp_path: Path
+) -> None:
+    """The report folder turns into a file while the watcher runs: that cycle's import and
+    analysis are kept, its failure is logged, the watcher goes on, and the next cycle
+    writes the report although nothing changed at the source."""
+    publish(server, PRODUITS, MAGASINS, VENTES)
+    folder = tmp_path / "rapport"
+    settings = make_settings(server, db_path, rapport_dir=folder)
+    lines: list[str] = []
+
+    def log(line: str) -> None:  # each step of the watcher, as it happens
+        lines.append(line)
+        if line.startswith("Surveillance démarrée"):  # checked; then a file takes its place
+            folder.write_text("pas un dossier")
+        elif line.startswith("Cycle 1 : échec du rapport"):
+            folder.unlink()
+
+    results = watch.watch(settings, 0.01, cycles=2, log=log)
+    first, second = results
+    assert first.imported is not None and first.analysis_run is not None
+    assert first.error is not None and f"« {folder} »" in first.error, first.error
+    assert "Errno" not in first.error
+    assert lines[1].startswith("Cycle 1 : import n° 1 : +2 ventes"), lines
+    assert "analyse n° 1 enregistrée" in lines[1] and "rapport réécrit" not in lines[1], lines
+    assert lines[2].startswith("Cycle 1 : échec du rapport : Impossible d'écrire"), lines
+    assert lines[2].endswith("Nouvel essai au cycle suivant."), lines
+    assert second.skipped and second.error is None and not second.report_due
+    assert lines[3].startswith("Cycle 2 : aucun changement à la source"), lines
+    assert lines[3].endswith(f"rapport réécrit dans « {folder} »."), lines
+    assert fmt.euros(11997) in (folder / report.HTML_NAME).read_text("utf-8")
+    assert lines[-1] == "Surveillance terminée : fin des cycles, 2 cycles."

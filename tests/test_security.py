@@ -14,6 +14,8 @@ from __future__ import annotations
 import ast
 import os
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -35,8 +37,9 @@ DEV_TOOLS: dict[str, str] = {}
 #: The one module of the package that starts a process, and why it is safe (issue 13: an
 #: import reads its files in child processes while the main process writes).
 CHILD_PROCESSES = {
-    "processes.py": "starts only [sys.executable, '-m', 'ventes_pme.processes'] (a fixed "
-    "argument list, no shell), and exchanges pickle / marshal data with that child through "
+    "processes.py": "starts only [sys.executable, '-P', '-c', <its own package's "
+    "processes.main>] (a fixed argument list, no shell, nothing from the working "
+    "directory), and exchanges pickle / marshal data with that child through "
     "pipes only the two processes hold"
 }
 
@@ -136,7 +139,77 @@ def test_the_only_process_the_package_starts_is_its_own_module() -> None:
         and node.func.attr in ("Popen", "run", "call", "check_call", "check_output")
     ]
     assert len(calls) == 1
-    assert ast.unparse(calls[0].args[0]) == "[sys.executable, '-m', 'ventes_pme.processes']"
+    # this Python, without the working directory on its path, running this package's main
+    command = calls[0].args[0]
+    assert isinstance(command, ast.List)
+    assert [ast.unparse(arg) for arg in command.elts[:3]] == ["sys.executable", "'-P'", "'-c'"]
+    boot = ast.literal_eval(command.elts[3])
+    assert "from ventes_pme.processes import main" in boot
+    from ventes_pme import processes
+
+    assert Path(processes.PACKAGE_ROOT) / "ventes_pme" == Path(processes.__file__).parent
+
+
+_TRAP = """\
+import os, pathlib
+pathlib.Path(os.environ["VENTES_TEST_TRAP"]).write_text("run from the working directory")
+raise SystemExit(9)
+"""
+
+
+@pytest.mark.hostile
+def test_no_code_is_run_from_the_working_directory(
+    server: FileServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ``ventes_pme`` folder where ``ventes`` is run (a download folder, another checkout's
+    ``src/``) is never imported: the child process that reads the files runs the package
+    its parent runs, not whatever the working directory holds (CWE-427)."""
+    from ventes_pme import processes
+
+    here = tmp_path / "here"
+    for module in ("__init__.py", "processes.py", "sales_reader.py", "profile.py"):
+        (here / "ventes_pme").mkdir(parents=True, exist_ok=True)
+        (here / "ventes_pme" / module).write_text(_TRAP, encoding="utf-8")
+    trap = tmp_path / "trapped"
+    monkeypatch.setenv("VENTES_TEST_TRAP", str(trap))
+    monkeypatch.chdir(here)
+    monkeypatch.setattr(processes, "IN_PROCESS_BELOW", 0)  # every file read by a child
+    publish(server, ventes="Date,ID Référence produit,Quantité,ID Magasin\n2023-05-01,REF001,2,1\n")
+    report = api.import_data(make_settings(server, tmp_path / "ventes.db"))
+    assert report.files["ventes"].inserted == 1
+    assert not trap.exists()
+
+
+def test_the_child_runs_the_package_its_parent_runs(tmp_path: Path) -> None:
+    """A ``ventes`` run from a checkout that is not installed (here, a copy of the package
+    imported from the working directory, site-packages off) starts its child on that same
+    copy, never on the installed package: one version of the code per import."""
+    import shutil
+
+    checkout = tmp_path / "checkout"
+    shutil.copytree(SRC, checkout / "ventes_pme", ignore=shutil.ignore_patterns("__pycache__"))
+    script = (
+        "from ventes_pme import processes\n"
+        "with processes.Child('du test', divmod, 1) as child:\n"
+        "    try:\n"
+        "        child.receive()\n"
+        "    except processes.ChildError as err:\n"
+        "        print(err.message)\n"
+    )
+    env = {**os.environ, "VENTES_DEBUG": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", script],
+        cwd=checkout,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    # the child ran the function (a TypeError in divmod), from the copy's processes.py
+    assert "(TypeError : " in done.stdout, done.stdout + done.stderr
+    assert f'File "{checkout / "ventes_pme" / "processes.py"}"' in done.stdout, done.stdout
+    assert str(SRC) not in done.stdout
 
 
 def test_no_subprocess_in_src_text() -> None:

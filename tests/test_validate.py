@@ -3,10 +3,14 @@ problems stop the import with the database exactly as it was."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from tests.httpserver import FileServer
 from tests.support import (
@@ -64,6 +68,97 @@ def test_invalid_dates(text: str, code: str) -> None:
         validate.parse_date(text)
     assert info.value.code == code
     assert "date" in info.value.reason
+
+
+_ISO = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_SLASHES = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+
+
+def _expected_date(text: str) -> str | None:
+    """The reference rule, written independently: the ISO date ``text`` means, else None."""
+    text = text.strip().strip("\ufeff").strip()
+    if match := _ISO.fullmatch(text):
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    elif match := _SLASHES.fullmatch(text):
+        day, month, year = int(match[1]), int(match[2]), int(match[3])
+    else:
+        return None
+    if not 1900 <= year <= 2100:
+        return None
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _mangled(text: str, at: int, by: str) -> str:
+    """``text`` with the character at ``at`` replaced by ``by`` (or ``by`` appended)."""
+    return text[:at] + by + text[at + 1 :]
+
+
+_DATE_CHARS = "0123456789-/ +_.\t\ufeff٣"
+#: Date-ish strings: a real date in either format with one character replaced, or short
+#: strings of the characters dates are made of (the shape checks' corner cases).
+_DATE_ISH = st.one_of(
+    st.builds(
+        _mangled,
+        st.one_of(st.dates(date(1890, 1, 1), date(2110, 12, 31)), st.dates()).flatmap(
+            lambda d: st.sampled_from(
+                [d.isoformat(), f"{d.day}/{d.month}/{d.year}", f"{d.day:02}/{d.month:02}/{d.year}"]
+            )
+        ),
+        st.integers(0, 10),
+        st.sampled_from(_DATE_CHARS),
+    ),
+    st.text(_DATE_CHARS, max_size=12),
+    st.text(max_size=12),
+)
+
+
+@pytest.mark.hostile
+@given(_DATE_ISH)
+@example("2023-05-2-")
+@example("2023-05--7")
+@example("2023--5-27")
+@example("-023-05-27")
+@example("2023-+5-27")
+@example("2023-_5-27")
+def test_any_date_is_either_read_right_or_rejected(text: str) -> None:
+    """Never an exception other than a rejected row: a date is read as the reference rule
+    reads it, or the row is rejected with a date code."""
+    expected = _expected_date(text)
+    try:
+        got = validate.parse_date(text)
+    except RowError as err:
+        assert expected is None, (text, err.reason)
+        assert err.code in ("missing_date", "bad_date", "impossible_date")
+        assert "date" in err.reason
+    else:
+        assert got == expected, text
+
+
+_NUMBER_CHARS = "0123456789+-_., \u00a0\u202f€e٣²"
+
+
+@pytest.mark.hostile
+@given(st.one_of(st.text(_NUMBER_CHARS, max_size=12), st.text(max_size=12)))
+@example("+")
+@example("-")
+@example("1_000")
+def test_any_number_is_either_read_or_rejected(text: str) -> None:
+    """The other parsers of a row: a value or a rejected row, never another exception."""
+    for parse in (
+        validate.parse_price,
+        lambda t: validate.parse_count(t, "quantity", minimum=1, maximum=validate.MAX_QUANTITY),
+        lambda t: validate.parse_count(t, "store", minimum=1, maximum=2**53),
+    ):
+        try:
+            value = parse(text)
+        except RowError as err:
+            assert err.reason
+        else:
+            assert isinstance(value, int)
+            assert value >= 0
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import threading
 import time
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -130,6 +131,41 @@ def test_a_failed_cycle_is_logged_and_the_next_one_retries(
     results = watch(settings, 0.01, cycles=2, log=logs.append, stop=StopRequest(logs.append))
     assert results[0].error is not None and "erreur HTTP 500" in results[0].error
     assert any("Cycle 1 : échec, base inchangée" in line for line in logs)
+    assert results[1].imported is not None and results[1].imported.files["ventes"].inserted == 2
+    assert logs[-1] == "Surveillance terminée : fin des cycles, 2 cycles."
+
+
+@pytest.mark.hostile
+def test_a_server_trickling_its_headers_fails_one_cycle_only(
+    server: FileServer, db_path: Path
+) -> None:
+    """VENTES_DUREE_MAX covers the headers too: a server sending them a byte at a time
+    (each byte well within the timeout) fails that cycle at the deadline; the next cycle
+    imports."""
+    publish(server, ventes=SALES)
+    body = SALES.encode()
+    head = b"HTTP/1.1 200 OK\r\nX-Padding: " + b"a" * 400 + b"\r\n"
+    answered = {"n": 0}
+
+    def trickle_once(h: BaseHTTPRequestHandler) -> None:
+        answered["n"] += 1
+        if answered["n"] > 1:
+            serve(body)(h)
+            return
+        h.close_connection = True
+        try:
+            for i in range(len(head)):  # ~8 s of headers
+                h.wfile.write(head[i : i + 1])
+                time.sleep(0.02)
+        except OSError:
+            pass  # the watcher gave up: what is expected
+
+    server.behaviours["ventes"] = trickle_once
+    settings = make_settings(server, db_path, attempts=1, max_duration=1.0)
+    logs: list[str] = []
+    results = watch(settings, 0.01, cycles=2, log=logs.append, stop=StopRequest(logs.append))
+    assert results[0].error is not None and "VENTES_DUREE_MAX" in results[0].error
+    assert "en-têtes" in results[0].error
     assert results[1].imported is not None and results[1].imported.files["ventes"].inserted == 2
     assert logs[-1] == "Surveillance terminée : fin des cycles, 2 cycles."
 

@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ventes_pme import collect, db, regions, validate
-from ventes_pme.config import SOURCES, Settings
-from ventes_pme.errors import ConfigError, DatabaseError
+from ventes_pme import collect, db, french, regions, validate
+from ventes_pme.config import SOURCES, Settings, check_folder
+from ventes_pme.errors import DatabaseError, ReportError
 from ventes_pme.load import ImportReport, load
 from ventes_pme.profile import store as data_profile
 from ventes_pme.progress import ProgressLine
@@ -93,6 +93,14 @@ def check_settings(settings: Settings) -> None:
     db.check_path(settings.db_path)
     if settings.regions_path is not None:
         regions.reference_rows(settings.regions_path)
+
+
+def check_report_folder(settings: Settings) -> None:
+    """Refuse at once (exit 2) a report folder (``rapport_dir``) that cannot be written
+    into: checked by ``run`` and ``watch`` before any download, not found out once the
+    import and the analysis are committed."""
+    if settings.rapport_dir is not None:
+        check_folder(settings.rapport_dir, "--rapport ou VENTES_RAPPORT")
 
 
 def fetch_sources(
@@ -236,6 +244,7 @@ def run(settings: Settings, progress: ProgressLine | None = None) -> RunReport:
     format checked: a run whose download fails leaves no new ``data/ventes.db`` behind.
     """
     check_settings(settings)
+    check_report_folder(settings)
     with tempfile.TemporaryDirectory(prefix="ventes-") as tmp:
         fetched = fetch_sources(settings, Path(tmp), progress=progress)
         layouts = check_files(fetched)
@@ -248,7 +257,9 @@ def run(settings: Settings, progress: ProgressLine | None = None) -> RunReport:
 
 def write_report(settings: Settings) -> list[Path]:
     """Rewrite the note and the HTML report of the latest analysis into
-    ``settings.rapport_dir``, atomically; nothing when that setting is not given."""
+    ``settings.rapport_dir``, atomically; nothing when that setting is not given.
+    :class:`ReportError` when they cannot be written (the folder is checked at start by
+    :func:`check_report_folder`: a problem here is a passing one, a full disk…)."""
     if settings.rapport_dir is None:
         return []
     from ventes_pme import report  # only the report stage needs it
@@ -257,9 +268,9 @@ def write_report(settings: Settings) -> list[Path]:
         try:
             return report.write_atomically(conn, settings.rapport_dir)
         except OSError as exc:
-            raise ConfigError(
+            raise ReportError(
                 f"Impossible d'écrire le rapport dans « {settings.rapport_dir} » "
-                f"(VENTES_RAPPORT) : {exc.strerror or exc}."
+                f"(--rapport ou VENTES_RAPPORT) : {french.explain(exc)}."
             ) from exc
 
 

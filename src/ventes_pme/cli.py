@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from ventes_pme import __version__, api, fmt, french, signals
-from ventes_pme.config import Settings
-from ventes_pme.errors import ConfigError, VentesError
+from ventes_pme.config import Settings, check_folder
+from ventes_pme.errors import ConfigError, ReportError, VentesError
 from ventes_pme.load import ImportReport
 from ventes_pme.progress import ProgressLine
 
@@ -94,6 +94,10 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog} : erreur : {translate_error(message)}\n")
+
+
+#: the largest integer SQLite stores (an import number beyond cannot even be asked for)
+MAX_SQLITE_INTEGER = 2**63 - 1
 
 
 def _common(parser: argparse.ArgumentParser, *, urls: bool = False) -> None:
@@ -436,6 +440,7 @@ def _cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
         start = date.fromisoformat(args.debut) if args.debut else None
     except ValueError:
         raise ConfigError(f"--debut : date AAAA-MM-JJ attendue, pas « {args.debut} ».") from None
+    check_folder(args.dossier, "DOSSIER")
     try:
         done = generate(
             args.dossier,
@@ -453,6 +458,10 @@ def _cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
         raise ConfigError(f"Rien à compléter : « {exc} » n'existe pas.") from None
     except ValueError as exc:
         raise ConfigError(f"Réglage invalide pour « ventes generer » : {exc}.") from None
+    except OSError as exc:  # (the folder was checked: a full disk, a file changed meanwhile…)
+        raise VentesError(
+            f"Impossible d'écrire les données dans « {args.dossier} » : {french.explain(exc)}."
+        ) from exc
     verb = "ajoutées à" if args.ajouter else "écrites dans"
     print(
         f"{fmt.integer(done.sales)} ventes {verb} « {done.folder} » "
@@ -467,6 +476,11 @@ def _cmd_profile(args: argparse.Namespace, settings: Settings) -> int:
     from ventes_pme.errors import DatabaseError
     from ventes_pme.profile import french as profile
 
+    if args.import_id is not None and not 1 <= args.import_id <= MAX_SQLITE_INTEGER:
+        raise ConfigError(
+            f"--import : un numéro d'import est un entier de 1 à "
+            f"{fmt.integer(MAX_SQLITE_INTEGER)}, pas « {args.import_id} »."
+        )
     found = api.profile(settings, args.import_id)
     if found is None:
         if args.import_id is not None:
@@ -553,13 +567,20 @@ def _cmd_rapport(args: argparse.Namespace, settings: Settings) -> int:
     from ventes_pme import report
     from ventes_pme.errors import DatabaseError
 
+    check_folder(args.sortie, "--sortie")
     analysis = api.latest_analysis(settings)
     if analysis is None:
         raise DatabaseError(
             f"La base « {settings.db_path} » n'a encore aucune analyse : lancez « ventes analyse »."
         )
     data = api.data_headline(settings, analysis.last_import_id)
-    for path in report.write(analysis, args.sortie, data, settings.db_path.stem):
+    try:
+        written = report.write(analysis, args.sortie, data, settings.db_path.stem)
+    except OSError as exc:  # (the folder was checked: a full disk, a file changed meanwhile…)
+        raise ReportError(
+            f"Impossible d'écrire le rapport dans « {args.sortie} » : {french.explain(exc)}."
+        ) from exc
+    for path in written:
         print(f"Écrit : {path}")
     return 0
 

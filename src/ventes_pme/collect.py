@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import base64
 import email.utils
+import functools
 import hashlib
 import http.client
+import io
 import math
 import queue
 import socket
@@ -28,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from ventes_pme import __version__, fmt, french, redact
-from ventes_pme.config import Settings
+from ventes_pme.config import MAX_SECONDS, Settings
 from ventes_pme.errors import CollectError, ConfigError
 
 CHUNK = 1 << 16
@@ -240,6 +242,17 @@ class _Retry(Exception):
         self.retry_after = retry_after
 
 
+def pause_before(made: int, backoff: float, retry_after: float | None) -> float:
+    """The pause before the next attempt, once ``made`` attempts failed: ``backoff``
+    doubled at each attempt after the first, or the server's ``Retry-After`` when it asks
+    for longer; at most :data:`~ventes_pme.config.MAX_SECONDS` (the doubling stops there:
+    it never overflows, whatever the number of attempts)."""
+    pause = backoff * 2.0 ** min(made - 1, 64) if backoff > 0 else 0.0
+    if retry_after is not None:
+        pause = max(pause, retry_after)
+    return min(pause, float(MAX_SECONDS))
+
+
 def _download(
     source: str,
     url: str,
@@ -249,27 +262,20 @@ def _download(
     progress: Progress | None,
     prefix: int | None,
 ) -> Fetched:
-    """Up to ``settings.attempts`` attempts, all within ``settings.max_duration``.
+    """Up to ``settings.attempts`` attempts, all within ``settings.max_duration``: every
+    exchange with the server and every pause between two attempts.
 
     Between two attempts, the pause doubles from ``settings.backoff``; a server answering
-    429 or 503 with ``Retry-After`` is obeyed when it asks for longer, unless its wait
-    would pass ``max_duration``: the download then stops at once, saying so.
+    429 or 503 with ``Retry-After`` is obeyed when it asks for longer. A pause that would
+    pass ``max_duration`` is not made: the download stops at once, saying so.
     """
     deadline = time.monotonic() + settings.max_duration
     last: _Retry | None = None
     for attempt in range(settings.attempts):
         if last is not None:
-            pause = settings.backoff * 2 ** (attempt - 1)
-            if last.retry_after is not None:
-                pause = max(pause, last.retry_after)
-                if time.monotonic() + pause > deadline:
-                    raise CollectError(
-                        f"Téléchargement de « {source} » impossible : {last}, qui demande "
-                        f"d'attendre {fmt.seconds(math.ceil(last.retry_after))} (Retry-After), "
-                        f"au-delà de la durée maximale de {fmt.seconds(settings.max_duration)} "
-                        f"(VENTES_DUREE_MAX). "
-                        f"Adresse : {redact.url(url)}{remedy(source)}."
-                    )
+            pause = pause_before(attempt, settings.backoff, last.retry_after)
+            if time.monotonic() + pause > deadline:
+                raise CollectError(_no_time_to_retry(source, url, settings, last, attempt, pause))
             time.sleep(pause)
         try:
             return _download_once(
@@ -284,20 +290,42 @@ def _download(
     ) from last
 
 
+def _no_time_to_retry(
+    source: str, url: str, settings: Settings, last: _Retry, made: int, pause: float
+) -> str:
+    """Why a download stops before its next attempt: the pause would pass the deadline."""
+    limit = f"la durée maximale de {fmt.seconds(settings.max_duration)} (VENTES_DUREE_MAX)"
+    if last.retry_after is not None and last.retry_after >= pause:
+        return (
+            f"Téléchargement de « {source} » impossible : {last}, qui demande d'attendre "
+            f"{fmt.seconds(math.ceil(last.retry_after))} (Retry-After), au-delà de {limit}. "
+            f"Adresse : {redact.url(url)}{remedy(source)}."
+        )
+    return (
+        f"Téléchargement de « {source} » impossible après "
+        f"{fmt.plural(made, 'tentative')} : {last} ; la suivante, après une pause de "
+        f"{fmt.seconds(pause)} (VENTES_PAUSE, doublée à chaque tentative), passerait {limit} "
+        f"(tentatives prévues : {settings.attempts}, VENTES_TENTATIVES). "
+        f"Adresse : {redact.url(url)}{remedy(source)}."
+    )
+
+
 def _retry_after(value: str | None) -> float | None:
-    """Seconds asked by a ``Retry-After`` header (seconds or HTTP date), None if absent."""
+    """Seconds asked by a ``Retry-After`` header (seconds or HTTP date), None if absent;
+    at most :data:`~ventes_pme.config.MAX_SECONDS` (a longer wait is never made anyway)."""
     if value is None:
         return None
     value = value.strip()
     if value.isascii() and value.isdigit():
-        return float(value)
+        # thousands of digits: a float() of them would be infinite
+        return float(MAX_SECONDS) if len(value) > 9 else min(float(value), MAX_SECONDS)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if when.tzinfo is None:
         return None
-    return max(0.0, (when - datetime.now(when.tzinfo)).total_seconds())
+    return min(max(0.0, (when - datetime.now(when.tzinfo)).total_seconds()), MAX_SECONDS)
 
 
 def _strong_last_modified(last_modified: str | None, date: str | None) -> str | None:
@@ -359,9 +387,143 @@ def credentials(url: str) -> tuple[str, str | None]:
     return address, "Basic " + base64.b64encode(pair).decode("ascii")
 
 
-def _opener(source: str, settings: Settings) -> urllib.request.OpenerDirector:
-    # No proxy handler from the environment is needed, but keep the defaults otherwise.
-    return urllib.request.build_opener(_Redirects(source, settings.allowed_schemes))
+class _Late(Exception):
+    """The deadline of a download passed (raised by the reading itself, in any phase)."""
+
+
+def _time_left(deadline: float, timeout: float) -> float:
+    """The time an operation on the socket may take: ``timeout``, or what is left before
+    ``deadline`` when that is shorter; :class:`_Late` when nothing is left."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _Late
+    return min(timeout, left)
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The bytes of a socket, each read allowed ``timeout`` at most and none past
+    ``deadline``: a server sending its status line, its headers or its body a byte at a
+    time cannot hold the download beyond ``VENTES_DUREE_MAX`` (a timeout only bounds the
+    silence between two bytes)."""
+
+    def __init__(self, sock: socket.socket, deadline: float, timeout: float) -> None:
+        super().__init__()
+        self._sock, self._deadline, self._timeout = sock, deadline, timeout
+        # the socket's own file, for its reference count: the socket stays open for this
+        # reader after urllib closes the connection's handle on it
+        self._raw = sock.makefile("rb", buffering=0)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int | None:
+        self._sock.settimeout(_time_left(self._deadline, self._timeout))
+        try:
+            return self._raw.readinto(buffer)
+        except TimeoutError:
+            if time.monotonic() >= self._deadline:
+                raise _Late from None
+            raise
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+class _DeadlineResponse(http.client.HTTPResponse):
+    """A response read through :class:`_DeadlineReader`."""
+
+    def __init__(
+        self,
+        sock: socket.socket,
+        debuglevel: int = 0,
+        method: str | None = None,
+        url: str | None = None,
+        *,
+        deadline: float,
+        timeout: float,
+    ) -> None:
+        super().__init__(sock, debuglevel, method, url)
+        self.fp.close()  # the plain file of the socket, nothing read from it yet
+        self.fp = io.BufferedReader(_DeadlineReader(sock, deadline, timeout))
+
+
+class _DeadlineConnection(http.client.HTTPConnection):
+    """A connection whose every step (connection, TLS handshake, request, status line,
+    headers, body) ends by ``deadline``: each gets the timeout or the time left, if less."""
+
+    def __init__(self, *args: Any, deadline: float, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.deadline = deadline
+        self.step_timeout = float(self.timeout)  # type: ignore[arg-type]
+        self.response_class = functools.partial(  # type: ignore[assignment]
+            _DeadlineResponse, deadline=deadline, timeout=self.step_timeout
+        )
+
+    def connect(self) -> None:
+        # the connection (and an HTTPS handshake, on the same socket timeout) in the time left
+        self.timeout = _time_left(self.deadline, self.step_timeout)
+        try:
+            super().connect()
+        except TimeoutError:
+            if time.monotonic() >= self.deadline:
+                raise _Late from None
+            raise
+
+    def send(self, data: Any) -> None:
+        if self.sock is not None:
+            self.sock.settimeout(_time_left(self.deadline, self.step_timeout))
+        super().send(data)
+
+
+class _DeadlineHTTPSConnection(_DeadlineConnection, http.client.HTTPSConnection):
+    pass
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, deadline: float) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        connection: Any = _DeadlineConnection  # (typeshed knows only the standard arguments)
+        return self.do_open(connection, req, deadline=self.deadline)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, deadline: float) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        # the default TLS context, as urllib's own handler without arguments
+        connection: Any = _DeadlineHTTPSConnection
+        return self.do_open(connection, req, deadline=self.deadline)
+
+
+def _opener(source: str, settings: Settings, deadline: float) -> urllib.request.OpenerDirector:
+    """urllib's opener (no proxy handler from the environment is needed, but keep the
+    defaults otherwise), its redirections checked and its connections held to
+    ``deadline`` (each redirection's too)."""
+    return urllib.request.build_opener(
+        _Redirects(source, settings.allowed_schemes),
+        _HTTPHandler(deadline),
+        _HTTPSHandler(deadline),
+    )
+
+
+def _late(source: str, settings: Settings, received: int | None) -> CollectError:
+    """The refusal of a download still running at its deadline (``received``: the bytes
+    of the body received, None before the end of the headers)."""
+    where = (
+        "avant la fin des en-têtes de la réponse"
+        if received is None
+        else f"{fmt.integer(received)} octets reçus"
+    )
+    return CollectError(
+        f"Téléchargement de « {source} » trop lent : abandon après "
+        f"{fmt.seconds(settings.max_duration)} (VENTES_DUREE_MAX) ({where})."
+    )
 
 
 def _download_once(
@@ -385,7 +547,9 @@ def _download_once(
         # never carried to the target of a redirection (another host, perhaps)
         request.add_unredirected_header("Authorization", authorization)
     try:
-        response = _opener(source, settings).open(request, timeout=settings.timeout)
+        response = _opener(source, settings, deadline).open(request, timeout=settings.timeout)
+    except _Late:
+        raise _late(source, settings, None) from None
     except urllib.error.HTTPError as exc:
         exc.close()
         conditional = "If-None-Match" in headers or "If-Modified-Since" in headers
@@ -450,11 +614,7 @@ def _download_once(
                 if received > settings.max_bytes:
                     raise CollectError(_too_big(source, settings.max_bytes))
                 if time.monotonic() > deadline:
-                    raise CollectError(
-                        f"Téléchargement de « {source} » trop lent : abandon après "
-                        f"{fmt.seconds(settings.max_duration)} (VENTES_DUREE_MAX) "
-                        f"({fmt.integer(received)} octets reçus)."
-                    )
+                    raise _Late
                 yield chunk
                 if progress:
                     progress(received, expected)
@@ -462,6 +622,8 @@ def _download_once(
         try:
             with dest.open("wb") as out:
                 size, sha256, prefix_sha256 = copy_hashing(body(), out, prefix)
+        except _Late:
+            raise _late(source, settings, received) from None
         except TimeoutError:
             raise _Retry(f"le serveur ne répond plus (après {received} octets)") from None
         except (ConnectionError, http.client.HTTPException) as exc:

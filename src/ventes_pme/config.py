@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
@@ -37,7 +38,8 @@ class Settings:
     url_ventes: str = DEFAULT_URLS["ventes"]
     #: seconds to wait for a connection, then for each read
     timeout: float = 30.0
-    #: attempts for a download (connection errors and HTTP 5xx are retried)
+    #: attempts for a download (connection errors and HTTP 5xx are retried), at most
+    #: :data:`MAX_ATTEMPTS`
     attempts: int = 3
     #: first pause between attempts, doubled each time (seconds)
     backoff: float = 0.5
@@ -99,8 +101,11 @@ class Settings:
                 )
         if self.timeout <= 0:
             raise ConfigError("Le délai d'attente doit être positif.")
-        if self.attempts < 1:
-            raise ConfigError("Le nombre de tentatives doit être au moins 1.")
+        if not 1 <= self.attempts <= MAX_ATTEMPTS:
+            raise ConfigError(
+                f"Valeur invalide pour VENTES_TENTATIVES : {self.attempts} (attendu : un "
+                f"nombre entier de 1 à {MAX_ATTEMPTS})."
+            )
         if self.max_duration <= 0:
             raise ConfigError("La durée maximale d'un téléchargement doit être positive.")
         if self.max_bytes < 1:
@@ -112,7 +117,40 @@ class Settings:
 #: the longest duration a setting may give, in seconds (about 23 days): SQLite's busy
 #: timeout counts milliseconds in a 32-bit integer
 MAX_SECONDS = 2_000_000
+#: the most attempts a download may make: far more than a passing failure needs, and each
+#: pause between two of them (doubled each time) stays a number a clock can hold
+MAX_ATTEMPTS = 100
 _DURATIONS = {"timeout", "backoff", "max_duration", "lock_timeout", "watch_interval"}
+
+
+def folder_problem(path: Path, *, writable: bool = True) -> str | None:
+    """Why ``path`` cannot be a folder to write into (in French), or None when it can: it,
+    or a folder on its way, is a file (or a device…); with ``writable``, the folder that
+    would hold it (itself when it exists) cannot be written into. Reads only: nothing is
+    created. A root user may write anywhere but on a read-only file system."""
+    for folder in (path, *path.parents):
+        try:
+            mode = folder.stat().st_mode
+        except (FileNotFoundError, NotADirectoryError):
+            continue  # (a file on the way is found further up)
+        except OSError as exc:
+            return f"« {folder} » est inaccessible ({french.explain(exc)})"
+        if not stat.S_ISDIR(mode):
+            if folder == path:
+                return f"« {path} » n'est pas un dossier"
+            return f"« {folder} » n'est pas un dossier : « {path} » ne peut pas y être créé"
+        if writable and not os.access(folder, os.W_OK | os.X_OK):
+            return f"pas le droit d'écrire dans « {folder} »"
+        return None
+    return None
+
+
+def check_folder(path: Path, label: str) -> None:
+    """Refuse at once (ConfigError, exit 2) a folder that cannot be written into (see
+    :func:`folder_problem`), before any work; ``label``: how the user gave it."""
+    problem = folder_problem(path)
+    if problem is not None:
+        raise ConfigError(f"{label} : {problem}.")
 
 
 def _convert(convert: Any, raw: str, what: str) -> Any:

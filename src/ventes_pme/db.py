@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 
 from ventes_pme import fmt, french, redact
+from ventes_pme.config import folder_problem
 from ventes_pme.errors import DatabaseError
 
 #: PRAGMA application_id of a ventes-pme database ("VENT" in ASCII).
@@ -66,6 +67,13 @@ def check_path(path: Path) -> None:
             f"« {path} » n'est pas un fichier ordinaire (périphérique, tube…), pas une base de "
             "données : choisissez un autre chemin (option --db ou VENTES_DB)."
         )
+    # (whether the folder can be written into is SQLite's to say: see _read_only)
+    problem = folder_problem(path.parent, writable=False)
+    if problem is not None:
+        raise DatabaseError(
+            f"Base « {path} » impossible : {problem} ; choisissez un autre chemin (option "
+            "--db ou VENTES_DB)."
+        )
 
 
 def _check_file(path: Path) -> None:
@@ -110,13 +118,19 @@ def _not_sqlite(path: Path) -> str:
 
 def _create_private(path: Path) -> None:
     """Create the database file readable and writable by its owner only."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            return  # created meanwhile by a concurrent run
-        os.close(fd)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                return  # created meanwhile by a concurrent run
+            os.close(fd)
+    except OSError as exc:
+        raise DatabaseError(
+            f"Impossible de créer la base « {path} » : {french.explain(exc)} (option --db ou "
+            "VENTES_DB)."
+        ) from exc
 
 
 def connect(path: Path, *, lock_timeout: float = 600.0, create: bool = False) -> sqlite3.Connection:

@@ -33,6 +33,13 @@ class FileFormatError(VentesError):
     exit_code = 4
 
 
+class ReportError(VentesError):
+    """The report could not be written (a full disk, a folder replaced by a file…): its
+    folder was checked at start, so this is a passing problem, not a setting."""
+
+    exit_code = 1
+
+
 class DatabaseError(VentesError):
     """The database is not ours, is too new, or is locked for too long."""
 

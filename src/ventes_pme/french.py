@@ -22,6 +22,7 @@ ERRNO = {
     errno.EACCES: "permission refusée",
     errno.EPERM: "opération non permise",
     errno.EISDIR: "c'est un dossier",
+    errno.EEXIST: "un fichier de ce nom existe déjà",
     errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
     errno.ENOSPC: "plus de place sur le disque",
     errno.EROFS: "système de fichiers en lecture seule",

@@ -22,9 +22,18 @@ from datetime import date, timedelta
 from importlib import resources
 from pathlib import Path
 
+from ventes_pme import fmt
 from ventes_pme.validate import COLUMNS
 
 BATCH = 50_000
+#: Bounds of what is generated: beyond, a number is a typing error (``-n`` with twenty
+#: digits would fill the disk for hours), refused before anything is written.
+MAX_SALES = 100_000_000
+MAX_PRODUCTS = 1_000_000
+MAX_STORES = 100_000
+#: the dates the import accepts (validate.parse_date): every generated date is one of them
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
+MAX_DAYS = (LAST_DAY - FIRST_DAY).days + 1
 #: how many recent lines a repeated (identical) line is drawn from
 RECENT = 512
 
@@ -129,32 +138,51 @@ def generate(
     days: int | None = None,
     append: bool = False,
 ) -> Generated:
-    """Write (or, with ``append``, extend) the three files of ``folder``; see the module doc."""
-    if sales < 0 or products < 1 or stores < 1:
-        raise ValueError("il faut au moins 0 vente, 1 produit et 1 magasin")
+    """Write (or, with ``append``, extend) the three files of ``folder``; see the module doc.
+
+    Every number is checked before anything is written (ValueError, naming the option of
+    ``ventes generer`` that gives it)."""
+    for option, value, low, high in (
+        ("-n/--ventes", sales, 0, MAX_SALES),
+        ("--produits", products, 1, MAX_PRODUCTS),
+        ("--magasins", stores, 1, MAX_STORES),
+        ("--jours", 1 if days is None else days, 1, MAX_DAYS),
+    ):
+        if not low <= value <= high:
+            raise ValueError(f"{option} : de {fmt.integer(low)} à {fmt.integer(high)}, pas {value}")
+    if start is not None and not FIRST_DAY <= start <= LAST_DAY:
+        raise ValueError(
+            f"--debut : une date du {FIRST_DAY:%d/%m/%Y} au {LAST_DAY:%d/%m/%Y} (celles que "
+            f"l'import accepte), pas le {start:%d/%m/%Y}"
+        )
     if not (0 <= identical <= 1 and 0 <= invalid <= 1 and identical + invalid <= 1):
         raise ValueError("--identiques et --invalides sont des parts entre 0 et 1")
-    folder.mkdir(parents=True, exist_ok=True)
     ventes = folder / "ventes.csv"
     recent: list[str] = []
     if append:
         if not ventes.is_file():
             raise FileNotFoundError(ventes)
+        recent = _tail(ventes)[-RECENT:]
+        last = date.fromisoformat(recent[-1][:10]) if recent else date(2024, 1, 1)
+        first, span = start or last, days or 7
+    else:
+        first, span = start or date(2024, 1, 1), days or 365
+    if first.toordinal() + span - 1 > LAST_DAY.toordinal():
+        raise ValueError(
+            f"--debut et --jours : la période du {first:%d/%m/%Y} sur {span} jours passe le "
+            f"{LAST_DAY:%d/%m/%Y}, dernière date que l'import accepte"
+        )
+    folder.mkdir(parents=True, exist_ok=True)
+    if append:
         # another stream than the first run's, still a function of (seed, file)
         rng = random.Random(f"{seed}:{ventes.stat().st_size}")  # noqa: S311 (test data)
         product_ids = _ids(folder / "produits.csv", 1)
         store_ids = _ids(folder / "magasins.csv", 0)
-        recent = _tail(ventes)[-RECENT:]
-        last = date.fromisoformat(recent[-1][:10]) if recent else date(2024, 1, 1)
-        first = start or last
-        span = days or 7
     else:
         rng = random.Random(seed)  # noqa: S311 (test data, not secrets)
         _write_references(folder, rng, products, stores)
         product_ids = [f"REF{n:05d}" for n in range(1, products + 1)]
         store_ids = [str(n) for n in range(1, stores + 1)]
-        first = start or date(2024, 1, 1)
-        span = days or 365
     day_names = [(first + timedelta(days=n)).isoformat() for n in range(span)]
     quantities = list(range(1, 11))
     weights = [30, 22, 15, 10, 7, 5, 4, 3, 2, 2]

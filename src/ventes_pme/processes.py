@@ -4,9 +4,18 @@ Work run in a child process, which sends its results back through a pipe.
 
 An import reads its files in child processes while the main process, the only one that
 touches the database, writes (see ``load.py`` and ``profile/store.py``): two cores work at once.
-:func:`start` runs ``function(job, send)`` in ``python -m ventes_pme.processes``; the
-function sends tuples of plain values (:mod:`marshal`) and the main process reads them with
-:meth:`Child.receive`, in the order sent.
+:func:`start` runs ``function(job, send)`` in a child running :func:`main`;
+the function sends tuples of plain values (:mod:`marshal`) and the main process reads them
+with :meth:`Child.receive`, in the order sent.
+
+The child runs the very package its parent runs, never code found in the working
+directory: ``python -m`` or ``-c`` would put that directory first on ``sys.path``, and a
+``ventes_pme`` folder there (a download folder, another checkout's ``src/``) would be
+imported and executed (CWE-427). The child is this Python started with ``-P`` (no such
+path added); it then puts :data:`PACKAGE_ROOT`, the folder this package was imported from,
+on its path if it is not there already (a package run from a checkout without being
+installed). The rest of the environment (``PYTHONPATH``, the virtual environment, the user's
+site-packages) is kept.
 
 Safety comes from the roles: a child never opens the database. A child that dies (or is
 killed) leaves the main process with a closed pipe, which :meth:`Child.receive` reports as
@@ -50,6 +59,9 @@ PIPE_BYTES = 1024 * 1024
 
 Message = tuple[Any, ...]
 Send = Callable[[Message], None]
+
+#: The folder this package was imported from (site-packages, or a checkout's ``src/``).
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 class ChildError(VentesError):
@@ -109,7 +121,19 @@ class Child:
         #: what the child does, in French, after "le processus chargé" ("de la lecture…")
         self.what = what
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "ventes_pme.processes"],
+            # this Python, no working directory on its path (see the module's docstring);
+            # the first pickle on its standard input is PACKAGE_ROOT (a str: unpickling it
+            # imports nothing)
+            [
+                sys.executable,
+                "-P",
+                "-c",
+                "import os, pickle, sys\n"
+                "root = pickle.load(sys.stdin.buffer)\n"
+                "if root not in map(os.path.abspath, sys.path): sys.path.insert(0, root)\n"
+                "from ventes_pme.processes import main\n"
+                "sys.exit(main())\n",
+            ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             start_new_session=True,  # Ctrl+C reaches the main process only
@@ -120,6 +144,7 @@ class Child:
         with contextlib.suppress(OSError):  # (a smaller pipe only costs time)
             fcntl.fcntl(self.proc.stdout.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
         try:
+            pickle.dump(PACKAGE_ROOT, self.proc.stdin)
             pickle.dump((function, job, os.getpid()), self.proc.stdin)
             self.proc.stdin.close()
         except BrokenPipeError:
@@ -231,8 +256,9 @@ def _die_with_parent(parent: int) -> None:
 
 
 def main() -> int:
-    """``python -m ventes_pme.processes``: a pickled ``(function, job, parent pid)`` on
-    standard input, the messages on standard output."""
+    """The child (:class:`Child`): a pickled ``(function, job, parent pid)`` on standard
+    input (after the pickled :data:`PACKAGE_ROOT` its start read), the messages on standard
+    output."""
     # written by the main process into a pipe only the two processes hold: trusted data
     function, job, parent = pickle.load(sys.stdin.buffer)  # noqa: S301
     _die_with_parent(parent)
@@ -255,10 +281,3 @@ def main() -> int:
     except BrokenPipeError:  # the main process is gone: nobody to tell
         os._exit(1)
     return 0
-
-
-if __name__ == "__main__":
-    # run the importable copy of this module, not __main__ (one copy of its classes)
-    from ventes_pme.processes import main as run
-
-    sys.exit(run())

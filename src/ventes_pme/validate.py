@@ -403,7 +403,10 @@ def rows(
 
 # --- row parsers ---------------------------------------------------------------------------
 
-_SLASH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+#: The two ways a date is written, every other character an ASCII digit in its place (a
+#: looser shape check would hand ``int()`` a dash or a sign: ``2023-05-2-``).
+_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_SLASH_DATE = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 
 
 def parse_date(text: str) -> str:
@@ -411,22 +414,14 @@ def parse_date(text: str) -> str:
     text = trim(text)
     if not text:
         raise RowError("missing_date", "date absente")
-    digits = text.replace("-", "")
-    if (
-        len(text) == 10
-        and text[4] == "-"
-        and text[7] == "-"
-        and digits.isascii()
-        and digits.isdigit()
-    ):
-        year, month, day = int(text[:4]), int(text[5:7]), int(text[8:])
-    else:
-        match = _SLASH_DATE.fullmatch(text)
-        if not match:
-            raise RowError(
-                "bad_date", f"date illisible « {text} » (attendu AAAA-MM-JJ ou JJ/MM/AAAA)"
-            )
+    if match := _ISO_DATE.fullmatch(text):
+        year, month, day = int(match[1]), int(match[2]), int(match[3])
+    elif match := _SLASH_DATE.fullmatch(text):
         day, month, year = int(match[1]), int(match[2]), int(match[3])
+    else:
+        raise RowError(
+            "bad_date", f"date illisible « {_short(text)} » (attendu AAAA-MM-JJ ou JJ/MM/AAAA)"
+        )
     try:
         value = date(year, month, day)
     except ValueError:

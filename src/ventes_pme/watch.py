@@ -11,6 +11,11 @@ least one second older than the response (see ``collect._strong_last_modified``)
 cycle ends with an analysis covering every stored sale: the analyses run again when the
 latest one misses a sale or a change, made by this cycle or outside the watcher.
 
+The report folder (``--rapport``) is checked at start. A report that cannot be written
+later (a full disk…) fails its cycle, logged, and not the watcher: the import and the
+analysis stay committed, and the next cycle writes the report again even when nothing
+changed.
+
 SIGINT and SIGTERM stop the watcher cleanly: while it waits, at once; during a cycle, at
 the end of that cycle (its transaction commits). A second signal during a cycle
 interrupts it: the transaction in flight is rolled back and the database stays as it was.
@@ -34,7 +39,7 @@ from ventes_pme import api, fmt, redact, signals
 from ventes_pme.collect import Fetched, Validators
 from ventes_pme.config import SOURCES, Settings
 from ventes_pme.db import one_pass
-from ventes_pme.errors import CollectError, FileFormatError
+from ventes_pme.errors import CollectError, FileFormatError, ReportError
 from ventes_pme.load import ImportReport
 from ventes_pme.sqlfiles import sql
 
@@ -59,8 +64,11 @@ class CycleResult:
     imported: ImportReport | None = None
     #: the analysis run made because the import changed something
     analysis_run: int | None = None
-    #: the French message of a failed cycle (the database is then unchanged)
+    #: the French message of a failed cycle (the database is then unchanged, unless only
+    #: the report failed: then ``report_due``)
     error: str | None = None
+    #: the report could not be written: the next cycle writes it again
+    report_due: bool = False
 
 
 class StopRequest:
@@ -128,8 +136,12 @@ def _unchanged(fetched: Fetched, previous: _Previous | None) -> bool:
     return fetched.not_modified or fetched.sha256 == previous.sha256
 
 
-def run_cycle(settings: Settings, number: int, log: Log) -> CycleResult:
-    """One cycle: fetch (conditionally), import if anything changed, analyse if it did."""
+def run_cycle(
+    settings: Settings, number: int, log: Log, *, report_due: bool = False
+) -> CycleResult:
+    """One cycle: fetch (conditionally), import if anything changed, analyse if it did;
+    the report is rewritten after a new analysis, or when ``report_due`` (a previous
+    cycle could not write it)."""
     previous = previous_files(settings)
     with tempfile.TemporaryDirectory(prefix="ventes-watch-") as tmp:
         validators = {
@@ -143,7 +155,7 @@ def run_cycle(settings: Settings, number: int, log: Log) -> CycleResult:
                 f"{s} ({'304' if fetched[s].not_modified else 'même empreinte'})" for s in SOURCES
             )
             summary = f"Cycle {number} : aucun changement à la source [{how}] : import sauté"
-            return _end_cycle(settings, number, log, summary, None)
+            return _end_cycle(settings, number, log, summary, None, report_due)
         # Something changed: import the three files together, each fetched in full.
         unchanged = [source for source in SOURCES if fetched[source].not_modified]
         fetched.update(api.fetch_sources(settings, Path(tmp), sources=unchanged))
@@ -160,28 +172,51 @@ def run_cycle(settings: Settings, number: int, log: Log) -> CycleResult:
     )
     for warning in report.warnings:
         log(f"Cycle {number} : attention : {warning}")
-    return _end_cycle(settings, number, log, summary, report)
+    return _end_cycle(settings, number, log, summary, report, report_due)
 
 
 def _end_cycle(
-    settings: Settings, number: int, log: Log, summary: str, imported: ImportReport | None
+    settings: Settings,
+    number: int,
+    log: Log,
+    summary: str,
+    imported: ImportReport | None,
+    report_due: bool,
 ) -> CycleResult:
     """Every cycle ends with an analysis that covers every stored sale: the analyses run
     again when the latest one misses something (:func:`analysis_is_stale`), whether the
-    change came from this cycle's import or from outside the watcher (``ventes import``)."""
+    change came from this cycle's import or from outside the watcher (``ventes import``).
+    The report is rewritten after a new analysis, or when ``report_due``; a failure to
+    write it fails the cycle (logged, ``report_due`` for the next one), nothing else."""
     skipped = imported is None
-    if not analysis_is_stale(settings):
-        log(f"{summary}." if skipped else f"{summary} ; rien de changé : analyses non relancées.")
-        return CycleResult(number, skipped=skipped, imported=imported)
-    analysis = api.analyse(settings)
-    written = api.write_report(settings)
-    why = "la dernière analyse ne couvrait pas toutes les ventes (import hors surveillance) : "
-    log(
-        f"{summary} ; {why if skipped else ''}analyse n° {analysis.run_id} enregistrée "
-        f"(chiffre d'affaires total {fmt.euros(analysis.total_revenue_cents)})"
-        + (f", rapport réécrit dans « {written[0].parent} »." if written else ".")
-    )
-    return CycleResult(number, skipped=skipped, imported=imported, analysis_run=analysis.run_id)
+    run_id = None
+    if analysis_is_stale(settings):
+        analysis = api.analyse(settings)
+        run_id = analysis.run_id
+        why = "la dernière analyse ne couvrait pas toutes les ventes (import hors surveillance) : "
+        summary = (
+            f"{summary} ; {why if skipped else ''}analyse n° {analysis.run_id} enregistrée "
+            f"(chiffre d'affaires total {fmt.euros(analysis.total_revenue_cents)})"
+        )
+    elif not skipped:
+        summary = f"{summary} ; rien de changé : analyses non relancées"
+    written: list[Path] = []
+    if run_id is not None or report_due:
+        try:
+            written = api.write_report(settings)
+        except ReportError as exc:
+            log(f"{summary}.")
+            log(f"Cycle {number} : échec du rapport : {exc.message} Nouvel essai au cycle suivant.")
+            return CycleResult(
+                number,
+                skipped=skipped,
+                imported=imported,
+                analysis_run=run_id,
+                error=exc.message,
+                report_due=True,
+            )
+    log(f"{summary}, rapport réécrit dans « {written[0].parent} »." if written else f"{summary}.")
+    return CycleResult(number, skipped=skipped, imported=imported, analysis_run=run_id)
 
 
 def watch(
@@ -200,7 +235,9 @@ def watch(
     log = log or timestamped()
     stop = stop or StopRequest(log)
     results: list[CycleResult] = []
-    api.check_settings(settings)  # before the first download, as ventes import does
+    # before the first download, as ventes import and ventes run do
+    api.check_settings(settings)
+    api.check_report_folder(settings)
     init = api.init(settings)
     log(
         f"Surveillance démarrée : un cycle toutes les {fmt.seconds(interval)}, "
@@ -208,13 +245,15 @@ def watch(
         f"(schéma version {init.schema_version}). Arrêt : Ctrl+C ou SIGTERM."
     )
     number = 0
+    report_due = False
     with signals.handling(stop, signal.SIGINT, signal.SIGTERM):
         while not stop.requested and (cycles is None or number < cycles):
             number += 1
             started = time.monotonic()
             stop.busy = True
             try:
-                results.append(run_cycle(settings, number, log))
+                results.append(run_cycle(settings, number, log, report_due=report_due))
+                report_due = results[-1].report_due
             except (CollectError, FileFormatError) as exc:
                 log(f"Cycle {number} : échec, base inchangée : {exc.message}")
                 results.append(CycleResult(number, error=exc.message))
