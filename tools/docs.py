@@ -433,8 +433,8 @@ SQL_DESCRIPTIONS = {
     "anti-doublon : contenu et rang).",
     "load/insert_sale": "Insère une vente que l'on sait nouvelle, dans l'ordre du fichier "
     "(chemin direct de l'import).",
-    "load/previous_sales_file": "Le fichier des ventes du dernier import, et les fichiers de "
-    "référence vus avec lui.",
+    "load/previous_sales_file": "Le fichier des ventes du dernier import, et l'empreinte des "
+    "produits et magasins valides avec lesquels il a été vérifié.",
     "load/record_file": "Journal : un fichier téléchargé par un import, avec ses compteurs.",
     "load/record_reject": "Une ligne rejetée, gardée une seule fois : son contenu et son rang "
     "parmi les lignes rejetées identiques.",
@@ -467,6 +467,9 @@ SQL_DESCRIPTIONS = {
     "migrations/0006_rejects_resolved_and_stock_problem": "Un rejet devenu valide (ou sorti "
     "du fichier) est marqué résolu ; un produit au stock inutilisable est gardé, avec le "
     "motif du problème.",
+    "migrations/0007_accepted_keys_and_pending_line": "Ce qu'un import a retenu de ses "
+    "fichiers : l'empreinte des identifiants valides des produits et magasins, la ligne "
+    "laissée en attente.",
     "profile/identical_sales": "Les ventes identiques parmi les ventes en base : une vente "
     "de rang k > 1 répète une ligne précédente.",
     "load/check_references": "Les références écrites par l'import (produit et magasin de "
