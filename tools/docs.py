@@ -487,7 +487,7 @@ SQL_DESCRIPTIONS = {
     "watch/analysis_is_stale": "Si la dernière analyse manque une vente en base ou un "
     "changement de produit ou de magasin : `ventes watch` relance alors les analyses.",
     "watch/previous_files": "Les fichiers du dernier import : ce à quoi `ventes watch` "
-    "compare la source.",
+    "compare la source, et s'il en a laissé une ligne en attente.",
 }
 
 
