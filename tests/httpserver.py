@@ -23,6 +23,10 @@ class FileServer:
     records every request in ``requests`` as (method, path, headers). ``etags = False``
     leaves out the ETag (Last-Modified only); ``last_modified[name]`` fixes a file's
     modification time and ``date`` the ``Date`` header (epoch seconds; default: now).
+    ``framing[name]`` says how a 200 body is delimited: ``"length"`` (the default:
+    Content-Length), ``"chunked"`` (Transfer-Encoding: chunked) or ``"close"`` (neither: the
+    body ends when the server closes the connection, so the client cannot know whether it
+    got all of it).
     """
 
     def __init__(self) -> None:
@@ -33,6 +37,7 @@ class FileServer:
         self.etags = True
         self.last_modified: dict[str, float] = {}
         self.date: float | None = None
+        self.framing: dict[str, str] = {}
         server = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -73,16 +78,32 @@ class FileServer:
                         self.send_header("ETag", etag)
                     self.end_headers()
                     return
+                framing = server.framing.get(name, "length")
                 self.send_response(200)
                 self.send_header("Content-Type", "text/csv; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
+                if framing == "length":
+                    self.send_header("Content-Length", str(len(body)))
+                elif framing == "chunked":
+                    self.send_header("Transfer-Encoding", "chunked")
+                else:
+                    assert framing == "close", framing
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
                 if server.conditional:
                     if server.etags:
                         self.send_header("ETag", etag)
                     modified = server.last_modified.get(name)
                     self.send_header("Last-Modified", self.date_time_string(modified))
                 self.end_headers()
-                self.wfile.write(body)
+                if framing == "chunked":
+                    half = len(body) // 2
+                    for part in (body[:half], body[half:]):
+                        if part:
+                            self.wfile.write(f"{len(part):x}\r\n".encode() + part + b"\r\n")
+                    self.wfile.write(b"0\r\n\r\n")
+                else:
+                    self.wfile.write(body)
+                self.wfile.flush()
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True

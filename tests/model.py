@@ -14,6 +14,10 @@ The rules it encodes (README « Choix de conception », « Validation et rejets 
   a NUL byte in the header, a missing or duplicated column refuse the file;
 - a quote never closed refuses the file; a blank row (every field empty) is skipped;
 - when the transfer is not known to be complete, an unterminated last line is left pending;
+- ``ventes watch`` imports the three files as received at each cycle, unless each is byte for
+  byte the one of the latest import and none whose last line that import left pending
+  arrives now known complete: the same bytes again never take less than the latest import
+  took (:class:`Watcher`);
 - a row is valid when every used field is: ids and texts trimmed (spaces and U+FEFF), no NUL
   nor U+FFFD in a text, dates ``AAAA-MM-JJ`` or ``JJ/MM/AAAA`` between 1900 and 2100, counts
   in ASCII digits within their bounds, prices with at most two decimals after one ``,`` or
@@ -143,6 +147,8 @@ class Parsed:
     width: int
     #: data rows, blank rows dropped, pending last row dropped
     rows: list[list[str]]
+    #: a last row (not blank) was left pending
+    pending: bool = False
 
 
 def parse(source: str, data: bytes, *, complete: bool = True) -> Parsed:
@@ -168,10 +174,12 @@ def parse(source: str, data: bytes, *, complete: bool = True) -> Parsed:
         records = list(csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, strict=True))
     except csv.Error:
         raise Refused("guillemet") from None
+    pending = False
     if not complete and body and not body.endswith(("\r", "\n")) and records:
-        records.pop()  # pending: the last line may be cut
+        pending = any(f != "" for f in records.pop())  # the last line may be cut
     rows = [r for r in records if any(f != "" for f in r)]
-    return Parsed(delimiter, {k: keys.index(k) for k in COLUMNS[source]}, len(header), rows)
+    index = {k: keys.index(k) for k in COLUMNS[source]}
+    return Parsed(delimiter, index, len(header), rows, pending)
 
 
 @dataclass
@@ -186,11 +194,19 @@ class Model:
     rejects: set[tuple[str, str, int]] = field(default_factory=set)
     #: the rejects of the latest import: the others are « resolved »
     current_rejects: set[tuple[str, str, int]] = field(default_factory=set)
+    #: per file, whether the latest import left its last line pending
+    pending: dict[str, bool] = field(default_factory=dict)
 
-    def import_files(self, files: dict[str, bytes], *, complete: bool = True) -> None:
-        """Apply one import; raises Refused (and changes nothing) when a file is refused."""
+    def import_files(
+        self, files: dict[str, bytes], *, complete: bool | dict[str, bool] = True
+    ) -> None:
+        """Apply one import; raises Refused (and changes nothing) when a file is refused.
+
+        ``complete``: whether each transfer is known to have arrived whole (a bool for the
+        sales file alone, the others then known complete; or a bool per file)."""
+        known = complete if isinstance(complete, dict) else {"ventes": complete}
         parsed = {
-            s: parse(s, files[s], complete=complete or s != "ventes")
+            s: parse(s, files[s], complete=known.get(s, True))
             for s in ("produits", "magasins", "ventes")
         }
         rejects: list[tuple[str, str]] = []
@@ -239,6 +255,7 @@ class Model:
             else:
                 valid.append(sale)
         # nothing refused: apply
+        self.pending = {s: parsed[s].pending for s in parsed}
         self.products.update(current_products)
         self.stores.update(current_stores)
         ranks: Counter[tuple[str, str, int, int]] = Counter()
@@ -274,6 +291,26 @@ class Model:
             quantity, revenue = out.get(region, (0, 0))
             out[region] = (quantity + q, revenue + q * price)
         return out
+
+
+@dataclass
+class Watcher:
+    """``ventes watch`` over the model: what each cycle must leave in the database."""
+
+    model: Model = field(default_factory=Model)
+    #: the files of the latest import
+    latest: dict[str, bytes] | None = None
+
+    def cycle(self, files: dict[str, bytes], complete: dict[str, bool]) -> bool:
+        """One cycle receiving ``files`` (``complete``: whether each transfer is known
+        complete); whether it imports. Raises Refused (changing nothing) like the import."""
+        if files == self.latest and not any(
+            self.model.pending.get(s) and complete[s] for s in files
+        ):
+            return False  # the same bytes, and nothing left pending now received whole
+        self.model.import_files(files, complete=complete)
+        self.latest = dict(files)
+        return True
 
 
 def city_key(name: str) -> str:

@@ -3,13 +3,22 @@
 Hypothesis generates messy files (encodings, separators, quoting, embedded newlines, line
 endings, extra and renamed columns, blank lines, invalid values of every kind) and sequences
 of imports (append, lines appended again, duplicate, edit, delete, reorder, truncate, price
-change, removed product or store, city change, interrupted transfer). After every step:
+change, removed product or store, city change, interrupted transfer, the same files again),
+each file of each step served with its size, in chunks, or ended by the connection closing
+(the client then cannot know it got the whole file: a last line without line ending is left
+pending). After every step:
 
 - the database holds exactly the model's sales (with their unit prices), rejects and figures;
 - when the step took the append-only fast path, a full read of the same files gives the same
   database (sales, rejects, aggregates, counters);
 - a file the model refuses is refused with a French message and a documented exit code, the
   database byte-for-byte unchanged.
+
+The same sequences, with the same files served again at later steps, run as the cycles of
+``ventes watch`` (conditional requests answered 304, or bodies compared by SHA-256): a cycle
+skips the import exactly when the model's watcher does (the same bytes as the latest import,
+and no line it left pending now received whole), and the database is the model's after
+every cycle.
 
 Profiles (tests/conftest.py): ``ci`` by default, ``HYPOTHESIS_PROFILE=long`` for a long run.
 """
@@ -20,7 +29,7 @@ import re
 import sqlite3
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +40,7 @@ from hypothesis import strategies as st
 from tests import model as reference
 from tests.httpserver import FileServer, unframed
 from tests.support import GENERATED, make_settings
-from ventes_pme import api, load, processes, validate
+from ventes_pme import api, load, processes, validate, watch
 from ventes_pme.errors import VentesError
 from ventes_pme.profile import stats, store
 
@@ -196,13 +205,34 @@ def files(draw: Any, source: str, items: list[Item]) -> File:
     )
 
 
+SOURCES = ("produits", "magasins", "ventes")
+
+
 @dataclass
 class Step:
-    """One import: the three files as served, and whether the transfer is cut."""
+    """One import: the three files as served, how each body is delimited, and whether the
+    sales transfer is cut."""
 
     files: dict[str, bytes]
     cut: int | None = None  # the sales body is cut after this many bytes, connection closed
     label: str = ""
+    #: per file, how the server delimits its body (tests/httpserver.py, FileServer.framing):
+    #: "length" (the default), "chunked", or "close" (the transfer not known complete)
+    framing: dict[str, str] = field(default_factory=dict)
+
+    def complete(self) -> dict[str, bool]:
+        """Whether each transfer is known to have arrived whole."""
+        return {
+            source: self.framing.get(source, "length") != "close"
+            and (source != "ventes" or self.cut is None)
+            for source in SOURCES
+        }
+
+
+#: how each file of a step is served: mostly with its size, often not known complete
+framings = st.fixed_dictionaries(
+    {source: st.sampled_from(["length", "length", "chunked", "close"]) for source in SOURCES}
+)
 
 
 @st.composite
@@ -210,7 +240,7 @@ def sequences(draw: Any) -> list[Step]:
     produits = draw(files("produits", [product_item(p, draw) for p in PRODUCT_IDS]))
     magasins = draw(files("magasins", [store_item(s, draw) for s in STORE_IDS]))
     ventes = draw(files("ventes", draw(st.lists(sale_items(), max_size=6))))
-    steps = [Step(_bytes(produits, magasins, ventes), label="first")]
+    steps = [Step(_bytes(produits, magasins, ventes), label="first", framing=draw(framings))]
     for _ in range(draw(st.integers(1, 5))):
         op = draw(
             st.sampled_from(
@@ -234,6 +264,8 @@ def sequences(draw: Any) -> list[Step]:
                     "cut",
                     "unclosed",
                     "blank",
+                    "reference_trailing",
+                    "same",
                 ]
             )
         )
@@ -291,10 +323,13 @@ def sequences(draw: Any) -> list[Step]:
                 items[i] = Item({**items[i].values, "extra": UNCLOSED})
         elif op == "blank":
             items.insert(draw(st.integers(0, len(items))), None)
+        elif op == "reference_trailing":
+            reference_file = draw(st.sampled_from([produits, magasins]))
+            reference_file.trailing = not reference_file.trailing
         data = _bytes(produits, magasins, ventes)
         if op == "cut":
             cut = draw(st.integers(0, len(data["ventes"])))
-        steps.append(Step(data, cut, op))
+        steps.append(Step(data, cut, op, draw(framings)))
         if op in ("cut", "unclosed"):
             # the next import sees the whole file again (a transfer that works, or a fix)
             if op == "unclosed":
@@ -306,7 +341,11 @@ def sequences(draw: Any) -> list[Step]:
                     else i
                     for i in ventes.items
                 ]
-            steps.append(Step(_bytes(produits, magasins, ventes), label="after " + op))
+            steps.append(
+                Step(
+                    _bytes(produits, magasins, ventes), label="after " + op, framing=draw(framings)
+                )
+            )
     return steps
 
 
@@ -366,11 +405,17 @@ def full_state(db: Path) -> dict[str, Any]:
 ENGLISH = re.compile(r"\b(the|error|expected|unexpected|field|line|invalid|not)\b", re.I)
 
 
-def run_step(http: FileServer, db: Path, step: Step, *, full_read: bool = False) -> Any:
+def serve_step(http: FileServer, step: Step) -> None:
+    """Serve the files of ``step`` as it says."""
     http.behaviours.clear()
     http.files.update(step.files)
+    http.framing = dict(step.framing)
     if step.cut is not None:
         http.behaviours["ventes"] = unframed(step.files["ventes"][: step.cut])
+
+
+def run_step(http: FileServer, db: Path, step: Step, *, full_read: bool = False) -> Any:
+    serve_step(http, step)
     settings = make_settings(http, db, attempts=1)
     if not full_read:
         return api.import_data(settings)
@@ -548,12 +593,15 @@ def _check_sequence(http: FileServer, steps: list[Step]) -> None:
         db = Path(tmp) / "ventes.db"
         twin = Path(tmp) / "twin.db"
         for number, step in enumerate(steps):
-            note(f"step {number} ({step.label}): cut={step.cut} files={step.files!r}")
+            note(
+                f"step {number} ({step.label}): cut={step.cut} framing={step.framing} "
+                f"files={step.files!r}"
+            )
             refused = None
             try:
                 expected.import_files(
                     {**step.files, "ventes": step.files["ventes"][: step.cut]},
-                    complete=step.cut is None,
+                    complete=step.complete(),
                 )
             except reference.Refused as exc:
                 refused = exc
@@ -577,3 +625,71 @@ def _check_sequence(http: FileServer, steps: list[Step]) -> None:
                 GENERATED["appends_to_stored_groups"] += _continues_stored_groups(db)
                 run_step(http, twin, step, full_read=True)
                 assert full_state(twin) == full_state(db)
+
+
+@st.composite
+def watched(draw: Any) -> list[Step]:
+    """A generated sequence in which each step's files may be served again, unchanged, at
+    the next cycles: whole, or delimited another way (a line left pending then confirmed,
+    or the other way round)."""
+    steps: list[Step] = []
+    for step in draw(sequences()):
+        steps.append(step)
+        for _ in range(draw(st.integers(0, 2))):
+            steps.append(Step(step.files, None, "unchanged", draw(framings)))
+    return steps
+
+
+# each example runs a dozen cycles, each with its analyses: a quarter of the profile's
+# examples (50 with the default profile, 750 with HYPOTHESIS_PROFILE=long)
+@settings(
+    max_examples=max(1, settings().max_examples // 4),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(steps=watched(), conditional=st.booleans())
+def test_watch_cycles_match_the_model(
+    http: FileServer, steps: list[Step], conditional: bool
+) -> None:
+    """``ventes watch``'s cycles (watch.run_cycle) over a generated sequence. ``conditional``:
+    the server gives ETags and answers 304 to a request for an unchanged file; else it
+    gives none, and the watcher compares the bodies' SHA-256. Each cycle imports or skips as
+    the model's watcher does (reference.Watcher), and leaves the model's database."""
+    GENERATED["examples"] += 1
+    watcher = reference.Watcher()
+    logs: list[str] = []
+    http.conditional = conditional
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Path(tmp) / "ventes.db"
+            settings = make_settings(http, db, attempts=1)
+            api.init(settings)
+            for number, step in enumerate(steps, start=1):
+                note(
+                    f"cycle {number} ({step.label}): cut={step.cut} framing={step.framing} "
+                    f"files={step.files!r}"
+                )
+                refused = None
+                imports = True
+                try:
+                    imports = watcher.cycle(
+                        {**step.files, "ventes": step.files["ventes"][: step.cut]},
+                        step.complete(),
+                    )
+                except reference.Refused as exc:
+                    refused = exc
+                serve_step(http, step)
+                before = db.read_bytes()
+                try:
+                    result = watch.run_cycle(settings, number, logs.append)
+                except VentesError as exc:
+                    assert refused is not None, f"refused, the model accepts: {exc.message}"
+                    assert exc.exit_code in (3, 4), exc.message
+                    assert db.read_bytes() == before
+                    continue
+                assert refused is None, f"accepted, the model refuses ({refused})"
+                assert result.skipped == (not imports), logs[-1]
+                check_against_model(db, watcher.model)
+    finally:
+        http.conditional = True
+        http.framing.clear()
+        http.behaviours.clear()

@@ -160,6 +160,33 @@ def test_the_client_file_over_a_connection_close_keeps_its_last_line_pending(
     assert api.import_data(settings).files["ventes"].inserted == 1
 
 
+@pytest.mark.parametrize("source", ["produits", "magasins"])
+def test_a_reference_line_confirmed_later_validates_the_sales_of_an_unchanged_file(
+    server: FileServer, db_path: Path, client_files: dict[str, bytes], source: str
+) -> None:
+    """The last line of a reference file, pending over a connection close, is confirmed by
+    the same bytes sent with their size: every sale of it is then imported, though the
+    reference file has the same SHA-256 as at the previous import and the sales file did
+    not change (the append-only fast path does not apply: what the previous import
+    accepted differs from what this one accepts)."""
+    files = {**client_files, source: client_files[source].rstrip(b"\r\n")}
+    server.files.update(files)
+    server.framing[source] = "close"
+    settings = make_settings(server, db_path, attempts=1)
+    first = api.import_data(settings)
+    assert first.files[source].pending_line is not None
+    assert 0 < first.files["ventes"].inserted < 30
+    del server.framing[source]
+    second = api.import_data(settings)
+    assert second.files[source].pending_line is None
+    assert query(db_path, "SELECT count(*) FROM sales") == [(30,)]
+    assert query(db_path, "SELECT count(*) FROM rejects WHERE resolved_import_id IS NULL") == [(0,)]
+    # the other way: the line pending again makes its sales' lines rejects again
+    server.framing[source] = "close"
+    third = api.import_data(settings)
+    assert third.files["ventes"].rejected == 30 - first.files["ventes"].inserted
+
+
 # --- fast path and full read ----------------------------------------------------------------------
 
 

@@ -104,6 +104,34 @@ def test_a_server_without_validators_is_compared_by_content(
     assert dump(db_path) == before
 
 
+@pytest.mark.parametrize("conditional", [True, False])
+def test_a_line_left_pending_is_taken_by_the_next_cycle(
+    server: FileServer, db_path: Path, client_files: dict[str, bytes], conditional: bool
+) -> None:
+    """A last line left pending (no final newline, a body ended by the connection closing)
+    is taken by the next cycle that receives the file whole (with its size), though the
+    bytes are the same (same SHA-256, or a 304 to a conditional request); the cycles that
+    receive it cut again, and those after it was taken, import nothing."""
+    server.conditional = conditional
+    files = {**client_files, "ventes": client_files["ventes"].rstrip(b"\r\n")}
+    server.files.update(files)
+    server.framing["ventes"] = "close"
+    settings = make_settings(server, db_path, attempts=1)
+    api.init(settings)
+    logs: list[str] = []
+    first = run_cycle(settings, 1, logs.append)
+    assert first.imported is not None and first.imported.files["ventes"].inserted == 29
+    assert first.imported.files["ventes"].pending_line is not None
+    # the same body, cut again: nothing more to take
+    assert run_cycle(settings, 2, logs.append).skipped
+    del server.framing["ventes"]
+    third = run_cycle(settings, 3, logs.append)
+    assert third.imported is not None and third.imported.files["ventes"].inserted == 1
+    assert third.imported.files["ventes"].pending_line is None
+    assert _count(db_path, "sales") == 30
+    assert run_cycle(settings, 4, logs.append).skipped
+
+
 def test_an_import_that_changes_nothing_does_not_rerun_the_analyses(
     server: FileServer, db_path: Path
 ) -> None:

@@ -193,6 +193,10 @@ FIXED: dict[str, Entry] = {
             "end_line": "nombre de lignes physiques du fichier",
             "pending_references": "lignes rejetées pour un produit ou un magasin inconnu",
             "incremental": "1 si seules les lignes ajoutées depuis l'import précédent ont été lues",
+            "accepted_keys_sha256": "produits et magasins : empreinte SHA-256 des identifiants "
+            "des lignes valides (vide pour les ventes)",
+            "pending_line": "numéro de la dernière ligne laissée en attente (sans fin de ligne, "
+            "téléchargement non vérifiable complet) ; vide si aucune",
         },
     ),
     "rejects": Entry(

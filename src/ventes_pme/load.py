@@ -11,7 +11,9 @@ whole import back: the database is then exactly as it was.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import itertools
+import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -87,6 +89,8 @@ class FileReport:
     ignored_columns: tuple[str, ...] = ()
     #: the last line left out because the download could not be checked complete
     pending_line: tuple[int, str] | None = None
+    #: products and stores: the SHA-256 of the keys of the valid rows (:func:`keys_sha256`)
+    accepted_keys_sha256: str | None = None
     #: changes worth a line of the summary (a store's city, a product's stock problem)
     changes: list[str] = field(default_factory=list)
     #: of the sales inserted: how many have an occurrence above 1, equal to 2, the largest
@@ -247,8 +251,10 @@ def _load(
             conn, "magasins", reports["magasins"], layouts["magasins"], fetched, import_id, rejects
         )
         warnings += _unknown_cities(conn)
+        reports["produits"].accepted_keys_sha256 = keys_sha256(products)
+        reports["magasins"].accepted_keys_sha256 = keys_sha256(stores)
         rejects.start("ventes")
-        resume = _resume_point(conn, fetched, layouts["ventes"])
+        resume = _resume_point(conn, fetched, layouts["ventes"], reports)
         counting = None
         if describe is not None:
             stack.callback(describe.close)
@@ -282,7 +288,11 @@ def _load(
             values = asdict(report)
             for extra in _NOT_RECORDED:
                 del values[extra]
-            conn.execute(sql("load/record_file"), {**values, "import_id": import_id})
+            pending_line = None if report.pending_line is None else report.pending_line[0]
+            conn.execute(
+                sql("load/record_file"),
+                {**values, "pending_line": pending_line, "import_id": import_id},
+            )
             if report.ignored_columns:
                 warnings.append(
                     f"Colonnes ignorées dans « {report.source} » : "
@@ -322,7 +332,7 @@ def _load(
 #: FileReport fields that are not columns of import_files (record_file.sql)
 _NOT_RECORDED = (
     "ignored_columns",
-    "pending_line",
+    "pending_line",  # recorded as its line number alone
     "changes",
     "identical_added",
     "profile_counts",
@@ -523,27 +533,44 @@ class _Resume:
     pending_references: int
 
 
+def keys_sha256(keys: set[object]) -> str:
+    """The SHA-256 of a set of keys (product ids, store numbers), whatever their order."""
+    text = json.dumps(sorted(keys), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _resume_point(
-    conn: sqlite3.Connection, fetched: dict[str, Fetched], layout: CsvLayout
+    conn: sqlite3.Connection,
+    fetched: dict[str, Fetched],
+    layout: CsvLayout,
+    reports: dict[str, FileReport],
 ) -> _Resume | None:
     """Where an append-only sales file can be read from, or None to read it whole.
 
     Safe only when the file starts with exactly the bytes of the previous import, when
-    that import mirrored its file (nothing vanished), and when no line rejected for an
-    unknown product or store could have become valid since.
+    that import mirrored its file (nothing vanished), and when every line read then would
+    be read the same way now: each sale is checked against the keys of the valid products
+    and stores, so these keys must be those accepted then (``reports``' are this
+    import's). Not the reference files' bytes: the same bytes accept another set of keys
+    when a last line left pending (a transfer not checked complete) is confirmed later,
+    and other bytes may accept the same keys (a price, a city changed).
     """
     prev = conn.execute(sql("load/previous_sales_file")).fetchone()
     if prev is None:
         return None
-    (_, size, sha, encoding, delimiter, end_line, vanished, pending, prod_sha, mag_sha) = prev
+    (_, size, sha, encoding, delimiter, end_line, vanished, pending, prod_keys, mag_keys) = prev
     current = fetched["ventes"]
     if vanished or encoding != layout.encoding or delimiter != layout.delimiter:
         return None
     if current.size < size or size <= layout.data_offset:
         return None
-    # The sales are checked against the products and stores of the files imported with
-    # them: once either file changes, every line is checked again (a full read).
-    if prod_sha != fetched["produits"].sha256 or mag_sha != fetched["magasins"].sha256:
+    # The sales are checked against the products and stores accepted with them: once
+    # either set changes, every line is checked again (a full read). None (an import made
+    # before the keys were recorded) never matches.
+    if (
+        prod_keys != reports["produits"].accepted_keys_sha256
+        or mag_keys != reports["magasins"].accepted_keys_sha256
+    ):
         return None
     if current.sha256 != sha and _prefix_sha256(current, size) != sha:
         return None

@@ -4,7 +4,10 @@ Continuous ingestion: ``ventes watch`` imports again every ``interval`` seconds.
 
 Each cycle asks the server whether the three files changed (conditional requests with the
 ETag / Last-Modified of the latest import, when the server gave them). When none changed
-(HTTP 304, or the same SHA-256 as the latest import), the import is skipped. When any
+(HTTP 304, or the same SHA-256 as the latest import), the import is skipped, unless the
+latest import did not take the whole of a file: a last line left pending (no line ending,
+a download not checked complete) is taken as soon as the same bytes arrive complete, so
+such a file is fetched in full (no conditional request) and compared again. When any
 changed, the three files are fetched in full and imported together, so an import always
 sees a consistent set of files. A Last-Modified serves as a validator only when it is at
 least one second older than the response (see ``collect._strong_last_modified``). Every
@@ -52,6 +55,8 @@ class _Previous:
     sha256: str
     etag: str | None
     last_modified: str | None
+    #: the import left the last line of the file pending: it did not take the whole file
+    pending: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,8 +122,10 @@ def previous_files(settings: Settings) -> dict[str, _Previous]:
     """The files of the latest import (empty before the first import)."""
     with api.connection(settings) as conn:
         return {
-            source: _Previous(url, sha, etag, last_modified)
-            for source, url, sha, etag, last_modified in conn.execute(sql("watch/previous_files"))
+            source: _Previous(url, sha, etag, last_modified, bool(pending))
+            for source, url, sha, etag, last_modified, pending in conn.execute(
+                sql("watch/previous_files")
+            )
         }
 
 
@@ -131,7 +138,12 @@ def analysis_is_stale(settings: Settings) -> bool:
 
 
 def _unchanged(fetched: Fetched, previous: _Previous | None) -> bool:
+    """Whether importing ``fetched`` again would take nothing the latest import did not:
+    the same file and, when that import left its last line pending, received again in a
+    way that leaves it pending (a download still not checked complete)."""
     if previous is None or previous.url != redact.url(fetched.url):
+        return False
+    if previous.pending and (fetched.not_modified or fetched.complete):
         return False
     return fetched.not_modified or fetched.sha256 == previous.sha256
 
@@ -144,10 +156,14 @@ def run_cycle(
     cycle could not write it)."""
     previous = previous_files(settings)
     with tempfile.TemporaryDirectory(prefix="ventes-watch-") as tmp:
+        # a file whose last line was left pending is fetched in full: a 304 would not say
+        # whether it now arrives complete
         validators = {
             source: Validators(prev.etag, prev.last_modified)
             for source, prev in previous.items()
-            if prev.url == redact.url(settings.url(source)) and (prev.etag or prev.last_modified)
+            if prev.url == redact.url(settings.url(source))
+            and (prev.etag or prev.last_modified)
+            and not prev.pending
         }
         fetched = api.fetch_sources(settings, Path(tmp), validators=validators)
         if all(_unchanged(fetched[s], previous.get(s)) for s in SOURCES):
