@@ -9,7 +9,7 @@ system, from ``os.wait4``: the command and the descendants it waited for) and th
 memory of the command's whole process tree. Prints one table, with the ratios and the
 targets of issues 5 and 13, and writes the figures to ``bench/out/results.json``.
 
-Memory (issue 13: the import runs in two or three processes, and ``/usr/bin/time`` sees
+Memory (the import runs in two or three processes, and ``/usr/bin/time`` sees
 only one). While the command runs, a thread of this bench walks its process tree every
 10 ms (``/proc/<pid>/task/<tid>/children``, or the parent pids of ``/proc/*/stat``) and
 keeps, for every process seen, the last ``VmHWM`` of ``/proc/<pid>/status`` (that
@@ -602,7 +602,7 @@ def report(
         ratio = f"{ratios[key][1]:.2f} {ratios[key][0]}" if key in ratios else ""
         print(f"{r.label:<66} {r.wall:>8.2f} {r.cpu:>7.2f} {r.rss:>7.0f} {r.procs:>5}  {ratio}")
     rss_max = max(results[k].rss for k in ("import", "import10m") if k in results)
-    # issue 13: ≤ 3 × the shell up to 1 M sales, ≤ 3.5 × beyond (2.5 M)
+    # the targets: ≤ 3 × the shell up to 1 M sales, ≤ 3.5 × beyond (2.5 M)
     limit = 3.0 if n <= 1_000_000 else 3.5
     targets = [
         (f"import complet ≤ {limit:.1f} × shell sqlite3".replace(".", ","), imp / ref, limit),

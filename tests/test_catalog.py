@@ -197,7 +197,7 @@ def test_declared_titles_and_dates_in_the_terminal(
 def test_a_product_name_with_a_newline_or_html_keeps_the_note_tables_whole(
     server: FileServer, db_path: Path
 ) -> None:
-    """Issue 9, defect 10: a name is data; in the note it stays one cell, and inert."""
+    """A name is data; in the note it stays one cell, and inert."""
     produits = (
         "Nom,ID Référence produit,Prix,Stock\n"
         '"Produit\nsur deux lignes",REF001,49.99,100\n'

@@ -273,7 +273,7 @@ def test_compose_stack_end_to_end(
     assert stack.sql("SELECT count(*) AS n FROM sales") == [{"n": sales_count}]
     assert stack.sql("SELECT count(*) AS n FROM import_runs") == [{"n": 2}]
 
-    # a sales file large enough to be read in child processes (issue 13) imports in the
+    # a sales file large enough to be read in child processes imports in the
     # hardened container too (read-only root, no capability, init as PID 1)
     big = stack(
         "run",

@@ -45,7 +45,7 @@ def refused(server: FileServer, db: Path, ventes_file: str | bytes, *words: str)
 def test_unclosed_quote_in_an_extra_column_refuses_the_file(
     server: FileServer, db_path: Path
 ) -> None:
-    """Defect 1: it used to swallow every following line into one field, exit 0."""
+    """An unclosed quote does not swallow every following line into one field."""
     import_files(server, db_path, ventes=VENTES_HEADER + GOOD)
     header = "Date,ID Référence produit,Quantité,ID Magasin,Commentaire\n"
     body = '2023-05-27,REF001,1,1,"pas fermé\n2023-05-28,REF001,2,1,ok\n2023-05-29,REF002,3,2,x\n'
@@ -55,7 +55,7 @@ def test_unclosed_quote_in_an_extra_column_refuses_the_file(
 def test_closed_quote_with_a_newline_in_an_invalid_row_is_one_reject(
     server: FileServer, db_path: Path
 ) -> None:
-    """Defect 2: a properly closed quoted newline in an invalid row refused the file."""
+    """A properly closed quoted newline in an invalid row does not refuse the file."""
     body = '2023-05-27,"REF\n001",1,1\n' + GOOD
     report = import_files(server, db_path, ventes=VENTES_HEADER + body)
     assert report.files["ventes"].inserted == 1

@@ -34,7 +34,7 @@ FORBIDDEN_BUILTINS = {"eval", "exec", "compile", "__import__"}
 
 #: The only modules that start a program: developer tools, outside the package (tools/).
 DEV_TOOLS: dict[str, str] = {}
-#: The one module of the package that starts a process, and why it is safe (issue 13: an
+#: The one module of the package that starts a process, and why it is safe (an
 #: import reads its files in child processes while the main process writes).
 CHILD_PROCESSES = {
     "processes.py": "starts only [sys.executable, '-P', '-c', <its own package's "

@@ -1,5 +1,5 @@
 """``ventes watch`` never misses a change, and ends every cycle with an analysis covering
-every stored sale (issue 9, defect 8)."""
+every stored sale."""
 
 from __future__ import annotations
 

@@ -9,10 +9,10 @@ def run() -> int:
     """Run the ``ventes`` command in this process, which ends with it.
 
     The cycle collector is off while the modules are imported: they leave no garbage, and
-    its collections meanwhile cost ≈ 5 ms. At the end, every object left is moved to the
-    permanent generation (``gc.freeze``): the interpreter's last collections, as the process
-    ends, no longer go through them all (≈ 20 ms of each command, a twentieth of a
-    re-import with nothing new at 1 M sales). The command itself runs with the collector
+    its collections meanwhile would be wasted work. At the end, every object left is moved
+    to the permanent generation (``gc.freeze``): the interpreter's last collections, as the
+    process ends, no longer go through them all (a visible share of a re-import with nothing
+    new; docs/performance.md). The command itself runs with the collector
     on (``ventes watch`` runs for days). Tests call :func:`ventes_pme.cli.main`.
     """
     gc.disable()

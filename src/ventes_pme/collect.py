@@ -118,8 +118,8 @@ def copy_hashing(
     The one streaming SHA-256 of the package: what is hashed is exactly what is written.
     The digest of the prefix is a copy of the running digest at that byte: each byte is
     hashed once. The hashing runs in a second thread (:class:`_Sha256`), beside the
-    reading and writing of the chunks: hashlib lets go of the GIL, and the 25 MB of a
-    million sales take ≈ 25 ms to hash here, as long as their download from 127.0.0.1.
+    reading and writing of the chunks: hashlib lets go of the GIL, and hashing a sales
+    file takes about as long as downloading it from a nearby server.
     """
     hashing = _Sha256(prefix)
     size = 0

@@ -338,9 +338,9 @@ def one_pass(conn: sqlite3.Connection) -> AbstractContextManager[sqlite3.Connect
     """A small page cache while ``conn`` reads a whole table once (``count(*)`` of the sales).
 
     Each page is read once: a larger cache only holds more of them, and every page it holds
-    is memory to allocate and touch, then to free. ``count(*)`` of 1 M sales, on a new
-    connection: 9 ms with 512 KiB, 16 ms with the import's 8 MiB, 32 to 56 ms with the
-    64 MiB :func:`connect` sets for the analyses. The cache is set back afterwards.
+    is memory to allocate and touch, then to free: ``count(*)`` of the sales is several
+    times faster with 512 KiB than with the 64 MiB :func:`connect` sets for the analyses
+    (docs/performance.md). The cache is set back afterwards.
     """
     return page_cache(conn, ONE_PASS_CACHE_KIB)
 

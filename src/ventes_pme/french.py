@@ -111,7 +111,7 @@ def _with_original(text: str, original: str) -> str:
 def _french(exc: BaseException) -> str:
     # The errors of socket, ssl and http.client are looked for only once those modules
     # are imported (an error of a module never imported cannot occur): importing them
-    # here would cost ~30 ms to every process that imports this one, the child reading
+    # here would slow the start of every process that imports this one, the child reading
     # a sales file among them (processes.py), which never opens a connection.
     if "socket" in sys.modules:
         import socket

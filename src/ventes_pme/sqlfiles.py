@@ -12,7 +12,7 @@ from functools import cache
 def sql(name: str) -> str:
     """The text of ``sql/<name>.sql``, e.g. ``sql("load/insert_new_sales")``."""
     # imported on first use: the child reading a sales file (processes.py) imports the
-    # modules that name SQL files but never reads one, and importlib.resources costs ~5 ms
+    # modules that name SQL files but never reads one: importlib.resources is not free
     from importlib import resources
 
     return resources.files("ventes_pme").joinpath(f"sql/{name}.sql").read_text("utf-8")
@@ -34,10 +34,10 @@ def sql_rows(name: str, rows: int, shared: int = 0) -> str:
     text: every value is still a bound parameter.
 
     Numbered placeholders cost SQLite's parser a search among the numbers already seen,
-    once per statement prepared (about 3 ms for 1 200 values: once per import). Plain
+    once per statement prepared (a few milliseconds, once per import). Plain
     ``?`` would need the shared values first in the row, hence first in the column list:
-    SQLite then copies each row into the table's order, 240 instructions more per sale
-    (callgrind) — more than the parse, past 50 000 sales.
+    SQLite then copies each row into the table's order, a cost per sale that soon passes
+    the parse's (callgrind; docs/performance.md).
 
     >>> sql_rows("load/insert_sale", 2, shared=1).split("VALUES ")[1].splitlines()[0]
     '(?1, ?2, ?3, ?4, ?5, ?6, ?13), (?7, ?8, ?9, ?10, ?11, ?12, ?13)'

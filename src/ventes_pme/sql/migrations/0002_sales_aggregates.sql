@@ -4,8 +4,8 @@
 --
 -- Every analysis reads these two small aggregates (a few thousand rows
 -- whatever the number of sales). Built from the sales table at each analysis,
--- they cost a full scan of every sale (about 17 s at 10 million sales); kept
--- here, the analyses read them in well under a second.
+-- they cost a full scan of every sale; kept here, the analyses read a few
+-- thousand rows whatever the number of sales.
 --
 -- They stay exact because sales only ever grow: a sale is never updated nor
 -- deleted, and keeps the unit price it was imported with (migration 0001).
@@ -18,9 +18,8 @@
 -- import and analysis, which then rebuilds both aggregates from the sales.
 --
 -- Why not an AFTER INSERT trigger on sales, the simplest exact mechanism: two
--- upserts per sale made the import of a million sales 74 % slower (CPU time
--- 10.7 s -> 18.6 s). Summing the inserted sales in load.py, then one upsert
--- per aggregate row, costs about 22 % (docs/performance.md).
+-- upserts per sale cost far more than summing the inserted sales in load.py,
+-- then one upsert per aggregate row (figures in docs/performance.md).
 --
 -- Existing databases get their aggregates from the sales they already hold.
 -- No foreign key here: each row comes from sales, whose keys are checked.
