@@ -38,6 +38,8 @@ from ventes_pme.config import Settings
 from ventes_pme.errors import ConfigError
 
 PLUGINS_DIR = Path(__file__).resolve().parent / "tableau_plugins"
+#: Datasette's and the dashboards' page templates, in French (standard template override)
+TEMPLATES_DIR = Path(__file__).resolve().parent / "tableau_templates"
 #: the name under which the report plugin reads its settings in the metadata
 PLUGIN = "ventes-rapport"
 #: what Datasette is told, beside the database, the metadata and the plugins
@@ -50,6 +52,11 @@ SETTINGS = {
     "suggest_facets": "off",
     "sql_time_limit_ms": "3000",
     "allow_download": "off",
+    # a canned query's page and its exports stop at this many rows. Every canned query fits
+    # (checked on three years of sales): the per-day one keeps its latest days
+    # (``recent_days`` of its declaration), the others have one row per product, store,
+    # region, week, month or product × region; a page that holds part of a result says so.
+    "max_returned_rows": "5000",
 }
 
 
@@ -78,11 +85,19 @@ def analysis_query(spec: catalog.Spec) -> str:
     if spec.summary:
         columns += ["derniere_analyse.debut_periode AS du", "derniere_analyse.fin_periode AS au"]
     order = ", ".join(f"{table}.{part}" for part in spec.order.split(", "))
+    recent = ""
+    if spec.recent_days:  # the latest days only: the key column is a date (catalog._spec)
+        day = f"{table}.{spec.columns[0].name}"
+        recent = (
+            f"\nWHERE {day} > date((SELECT max(latest.{spec.columns[0].name}) FROM {table} "
+            f"AS latest WHERE latest.run_id = derniere_analyse.analyse_id), "
+            f"'-{spec.recent_days} days')"
+        )
     return (
         "SELECT\n    "
         + ",\n    ".join(columns)
         + f"\nFROM {table}\nINNER JOIN derniere_analyse ON {table}.run_id = "
-        "derniere_analyse.analyse_id" + ("" if spec.summary else f"\nORDER BY {order}")
+        "derniere_analyse.analyse_id" + recent + ("" if spec.summary else f"\nORDER BY {order}")
     )
 
 
@@ -97,7 +112,14 @@ def canned_queries() -> dict[str, dict[str, Any]]:
     queries: dict[str, dict[str, Any]] = {
         spec.name: {
             "title": spec.title,
-            "description": spec.description,
+            "description": spec.description
+            + (
+                f" Cette page montre les {spec.recent_days} derniers jours ; l'historique "
+                "complet, par semaine et par mois, est dans les requêtes « par semaine » et "
+                "« par mois » et dans les tableaux de bord."
+                if spec.recent_days
+                else ""
+            ),
             "sql": analysis_query(spec),
         }
         for spec in catalog.specs()
@@ -457,6 +479,7 @@ def datasette_arguments(
     """The arguments of ``datasette`` for the service: ``serve DB --metadata …``."""
     command = ["serve", str(db_path)]
     command += ["--metadata", str(metadata_path), "--plugins-dir", str(PLUGINS_DIR)]
+    command += ["--template-dir", str(TEMPLATES_DIR)]
     command += ["--host", host, "--port", str(port)]
     for name, value in SETTINGS.items():
         command += ["--setting", name, value]

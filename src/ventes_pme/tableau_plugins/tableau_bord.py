@@ -13,6 +13,11 @@ aggregate, so their results are small). Any other ``sql`` goes on to Datasette, 
 it. The dashboards' pages themselves need the ``execute-sql`` permission on the database
 (the plugin checks it before rendering the page, whose filters' lists of values it queries
 server-side from the metadata): it is granted to those pages only.
+
+The cells of Datasette's tables and canned queries are shown as a French reader expects
+(:func:`render_cell`; the exports keep the stored values): dates ``JJ/MM/AAAA``, times in
+Paris time, counts with thousands separators, amounts in cents (``*_cents``) in euros, and
+amounts and counts marked so that the pages' style aligns them right.
 """
 
 from __future__ import annotations
@@ -21,14 +26,71 @@ import json
 import re
 import urllib.parse
 from contextvars import ContextVar
+from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from datasette import hookimpl
+from markupsafe import Markup
+
+from ventes_pme import fmt
 
 DASHBOARDS = "datasette-dashboards"
 #: a named parameter of a query (``:periode``), not a time in a string
 _PARAMETER = re.compile(r"(?<![\w:]):([A-Za-z_]\w*)")
 _ON_DASHBOARD_PAGE: ContextVar[bool] = ContextVar("on_dashboard_page", default=False)
+#: an amount as format_euros writes it, a day, a time (ISO 8601, UTC when no offset)
+_EUROS = re.compile(r"-?[\d\u202f]+,\d\d\u00a0€")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
+#: integer columns that are numbers of things, not counts: no thousands separator
+_IDENTIFIERS = ("id", "import", "ligne", "line_number", "end_line", "http_status", "version")
+
+
+def _paris() -> Any:
+    try:
+        return ZoneInfo("Europe/Paris")
+    except ZoneInfoNotFoundError:  # no time zone database: say UTC rather than guess
+        return None
+
+
+def french_cell(value: Any, column: str) -> Markup | None:
+    """How a cell of ``column`` holding ``value`` is shown, or None for Datasette's way."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int):
+        if column.endswith("_cents"):
+            return Markup('<span class="montant">{}</span>').format(fmt.euros(value))
+        if column == "id" or column.endswith(("_id", "id")) or column in _IDENTIFIERS:
+            return Markup('<span class="nombre">{}</span>').format(value)
+        return Markup('<span class="nombre">{}</span>').format(fmt.integer(value))
+    if isinstance(value, float):
+        return Markup('<span class="nombre">{}</span>').format(fmt.decimal(value, 2))
+    if not isinstance(value, str):
+        return None
+    if _EUROS.fullmatch(value):
+        return Markup('<span class="montant">{}</span>').format(value)
+    try:
+        if _DAY.fullmatch(value):
+            return Markup("{}").format(fmt.day(value))
+        if _MOMENT.fullmatch(value):
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=UTC)
+            paris = _paris()
+            if paris is None:
+                return Markup("{}").format(moment.strftime("%d/%m/%Y %H:%M UTC"))
+            return Markup("{}").format(moment.astimezone(paris).strftime("%d/%m/%Y %H:%M"))
+    except ValueError:  # looks like a date, is not one: shown as stored
+        return None
+    return None
+
+
+@hookimpl  # type: ignore[untyped-decorator]
+def render_cell(value: Any, column: str) -> Markup | None:
+    """Dates JJ/MM/AAAA, Paris time, French numbers and amounts (the exports keep the
+    stored values)."""
+    return french_cell(value, column)
 
 
 def _chart_queries(datasette: Any) -> dict[str, str]:
