@@ -101,6 +101,18 @@ def analysis_query(spec: catalog.Spec) -> str:
     )
 
 
+def column_titles(spec: catalog.Spec) -> dict[str, str]:
+    """The French header of each column of :func:`analysis_query` (key -> title): the
+    pages show it (templates' query.html), the exports keep the keys."""
+    titles = {}
+    for c in spec.columns:
+        titles[c.key] = c.title
+        if c.format == "euros":
+            titles[f"{c.key}_centimes"] = f"{c.title} (centimes)"
+    titles.update(part="part", du="du", au="au")
+    return titles
+
+
 def canned_queries() -> dict[str, dict[str, Any]]:
     """Name -> title, description and SQL of each canned query.
 
@@ -121,6 +133,7 @@ def canned_queries() -> dict[str, dict[str, Any]]:
                 else ""
             ),
             "sql": analysis_query(spec),
+            "colonnes": column_titles(spec),
         }
         for spec in catalog.specs()
     }
