@@ -369,7 +369,9 @@ def test_datasette_pages_are_french_in_chromium(
     browser: Any, client: tuple[Tableau, Truth], tmp_path: Path
 ) -> None:
     served, _ = client
-    pages = ["/-/dashboards", f"/{DB}"] + [f"/{DB}/{name}" for name in service.canned_queries()]
+    queries = [f"/{DB}/{name}" for name in service.canned_queries()]
+    tables = [f"/{DB}/{name}" for name in ("sales", "import_runs", "derniere_ventes_par_region")]
+    pages = ["/-/dashboards", f"/{DB}", *queries, *tables]
     for screen, (width, height, mobile) in SCREENS.items():
         for page in pages:
             browser.events.clear()
@@ -378,8 +380,9 @@ def test_datasette_pages_are_french_in_chromium(
             assert browser.evaluate("document.documentElement.lang") == "fr"
             text = browser.evaluate("document.body.innerText")
             assert _english(text) == [], (screen, page, _english(text))
-            # the "Run SQL" button of a query without parameters is gone
-            assert browser.evaluate("document.querySelectorAll('input[type=submit]').length") == 0
+            if page in queries:  # the "Run SQL" button of a query without parameters is gone
+                submits = "document.querySelectorAll('input[type=submit]').length"
+                assert browser.evaluate(submits) == 0, page
     browser.open(served.url(f"/{DB}/ventes_par_region"), width=1366, height=900)
     # the title is the query's, amounts to the right, cents kept for the exports only
     assert browser.evaluate("document.title") == "Ventes par région"
@@ -396,3 +399,8 @@ def test_datasette_pages_are_french_in_chromium(
     browser.open(served.url(f"/{DB}/derniers_imports"), width=1366, height=900)
     text = browser.evaluate("document.body.innerText")
     assert re.search(r"\d\d/\d\d/20\d\d \d\d:\d\d", text) and "+00:00" not in text
+    # a table: its French title and count, its stored values exported as they are
+    browser.open(served.url(f"/{DB}/sales"), width=1366, height=900)
+    assert browser.evaluate("document.title") == "Ventes : 30 lignes"
+    assert "27/05/2023" in browser.evaluate("document.body.innerText")
+    assert "2023-05-27" in served.get(f"/{DB}/sales.csv")[1]

@@ -457,7 +457,11 @@ def metadata(database: str, rapport_dir: Path | None) -> dict[str, Any]:
         name: {
             "title": entry.title,
             "description": entry.description,
-            "columns": dict(entry.columns),
+            # times are stored in UTC; the pages show them in Paris time (render_cell)
+            "columns": {
+                column: text.replace("(UTC)", "(heure de Paris ; UTC dans les exports)")
+                for column, text in entry.columns.items()
+            },
         }
         for name, entry in dictionary.entries().items()
     }
