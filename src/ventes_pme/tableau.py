@@ -254,10 +254,25 @@ def dashboard_query(name: str) -> str:
     return f"WITH {parts}\n{_sql_file(name)[2]}"
 
 
-def _bars(database: str, name: str, label: str, *, horizontal: bool = True) -> dict[str, Any]:
+def _declared(name: str) -> catalog.Spec | None:
+    """The declared analysis named ``name``, if there is one."""
+    return next((spec for spec in catalog.specs() if spec.name == name), None)
+
+
+def _bars(
+    database: str, name: str, label: str, *, horizontal: bool = True, analysis: str = ""
+) -> dict[str, Any]:
     """A bar chart of ``chiffre_affaires_centimes`` (drawn in euros) by ``label``, in the
-    query's order; each bar opens the row's ``lien`` when the query gives one."""
+    query's order; each bar opens the row's ``lien`` when the query gives one. With
+    ``analysis``, the title and description are that declared analysis' (its figures
+    for the chosen period and selection)."""
     title, description, _ = _sql_file(name)
+    spec = _declared(analysis) if analysis else None
+    if spec is not None:
+        title, description = (
+            spec.title,
+            spec.description.replace("sur toute la période", "sur la période choisie"),
+        )
     value = {
         "field": "euros",
         "type": "quantitative",
@@ -407,7 +422,13 @@ def dashboards(database: str) -> dict[str, Any]:
             "comparaison": _table(database, "comparaison"),
             "regions": _bars(database, "par_region", "region"),
             "top-produits": _bars(database, "top_produits", "produit"),
-            "jours": _bars(database, "jours_semaine", "jour", horizontal=False),
+            "jours": _bars(
+                database,
+                "jours_semaine",
+                "jour",
+                horizontal=False,
+                analysis="chiffre_affaires_par_jour_semaine",
+            ),
         },
         "produits": {
             "liens": _presets("produits"),
