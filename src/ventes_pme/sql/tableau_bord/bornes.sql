@@ -3,10 +3,10 @@
 -- The chosen period and the previous one of the same length, as one row. The presets count
 -- back from the latest sale (the data's "today"); explicit dates win over the preset.
 WITH etendue AS (
+    -- two subqueries: each reads one end of the primary key (min and max together scan it)
     SELECT
-        min(sales_by_day_store.sale_date) AS debut,
-        max(sales_by_day_store.sale_date) AS fin
-    FROM sales_by_day_store
+        (SELECT min(first_day.sale_date) FROM sales_by_day_store AS first_day) AS debut,
+        (SELECT max(last_day.sale_date) FROM sales_by_day_store AS last_day) AS fin
 ),
 
 choix AS (
