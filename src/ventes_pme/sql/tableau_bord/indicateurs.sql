@@ -7,18 +7,18 @@ SELECT
     totaux.ventes,
     totaux.ventes_avant,
     format_euros(totaux.ca)
-    || '<br><small>'
+    || '<br><small>par rapport à la période précédente : '
     || coalesce(format_change(totaux.ca, totaux.ca_avant), '—')
-    || ' sur la période précédente</small>' AS chiffre_affaires,
+    || '</small>' AS chiffre_affaires,
     format_integer(totaux.ventes)
-    || '<br><small>'
+    || '<br><small>par rapport à la période précédente : '
     || coalesce(format_change(totaux.ventes, totaux.ventes_avant), '—')
-    || ' sur la période précédente</small>' AS nombre_ventes,
+    || '</small>' AS nombre_ventes,
     coalesce(format_euros(totaux.ca / nullif(totaux.ventes, 0)), '—')
-    || '<br><small>'
+    || '<br><small>par rapport à la période précédente : '
     || coalesce(format_change(
         totaux.ca / nullif(totaux.ventes, 0),
         totaux.ca_avant / nullif(totaux.ventes_avant, 0)
     ), '—')
-    || ' sur la période précédente</small>' AS panier_moyen
+    || '</small>' AS panier_moyen
 FROM totaux
