@@ -127,7 +127,7 @@ def downgrade_to_version_1(path: Path) -> None:
             "DELETE FROM schema_migrations WHERE version >= 2;"
             "DROP TABLE rejects;"
             "ALTER TABLE products DROP COLUMN stock_problem;"  # added by migration 0006
-            "ALTER TABLE import_files DROP COLUMN accepted_keys_sha256;"  # migration 0009
+            "ALTER TABLE import_files DROP COLUMN accepted_keys_sha256;"  # migration 0008
             "ALTER TABLE import_files DROP COLUMN pending_line;"
             "PRAGMA user_version = 1;"
         )

@@ -127,6 +127,25 @@ def test_revenue_by_month_in_every_output(
         assert "janvier 2021" in section and "janvier 2025" in section
 
 
+def test_revenue_by_weekday_from_monday_to_sunday(server: FileServer, db_path: Path) -> None:
+    """Each day of the week, Monday first, with its share; computed from the sales."""
+    _setup(server, db_path)
+    analysis = api.analyse(make_settings(server, db_path))
+    rows = analysis.tables["chiffre_affaires_par_jour_semaine"]
+    names = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+    expected: dict[str, list[int]] = {}
+    for day, product, _store, quantity in SALES:  # independently, with Python's calendar
+        row = expected.setdefault(names[date.fromisoformat(day).weekday()], [0, 0, 0])
+        row[0] += 1
+        row[1] += quantity
+        row[2] += quantity * PRICES[product]
+    assert [r["jour"] for r in rows] == [n for n in names if n in expected]
+    assert [r["numero_jour"] for r in rows] == [names.index(r["jour"]) + 1 for r in rows]
+    assert {
+        r["jour"]: [r["nombre_ventes"], r["quantite"], r["chiffre_affaires"]] for r in rows
+    } == (expected)
+
+
 def test_sales_by_store_with_revenue_per_employee(server: FileServer, db_path: Path) -> None:
     _setup(server, db_path)
     analysis = api.analyse(make_settings(server, db_path))

@@ -18,6 +18,7 @@ import socket
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections import defaultdict
 from collections.abc import Iterator
@@ -28,7 +29,7 @@ from typing import Any
 import pytest
 
 from tests.httpserver import FileServer
-from ventes_pme import fmt
+from ventes_pme import fmt, tableau
 
 pytestmark = pytest.mark.docker
 
@@ -360,6 +361,16 @@ def test_dashboard_serves_the_report_and_follows_watch(
     _poll("the new total", lambda: total() == new_total, 120, stack)
     _poll("the new report", lambda: fmt.euros(new_total) in _get(base)[1], 30, stack)
     assert stack.sql("SELECT count(*) AS n FROM sales") == [{"n": _count + 1}]
+
+    # the dashboards: the overview's page, and its figure of the whole period from its chart
+    status, page = _get(f"{base}/-/dashboards/apercu?periode=tout")
+    assert status == 200 and "<title>Vue d&#39;ensemble</title>" in page
+    assert page.count("renderChart(") == len(tableau.dashboards("ventes")["apercu"]["charts"])
+    figures = tableau.dashboards("ventes")["apercu"]["charts"]["chiffre-affaires"]["query"]
+    query = urllib.parse.urlencode({"sql": figures, "periode": "tout", "_shape": "objects"})
+    status, body = _get(f"{base}/ventes.json?{query}")
+    assert status == 200, body[:300]
+    assert json.loads(body)["rows"][0]["chiffre_affaires_centimes"] == new_total
 
     # read-only: no SQL of one's own, the canned queries cannot be posted to
     assert _get(f"{base}/ventes?sql=SELECT+1")[0] == 403

@@ -65,6 +65,9 @@ SQL_VARIABLES = {
     "repeated ROWS_PER_UPSERT times (sqlfiles.sql_rows): only placeholders are added",
     ("catalog.py", "ensure_objects", "statement"): "DDL from the declarations (identifiers "
     "checked by catalog._spec)",
+    ("tableau_plugins/tableau_bord.py", "dashboards_data", "sql"): "a dashboard chart's query, "
+    "run only when equal to one of the metadata's (tableau.dashboard_query: shipped SQL "
+    "files), the filters bound as parameters",
 }
 
 

@@ -70,6 +70,9 @@ def test_home_page_in_chromium(browser: Browser, served: Tableau) -> None:
             assert chart["width"] > 150 and chart["height"] > 50, (name, chart)
         text = browser.evaluate("document.body.innerText")
         assert "Explorer les données" in text and fmt.euros(526878) in text, name
+        # the dashboards are one click away
+        links = browser.evaluate("[...document.querySelectorAll('#tableau a')].map(a => a.href)")
+        assert served.url("/-/dashboards/apercu") in links, name
         # the bar of links does not make the page wider than the screen
         assert browser.evaluate("document.documentElement.scrollWidth") <= width, name
 

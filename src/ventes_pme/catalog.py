@@ -127,6 +127,8 @@ class Spec:
     html_table: bool = True
     chart: Chart | None = None
     pivot: Pivot | None = None
+    #: the canned query shows the latest days only (0: every row); the key is a date
+    recent_days: int = 0
 
     @property
     def view(self) -> str:
@@ -163,6 +165,10 @@ def _spec(file: str, data: dict[str, Any], sql: str) -> Spec:
         )
     if not spec.description.strip() or not all(c.description.strip() for c in columns):
         raise ConfigError(f"Analyse {file} : une description manque (analyse ou colonne).")
+    if spec.recent_days and (
+        not isinstance(spec.recent_days, int) or spec.recent_days < 0 or columns[0].format != "date"
+    ):
+        raise ConfigError(f"Analyse {file} : recent_days demande un nombre et une date en clé.")
     keys = {c.key for c in columns}
     for key in (spec.chart.value,) if spec.chart else ():
         if key not in keys:

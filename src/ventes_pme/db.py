@@ -262,7 +262,7 @@ def migrate(conn: sqlite3.Connection) -> list[Migration]:
     pending = [m for m in migrations() if m.version > schema_version(conn)]
     if not pending:
         return applied
-    # what a migration may call (0008 masks the secrets of the stored addresses); what it
+    # what a migration may call (0009 masks the secrets of the stored addresses); what it
     # replaces is overwritten in the file, not just freed (then back to the default)
     conn.create_function("mask_url", 1, redact.url, deterministic=True)
     secure_delete = int(conn.execute("PRAGMA secure_delete").fetchone()[0])

@@ -4,9 +4,11 @@ French formatting of numbers and amounts, for the terminal and the reports."""
 
 from __future__ import annotations
 
+import html
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 if TYPE_CHECKING:
     import sqlite3
@@ -134,6 +136,16 @@ def table(headers: list[str], rows: list[list[str]], right: set[int] | None = No
     return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
 
 
+def change(current: int, previous: int) -> str:
+    """``(110, 100)`` -> ``"+10,0 %"``: the change from ``previous`` to ``current``;
+    ``"—"`` when there is nothing to compare with (``previous`` is 0)."""
+    if previous == 0:
+        return "—"
+    ratio = (Decimal(current) - Decimal(previous)) * 100 / Decimal(previous)
+    text = decimal(ratio)
+    return f"{'+' if ratio >= 0 and text != '0,0' else ''}{text}{NBSP}%".replace("-", "−")
+
+
 def _sql_euros(cents: int | None) -> str | None:
     return None if cents is None else euros(int(cents))
 
@@ -146,11 +158,38 @@ def _sql_share(part: int | None, whole: int | None) -> str | None:
     return None if part is None or not whole else percent(int(part), int(whole))
 
 
+def _sql_change(current: int | None, previous: int | None) -> str | None:
+    return None if current is None or previous is None else change(int(current), int(previous))
+
+
+def _sql_day(iso: str | None) -> str | None:
+    return None if iso is None else day(str(iso))
+
+
+def _sql_integer(value: int | None) -> str | None:
+    return None if value is None else integer(int(value))
+
+
+def _sql_url(text: Any) -> str:
+    return "" if text is None else quote(str(text), safe="")
+
+
+def _sql_html(text: Any) -> str | None:
+    return None if text is None else html.escape(str(text))
+
+
 #: the formats above as SQL functions: name -> (number of arguments, function)
 SQL_FUNCTIONS: dict[str, tuple[int, Callable[..., str | None]]] = {
     "format_euros": (1, _sql_euros),  # format_euros(526878) -> '5 268,78 €'
     "format_month": (1, _sql_month),  # format_month('2023-05') -> 'mai 2023'
     "format_share": (2, _sql_share),  # format_share(part, total) -> '31,9 %'
+    "format_change": (2, _sql_change),  # format_change(110, 100) -> '+10,0 %'
+    "format_day": (1, _sql_day),
+    "format_integer": (1, _sql_integer),  # format_integer(1234) -> '1 234'
+    # the dashboard's links carry the chosen filters: url_param('a b') -> 'a%20b'
+    "url_param": (1, _sql_url),  # format_day('2023-05-27') -> '27/05/2023'
+    # the dashboard's tables write their cells as HTML: names from the files are escaped
+    "html_text": (1, _sql_html),  # html_text('<b>') -> '&lt;b&gt;'
 }
 
 

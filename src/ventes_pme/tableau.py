@@ -33,12 +33,15 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from ventes_pme import catalog, db, dictionary
+from ventes_pme import catalog, db, dictionary, fmt, sqlfiles
 from ventes_pme.config import Settings
 from ventes_pme.errors import ConfigError
 
 PLUGINS_DIR = Path(__file__).resolve().parent / "tableau_plugins"
+#: Datasette's and the dashboards' page templates, in French (standard template override)
+TEMPLATES_DIR = Path(__file__).resolve().parent / "tableau_templates"
 #: the name under which the report plugin reads its settings in the metadata
 PLUGIN = "ventes-rapport"
 #: what Datasette is told, beside the database, the metadata and the plugins
@@ -53,7 +56,11 @@ SETTINGS = {
     "allow_download": "off",
     # no unbounded anonymous export: a CSV holds one page of at most max_returned_rows
     "allow_csv_stream": "off",
-    "max_returned_rows": "1000",
+    # a canned query's page and its exports stop at this many rows. Every canned query fits
+    # (checked on three years of sales): the per-day one keeps its latest days
+    # (``recent_days`` of its declaration), the others have one row per product, store,
+    # region, week, month or product × region; a page that holds part of a result says so.
+    "max_returned_rows": "5000",
 }
 
 
@@ -82,12 +89,32 @@ def analysis_query(spec: catalog.Spec) -> str:
     if spec.summary:
         columns += ["derniere_analyse.debut_periode AS du", "derniere_analyse.fin_periode AS au"]
     order = ", ".join(f"{table}.{part}" for part in spec.order.split(", "))
+    recent = ""
+    if spec.recent_days:  # the latest days only: the key column is a date (catalog._spec)
+        day = f"{table}.{spec.columns[0].name}"
+        recent = (
+            f"\nWHERE {day} > date((SELECT max(latest.{spec.columns[0].name}) FROM {table} "
+            f"AS latest WHERE latest.run_id = derniere_analyse.analyse_id), "
+            f"'-{spec.recent_days} days')"
+        )
     return (
         "SELECT\n    "
         + ",\n    ".join(columns)
         + f"\nFROM {table}\nINNER JOIN derniere_analyse ON {table}.run_id = "
-        "derniere_analyse.analyse_id" + ("" if spec.summary else f"\nORDER BY {order}")
+        "derniere_analyse.analyse_id" + recent + ("" if spec.summary else f"\nORDER BY {order}")
     )
+
+
+def column_titles(spec: catalog.Spec) -> dict[str, str]:
+    """The French header of each column of :func:`analysis_query` (key -> title): the
+    pages show it (templates' query.html), the exports keep the keys."""
+    titles = {}
+    for c in spec.columns:
+        titles[c.key] = c.title
+        if c.format == "euros":
+            titles[f"{c.key}_centimes"] = f"{c.title} (centimes)"
+    titles.update(part="part", du="du", au="au")
+    return titles
 
 
 def canned_queries() -> dict[str, dict[str, Any]]:
@@ -101,8 +128,16 @@ def canned_queries() -> dict[str, dict[str, Any]]:
     queries: dict[str, dict[str, Any]] = {
         spec.name: {
             "title": spec.title,
-            "description": spec.description,
+            "description": spec.description
+            + (
+                f" Cette page montre les {spec.recent_days} derniers jours ; l'historique "
+                "complet, par semaine et par mois, est dans les requêtes « par semaine » et "
+                "« par mois » et dans les tableaux de bord."
+                if spec.recent_days
+                else ""
+            ),
             "sql": analysis_query(spec),
+            "colonnes": column_titles(spec),
         }
         for spec in catalog.specs()
     }
@@ -131,13 +166,327 @@ def canned_queries() -> dict[str, dict[str, Any]]:
     return queries
 
 
+#: the parts every dashboard query starts with, as common table expressions, in this order
+#: (sql/tableau_bord/<name>.sql): the period, the stores and products chosen, the sales
+#: they keep from the aggregates (or from the sales when a product is chosen)
+DASHBOARD_PARTS = (
+    "bornes",
+    "magasins_choisis",
+    "produits_choisis",
+    "ventes_jours",
+    "totaux",
+    "ventes_produits",
+)
+#: the period presets of the dashboards' ``periode`` filter, counted back from the latest sale
+PERIODS = ("4 dernières semaines", "ce mois-ci", "cette année", "tout")
+DASHBOARD_DEFAULT_PERIOD = PERIODS[0]
+#: the dashboards, slug -> title, description
+DASHBOARDS = {
+    "apercu": (
+        "Vue d'ensemble",
+        "Chiffre d'affaires, ventes et panier moyen de la période, comparés à la période "
+        "précédente de même longueur ; l'évolution, les régions, les 10 meilleurs produits.",
+    ),
+    "produits": (
+        "Produits",
+        "Les 10 meilleurs produits, l'évolution de la sélection et la liste complète des "
+        "produits vendus.",
+    ),
+    "regions-magasins": (
+        "Régions et magasins",
+        "Des régions aux villes et aux magasins, puis aux produits : cliquer sur une région "
+        "ou un magasin pour n'afficher que lui.",
+    ),
+}
+#: Vega-Lite's French locale (numbers and dates), and the plugin's own defaults kept
+VEGA_CONFIG: dict[str, Any] = {
+    "background": "#00000000",
+    "line": {"point": True},
+    "locale": {
+        "number": {
+            "decimal": ",",
+            "thousands": "\u202f",
+            "grouping": [3],
+            "currency": ["", "\u00a0€"],
+        },
+        "time": {
+            "dateTime": "%A %e %B %Y à %X",
+            "date": "%d/%m/%Y",
+            "time": "%H:%M:%S",
+            "periods": ["AM", "PM"],
+            "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+            "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
+            "months": list(fmt.MONTHS),
+            "shortMonths": [
+                "janv.",
+                "févr.",
+                "mars",
+                "avr.",
+                "mai",
+                "juin",
+                "juil.",
+                "août",
+                "sept.",
+                "oct.",
+                "nov.",
+                "déc.",
+            ],
+        },
+    },
+}
+
+
+def _sql_file(name: str) -> tuple[str, str, str]:
+    """Title, description and body of ``sql/tableau_bord/<name>.sql``: its first comment
+    line, the comment lines after it up to an empty one, the text after the comments."""
+    text = sqlfiles.sql(f"tableau_bord/{name}")
+    lines = text.splitlines()
+    comments = []
+    while lines and lines[0].startswith("--"):
+        comments.append(lines.pop(0).removeprefix("--").strip())
+    head = comments[1:]
+    description = " ".join(head[: head.index("")] if "" in head else head)
+    return comments[0] if comments else "", description, "\n".join(lines).strip()
+
+
+def dashboard_query(name: str) -> str:
+    """The query of the dashboards' chart ``name``: the common parts
+    (:data:`DASHBOARD_PARTS`) as common table expressions, then ``sql/tableau_bord/<name>.sql``.
+    Every filter is a bound parameter (``:periode``, ``:du``, ``:au``, ``:region``,
+    ``:magasin``, ``:produit``; empty when not chosen)."""
+    parts = ",\n".join(f"{part} AS (\n{_sql_file(part)[2]}\n)" for part in DASHBOARD_PARTS)
+    return f"WITH {parts}\n{_sql_file(name)[2]}"
+
+
+def _declared(name: str) -> catalog.Spec | None:
+    """The declared analysis named ``name``, if there is one."""
+    return next((spec for spec in catalog.specs() if spec.name == name), None)
+
+
+def _bars(
+    database: str, name: str, label: str, *, horizontal: bool = True, analysis: str = ""
+) -> dict[str, Any]:
+    """A bar chart of ``chiffre_affaires_centimes`` (drawn in euros) by ``label``, in the
+    query's order; each bar opens the row's ``lien`` when the query gives one. With
+    ``analysis``, the title and description are that declared analysis' (its figures
+    for the chosen period and selection)."""
+    title, description, _ = _sql_file(name)
+    spec = _declared(analysis) if analysis else None
+    if spec is not None:
+        title, description = (
+            spec.title,
+            spec.description.replace("sur toute la période", "sur la période choisie"),
+        )
+    value = {
+        "field": "euros",
+        "type": "quantitative",
+        "title": "chiffre d'affaires (€)",
+        "axis": {"format": ",.0f"},
+    }
+    category = {"field": label, "type": "nominal", "sort": None, "title": None}
+    encoding: dict[str, Any] = {
+        "tooltip": [
+            {"field": label, "title": label.replace("_", " ")},
+            {"field": "chiffre_affaires", "title": "chiffre d'affaires"},
+        ],
+    }
+    if horizontal:
+        encoding.update(y={**category, "axis": {"labelLimit": 180}}, x=value)
+    else:
+        encoding.update(x={**category, "axis": {"labelAngle": 0}}, y=value)
+    query = dashboard_query(name)
+    if " AS lien" in query:
+        encoding["href"] = {"field": "lien"}
+    return {
+        "title": title,
+        "description": description,
+        "db": database,
+        "query": query,
+        "library": "vega-lite",
+        "display": {
+            "mark": {"type": "bar", "tooltip": True, "cursor": "pointer"},
+            "transform": [{"calculate": "datum.chiffre_affaires_centimes / 100", "as": "euros"}],
+            "encoding": encoding,
+            "config": VEGA_CONFIG,
+        },
+    }
+
+
+def _trend(database: str) -> dict[str, Any]:
+    title, description, _ = _sql_file("tendance")
+    return {
+        "title": f"{title} (par jour, semaine ou mois selon la durée)",
+        "description": description,
+        "db": database,
+        "query": dashboard_query("tendance"),
+        "library": "vega-lite",
+        "display": {
+            "mark": {"type": "line", "tooltip": True},
+            "transform": [{"calculate": "datum.chiffre_affaires_centimes / 100", "as": "euros"}],
+            "encoding": {
+                "x": {"field": "debut", "type": "temporal", "title": None},
+                "y": {
+                    "field": "euros",
+                    "type": "quantitative",
+                    "title": "chiffre d'affaires (€)",
+                    "axis": {"format": ",.0f"},
+                },
+                "tooltip": [
+                    {"field": "periode", "title": "période"},
+                    {"field": "chiffre_affaires", "title": "chiffre d'affaires"},
+                    {"field": "ventes", "title": "ventes", "format": ",d"},
+                ],
+            },
+            "config": VEGA_CONFIG,
+        },
+    }
+
+
+def _table(database: str, name: str) -> dict[str, Any]:
+    title, description, _ = _sql_file(name)
+    return {
+        "title": title,
+        "description": description,
+        "db": database,
+        "query": dashboard_query(name),
+        "library": "table",
+    }
+
+
+def _metric(database: str, title: str, field: str) -> dict[str, Any]:
+    return {
+        "title": title,
+        "db": database,
+        "query": dashboard_query("indicateurs"),
+        "library": "metric",
+        "display": {"field": field},
+    }
+
+
+def _presets(slug: str) -> dict[str, Any]:
+    """The period presets as links (the filters' form also has them, and dates)."""
+    links = " · ".join(
+        f"[{period}](/-/dashboards/{slug}?periode={quote(period)})" for period in PERIODS
+    )
+    pages = " · ".join(
+        f"[{title}](/-/dashboards/{other})"
+        for other, (title, _) in DASHBOARDS.items()
+        if other != slug
+    )
+    return {
+        "library": "markdown",
+        "display": f"**Période :** {links}. Les périodes se comptent depuis la dernière vente "
+        f"enregistrée ; les dates du et au, si elles sont remplies, les remplacent. "
+        f"**Autres pages :** {pages}.",
+    }
+
+
+def dashboards(database: str) -> dict[str, Any]:
+    """The configuration of ``datasette-dashboards``: the three pages, their filters, their
+    charts, each chart's query from ``sql/tableau_bord/`` (:func:`dashboard_query`)."""
+    filters: dict[str, Any] = {
+        "periode": {
+            "name": "Période",
+            "type": "select",
+            "options": list(PERIODS),
+            "default": DASHBOARD_DEFAULT_PERIOD,
+        },
+        "du": {"name": "Du", "type": "date"},
+        "au": {"name": "Au", "type": "date"},
+        "region": {
+            "name": "Région",
+            "type": "select",
+            "db": database,
+            "query": "SELECT DISTINCT store_regions.region FROM store_regions "
+            "ORDER BY store_regions.region",
+        },
+        "magasin": {
+            "name": "Magasin",
+            "type": "select",
+            "db": database,
+            "query": "SELECT store_regions.city || ' (n° ' || store_regions.store_id || ')' "
+            "FROM store_regions WHERE 1 = 1 [[ AND store_regions.region = :region ]] "
+            "ORDER BY store_regions.city, store_regions.store_id",
+        },
+        "produit": {
+            "name": "Produit",
+            "type": "select",
+            "db": database,
+            "query": "SELECT products.name || ' (' || products.product_id || ')' "
+            "FROM products ORDER BY products.name, products.product_id",
+        },
+    }
+    charts: dict[str, dict[str, dict[str, Any]]] = {
+        "apercu": {
+            "liens": _presets("apercu"),
+            "chiffre-affaires": _metric(database, "Chiffre d'affaires", "chiffre_affaires"),
+            "ventes": _metric(database, "Nombre de ventes", "nombre_ventes"),
+            "panier": _metric(database, "Panier moyen", "panier_moyen"),
+            "tendance": _trend(database),
+            "comparaison": _table(database, "comparaison"),
+            "regions": _bars(database, "par_region", "region"),
+            "top-produits": _bars(database, "top_produits", "produit"),
+            "jours": _bars(
+                database,
+                "jours_semaine",
+                "jour",
+                horizontal=False,
+                analysis="chiffre_affaires_par_jour_semaine",
+            ),
+        },
+        "produits": {
+            "liens": _presets("produits"),
+            "top-produits": _bars(database, "top_produits", "produit"),
+            "tendance": _trend(database),
+            "produits": _table(database, "produits"),
+        },
+        "regions-magasins": {
+            "liens": _presets("regions-magasins"),
+            "regions": _bars(database, "par_region", "region"),
+            "villes": _bars(database, "par_ville", "ville"),
+            "magasins": _table(database, "magasins"),
+            "top-produits": _bars(database, "top_produits", "produit"),
+            "tendance": _trend(database),
+        },
+    }
+    layouts = {
+        "apercu": [
+            ["liens", "liens", "liens"],
+            ["chiffre-affaires", "ventes", "panier"],
+            ["tendance", "tendance", "comparaison"],
+            ["regions", "top-produits", "jours"],
+        ],
+        "produits": [["liens", "liens"], ["top-produits", "tendance"], ["produits", "produits"]],
+        "regions-magasins": [
+            ["liens", "liens"],
+            ["regions", "villes"],
+            ["magasins", "magasins"],
+            ["top-produits", "tendance"],
+        ],
+    }
+    return {
+        slug: {
+            "title": title,
+            "description": description,
+            "layout": layouts[slug],
+            "filters": filters,
+            "charts": charts[slug],
+        }
+        for slug, (title, description) in DASHBOARDS.items()
+    }
+
+
 def metadata(database: str, rapport_dir: Path | None) -> dict[str, Any]:
     """Datasette's metadata for the database named ``database`` (its file name's stem)."""
     tables: dict[str, dict[str, Any]] = {
         name: {
             "title": entry.title,
             "description": entry.description,
-            "columns": dict(entry.columns),
+            # times are stored in UTC; the pages show them in Paris time (render_cell)
+            "columns": {
+                column: text.replace("(UTC)", "(heure de Paris ; UTC dans les exports)")
+                for column, text in entry.columns.items()
+            },
         }
         for name, entry in dictionary.entries().items()
     }
@@ -159,7 +508,10 @@ def metadata(database: str, rapport_dir: Path | None) -> dict[str, Any]:
                 "queries": canned_queries(),
             }
         },
-        "plugins": {PLUGIN: {"dossier": str(rapport_dir) if rapport_dir else None}},
+        "plugins": {
+            PLUGIN: {"dossier": str(rapport_dir) if rapport_dir else None},
+            "datasette-dashboards": dashboards(database),
+        },
     }
 
 
@@ -169,6 +521,7 @@ def datasette_arguments(
     """The arguments of ``datasette`` for the service: ``serve DB --metadata …``."""
     command = ["serve", str(db_path)]
     command += ["--metadata", str(metadata_path), "--plugins-dir", str(PLUGINS_DIR)]
+    command += ["--template-dir", str(TEMPLATES_DIR)]
     command += ["--host", host, "--port", str(port)]
     for name, value in SETTINGS.items():
         command += ["--setting", name, value]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tools.docs.common import CLIENT_DATA, DOCS
 from tools.docs.deliverables import expected, same, stale
-from tools.docs.screenshots import screenshots
+from tools.docs.screenshots import screenshots, tableau_screenshots
 from ventes_pme import report
 from ventes_pme.cli import _Parser as FrenchParser
 
@@ -40,6 +40,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="ne rien écrire ; échouer si un livrable n'est pas à jour",
     )
     parser.add_argument("--sans-captures", action="store_true", help="pas de captures d'écran")
+    parser.add_argument(
+        "--captures-tableau",
+        action="store_true",
+        help="reprendre aussi les captures du tableau de bord (service tableau : Datasette)",
+    )
     args = parser.parse_args(argv)
     names = ("produits", "magasins", "ventes")
     data = args.donnees if all((args.donnees / f"{n}.csv").is_file() for n in names) else None
@@ -83,4 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             for path in screenshots(args.docs):
                 print(f"Capture : {_shown(path)}")
+    if args.captures_tableau and data is not None:
+        for path in tableau_screenshots(args.docs, data):
+            print(f"Capture : {_shown(path)}")
     return 0

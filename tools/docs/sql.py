@@ -20,6 +20,8 @@ SQL_FOLDERS = {
     "runs": "les exécutions d'analyse",
     "tableau": "les requêtes enregistrées du tableau de bord qui ne sont pas une analyse (celle "
     "de chaque analyse est faite d'après sa déclaration)",
+    "tableau_bord": "les requêtes des tableaux de bord : la période choisie, les magasins et "
+    "produits retenus, puis chaque graphique (assemblés par `tableau.dashboard_query`)",
     "watch": "l'import continu (`ventes watch`)",
 }
 

@@ -6,7 +6,8 @@ Datasette plugin of the ``tableau`` service: what is private stays private.
   path, ``/-/threads`` the interpreter's, ``/-/versions``, ``/-/plugins``, ``/-/settings``,
   ``/-/metadata``, ``/-/actor``, ``/-/permissions``, ``/-/allow-debug``, ``/-/messages``…)
   are answered 404 before they reach Datasette: every ``/-/`` address but the style sheets
-  and scripts of ``/-/static/`` and ``/-/static-plugins/``, whatever Datasette adds later
+  and scripts of ``/-/static/`` and ``/-/static-plugins/`` and the managers' dashboards
+  (``/-/dashboards``, plugin ``tableau_bord``), whatever Datasette adds later
   (any other method than GET and HEAD is refused by the plugin ``rapport``).
 - Datasette's own ``.csv`` exports come out with every cell that a spreadsheet would run
   as a formula neutralised (:func:`ventes_pme.spreadsheet.cell`, the OWASP rule). Such an
@@ -24,11 +25,15 @@ from ventes_pme import spreadsheet
 
 #: what a page may load under /-/: style sheets, scripts, images
 PUBLIC = ("/-/static/", "/-/static-plugins/")
+#: the managers' pages under /-/: the dashboards (datasette-dashboards)
+DASHBOARDS = "/-/dashboards"
 NOT_FOUND = b"Page introuvable.\n"
 
 
 def is_private(path: str) -> bool:
     """Whether ``path`` is a debug or introspection address of Datasette."""
+    if path == DASHBOARDS or path.startswith(DASHBOARDS + "/"):
+        return False
     return "/-/" in path and not path.startswith(PUBLIC)
 
 

@@ -32,6 +32,9 @@ _BAR = (
     '<nav id="tableau" style="font:15px/1.5 system-ui,sans-serif;background:#1f4e79;'
     'color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;gap:.25rem 1rem">'
     "<strong>Tableau de bord</strong>"
+    '<a style="color:#fff" href="/-/dashboards/apercu">Vue d\'ensemble</a>'
+    '<a style="color:#fff" href="/-/dashboards/regions-magasins">Régions et magasins</a>'
+    '<a style="color:#fff" href="/-/dashboards/produits">Produits</a>'
     '<a style="color:#fff" href="/{db}">Explorer les données</a>'
     '<a style="color:#fff" href="/{db}/chiffre_affaires_total">Chiffre d\'affaires</a>'
     '<a style="color:#fff" href="/{db}/ventes_par_produit">Par produit</a>'

@@ -1,6 +1,6 @@
 -- Les adresses du journal des imports sans leurs secrets : identifiants et jetons masqués.
 --
--- Migration 0008: the addresses already in the import journal lose their secrets.
+-- Migration 0009: the addresses already in the import journal lose their secrets.
 --
 -- import_files.url is shown on the dashboard; an import stores the address with its
 -- credentials (user:password@) and tokens (?token=, key=, sig=…) replaced by ***.

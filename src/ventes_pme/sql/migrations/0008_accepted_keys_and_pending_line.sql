@@ -1,7 +1,7 @@
 -- Ce qu'un import a retenu de ses fichiers : l'empreinte des identifiants valides des produits et
 -- magasins, la ligne laissée en attente.
 --
--- Migration 0009: what an import took from its files, beyond the bytes it received.
+-- Migration 0008: what an import took from its files, beyond the bytes it received.
 --
 -- accepted_keys_sha256: for the products and stores files, the SHA-256 of the
 -- keys of their valid rows (load.keys_sha256); NULL for the sales file. The

@@ -1,0 +1,31 @@
+-- Les ventes retenues, par jour et magasin, de la période précédente à la fin de la période.
+--
+-- Without a product filter, from the day x store aggregate (a few rows per day whatever
+-- the number of sales); with one, from the sales of the period only (the sales' primary
+-- key starts with the date). The constant condition on :produit selects one branch.
+SELECT
+    sales_by_day_store.sale_date,
+    sales_by_day_store.store_id,
+    sales_by_day_store.sales_count,
+    sales_by_day_store.quantity,
+    sales_by_day_store.revenue_cents
+FROM bornes
+INNER JOIN sales_by_day_store
+    ON sales_by_day_store.sale_date BETWEEN bornes.avant_du AND bornes.au
+WHERE
+    :produit = ''
+    AND sales_by_day_store.store_id IN (SELECT magasins_choisis.store_id FROM magasins_choisis)
+UNION ALL
+SELECT
+    sales.sale_date,
+    sales.store_id,
+    count(*) AS sales_count,
+    sum(sales.quantity) AS quantity,
+    sum(sales.quantity * sales.unit_price_cents) AS revenue_cents
+FROM bornes
+INNER JOIN sales ON sales.sale_date BETWEEN bornes.avant_du AND bornes.au
+WHERE
+    :produit != ''
+    AND sales.product_id IN (SELECT produits_choisis.product_id FROM produits_choisis)
+    AND sales.store_id IN (SELECT magasins_choisis.store_id FROM magasins_choisis)
+GROUP BY sales.sale_date, sales.store_id
