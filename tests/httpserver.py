@@ -105,7 +105,7 @@ class FileServer:
                     self.wfile.write(body)
                 self.wfile.flush()
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd = _Server(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
         # a short poll interval: stop() (shutdown) then returns at once, not after 0.5 s
         self.thread = threading.Thread(
@@ -125,11 +125,63 @@ class FileServer:
         return self
 
     def stop(self) -> None:
+        self.httpd.released.set()  # behaviours holding a transfer (hold, trickle) end now
         self.httpd.shutdown()
         self.httpd.server_close()
 
 
+class _Server(ThreadingHTTPServer):
+    """The test server, with an event set when the test is over (:meth:`FileServer.stop`)."""
+
+    def __init__(self, address: tuple[str, int], handler: type[BaseHTTPRequestHandler]) -> None:
+        super().__init__(address, handler)
+        self.released = threading.Event()
+
+
+#: how long a behaviour holds a transfer at most, if the test never stops its server
+HOLD_LIMIT = 60.0
+
+
+def released(h: BaseHTTPRequestHandler, wait: float = HOLD_LIMIT) -> bool:
+    """Wait up to ``wait`` seconds for the end of the test (its server stopped); True then."""
+    server = h.server
+    assert isinstance(server, _Server)
+    return server.released.wait(wait)
+
+
 # --- scripted behaviours -------------------------------------------------------------------
+
+
+def hold(h: BaseHTTPRequestHandler) -> None:
+    """Send nothing more until the test is over (its server stopped; at most a minute):
+    a client that gives up first did so on its own time limit, whatever the machine's load,
+    where a pause of a given length would race with it."""
+    released(h)
+
+
+def trickle(body: bytes, delay: float, chunk: int = 1) -> Behaviour:
+    """Announce a body of 10 MB (under the size caps), then send ``body`` over and over,
+    ``chunk`` bytes every ``delay`` seconds, for as long as the client reads and the test runs (at
+    most a minute): every read gets bytes soon, the transfer never ends, so only a limit
+    on its whole duration (VENTES_DUREE_MAX) can end it."""
+
+    def answer(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Type", "text/csv")
+        h.send_header("Content-Length", str(10**7))
+        h.end_headers()
+        deadline = time.monotonic() + HOLD_LIMIT
+        sent = 0
+        try:
+            while time.monotonic() < deadline and not released(h, delay):
+                h.wfile.write(body[sent % len(body) :][:chunk])
+                h.wfile.flush()
+                sent += chunk
+        except OSError:
+            pass  # the client gave up
+        h.close_connection = True
+
+    return answer
 
 
 def status(

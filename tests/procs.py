@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -243,22 +243,69 @@ def stop_inside_the_load(
     Observed, not guessed from a delay: the process is stopped, holds the write lock of
     ``db`` (:func:`lock_held`), and is still reading the downloaded sales file (its read
     offset is short of the file's end), which the import reads inside its transaction and
-    entirely before COMMIT. Otherwise it is let run a few milliseconds and stopped again.
-    Returns True with the process stopped (SIGCONT resumes it), False if it ended first.
+    entirely before COMMIT. Returns True with the process stopped (SIGCONT resumes it),
+    False if it ended first (:func:`stop_when`).
     """
+    return stop_when(
+        proc, lambda: lock_held(db) and _reading_unfinished(proc.pid, sales_file), timeout
+    )
+
+
+def stop_when(
+    proc: subprocess.Popen[str], condition: Callable[[], bool], timeout: float = 60
+) -> bool:
+    """Stop ``proc`` (SIGSTOP) at a moment when ``condition()`` holds, checked while it is
+    stopped, so that it stays true until the test acts; otherwise let it run a moment and
+    stop it again. Returns True with the process stopped (SIGCONT resumes it), False if it
+    ended first (or after ``timeout``). ``condition`` sees the process stopped or ended
+    (a zombie), never running."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and proc.poll() is None:
         os.kill(proc.pid, signal.SIGSTOP)
         try:
             while _state(proc.pid) not in "TtZX":
                 time.sleep(0.0005)
-            if lock_held(db) and _reading_unfinished(proc.pid, sales_file):
+            if condition():
                 return True
         except FileNotFoundError:
             return False  # ended
         os.kill(proc.pid, signal.SIGCONT)
-        time.sleep(0.002)
+        time.sleep(0.001)
     return False
+
+
+def wal_ahead_of_its_index(db: Path) -> bool:
+    """Whether the WAL file of ``db`` may hold frames that its index (the ``-shm`` file)
+    does not list yet, or the index is being written: pages a writer has put in the WAL
+    during its open transaction (spilled from its page cache, or its COMMIT being
+    written). No reader sees them, but SQLite's recovery reads them after a crash.
+
+    False means that a write transaction in flight has written nothing to the database's
+    files yet (in WAL mode the database file only receives committed pages, from the WAL):
+    a writer killed then leaves the database exactly as readers see it. Read from the file
+    formats (https://sqlite.org/fileformat2.html, "WAL File Format" and "WAL-Index
+    Format"): the salts of the WAL header, and the count of valid frames (``mxFrame``) in
+    the index header; the frame after those bears the current salts only if a writer
+    wrote it since the last commit the index lists.
+    """
+    wal, shm = Path(f"{db}-wal"), Path(f"{db}-shm")
+    try:
+        with wal.open("rb") as handle:
+            header = handle.read(32)
+            if len(header) < 32:
+                return False  # not even a header: no frame
+            page_size = int.from_bytes(header[8:12], "big")
+            with shm.open("rb") as index_file:
+                index = index_file.read(96)
+            # the index header twice (equal unless being written), then isInit
+            if len(index) < 96 or index[:48] != index[48:96] or not index[12]:
+                return True
+            valid = int.from_bytes(index[16:20], sys.byteorder)  # mxFrame, native order
+            handle.seek(32 + valid * (24 + page_size))
+            frame = handle.read(24)
+    except FileNotFoundError:
+        return wal.exists()  # no WAL: no frame; a WAL without its index: unknown
+    return len(frame) == 24 and frame[8:16] == header[16:24]
 
 
 def wait_for(condition: object, timeout: float = 20.0, step: float = 0.005) -> bool:

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import itertools
 import threading
-import time
 import urllib.parse
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
@@ -17,7 +15,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.httpserver import Behaviour, FileServer, flaky, redirect, serve, slow, status, truncated
+from tests.httpserver import (
+    Behaviour,
+    FileServer,
+    flaky,
+    hold,
+    redirect,
+    serve,
+    slow,
+    status,
+    trickle,
+    truncated,
+)
 from tests.support import (
     MAGASINS,
     PRODUITS,
@@ -254,13 +263,10 @@ def test_size_cap_for_local_files(tmp_path: Path) -> None:
 
 
 def test_slow_download_is_abandoned_after_max_duration(server: FileServer, tmp_path: Path) -> None:
-    body = VENTES.encode() * 3
-    server.behaviours["ventes"] = slow(body, delay=0.02, chunk=4)
-    started = time.monotonic()
+    # bytes keep coming, the body never ends: only the limit on the duration can stop it
+    server.behaviours["ventes"] = trickle(VENTES.encode(), delay=0.02, chunk=4)
     with pytest.raises(CollectError, match="trop lent"):
         _fetch(server, tmp_path, max_duration=0.3, attempts=1)
-    # abandoned near the limit, not after the whole trickle (~1 s)
-    assert time.monotonic() - started < 0.9
 
 
 def test_local_paths_and_file_urls(tmp_path: Path) -> None:
@@ -349,15 +355,9 @@ def test_redirect_to_a_refused_scheme_is_not_followed(server: FileServer, tmp_pa
 
 
 def test_server_that_does_not_answer_times_out(server: FileServer, tmp_path: Path) -> None:
-    def silent(h: BaseHTTPRequestHandler) -> None:
-        time.sleep(0.6)
-        with contextlib.suppress(OSError):  # the client is gone
-            status(200, VENTES.encode())(h)
-
-    server.behaviours["ventes"] = silent
-    started = time.monotonic()
+    # the server answers nothing while the test runs: the client gives up on its own
+    server.behaviours["ventes"] = hold
     with pytest.raises(CollectError) as info:
         _fetch(server, tmp_path, timeout=0.15, attempts=2)
-    assert time.monotonic() - started < 0.6
     assert "après 2 tentatives : pas de réponse en 0,15\u00a0s" in info.value.message
     assert len(server.requests) == 2

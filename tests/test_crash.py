@@ -17,6 +17,7 @@ import sqlite3
 import subprocess
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -37,13 +38,17 @@ from tests.procs import (
     running,
     start,
     stop_inside_the_load,
+    stop_when,
     stop_while_a_child_reads,
     stored_sales,
     ventes,
     wait_for,
+    wal_ahead_of_its_index,
 )
 from tests.support import aggregates, aggregates_from_sales, dump, publish
 from ventes_pme import processes
+from ventes_pme.analyse import read_analysis
+from ventes_pme.db import latest_version
 
 #: large enough for the load transaction to last about a second
 N_SALES = 30_000
@@ -86,6 +91,32 @@ def _consistent(db: Path) -> None:
         conn.close()
     # the persistent aggregates agree with the sales (migration 0002)
     assert aggregates(db) == aggregates_from_sales(db)
+
+
+def _consistent_at_any_step(db: Path) -> None:
+    """After ``ventes run`` was killed anywhere: no database yet, or the migrations applied
+    so far, each whole (its objects, its version, its line in schema_migrations); once all
+    are, :func:`_consistent` with no sales or all of them."""
+    if not db.exists() or db.stat().st_size == 0:
+        return  # killed before SQLite wrote its first page
+    assert integrity(db) == "ok"
+    conn = sqlite3.connect(db)
+    try:
+        (version,) = conn.execute("PRAGMA user_version").fetchone()
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+        applied = (
+            [v for (v,) in conn.execute("SELECT version FROM schema_migrations ORDER BY 1")]
+            if "schema_migrations" in tables
+            else []
+        )
+    finally:
+        conn.close()
+    assert applied == list(range(1, version + 1))
+    if version < latest_version():
+        assert "sales" not in tables or sum(stored_sales(db).values()) == 0
+        return
+    _consistent(db)
+    assert sum(stored_sales(db).values()) in (0, N_SALES)
 
 
 def _prepare(server: FileServer, db: Path, mode: str) -> tuple[dict[str, str], Counter[Sale]]:
@@ -149,16 +180,16 @@ def test_kill_during_the_download(server: FileServer, tmp_path: Path) -> None:
 def test_kill_a_whole_run_at_several_times(
     server: FileServer, tmp_path: Path, delay: float
 ) -> None:
-    """``ventes run`` (init, import, analyse) killed at a given time: all or nothing each."""
+    """``ventes run`` (init, import, analyse) killed some time after it started, wherever
+    it then is (on a loaded machine, possibly still starting or migrating): all or nothing
+    of each step (:func:`_consistent_at_any_step`)."""
     db = tmp_path / "run.db"
     publish(server, ventes=FULL.decode())
     env = environment(server, db)
     proc = start(ventes("run"), env)
-    time.sleep(delay)
+    time.sleep(delay)  # a kill point, not a synchronisation: every state is checked below
     _kill(proc) if proc.poll() is None else proc.communicate()
-    if db.exists() and db.stat().st_size:
-        _consistent(db)
-        assert sum(stored_sales(db).values()) in (0, N_SALES)
+    _consistent_at_any_step(db)
     result = run(ventes("run"), env)
     assert result.returncode == 0, result.stderr
     assert stored_sales(db) == expected_sales(FULL)
@@ -223,26 +254,114 @@ def test_sigterm_rolls_back_and_removes_the_temporary_files(
     assert list(temp.iterdir()) == []  # the downloaded files are gone
 
 
-def test_kill_during_the_analyses(server: FileServer, tmp_path: Path) -> None:
+#: runs of ``ventes analyse`` to try before one is stopped at the point sought: each run
+#: stopped again and again until it is there (or has ended); one is enough on a calm machine
+ANALYSIS_TRIES = 20
+
+
+def _run_ids(db: Path) -> set[int]:
+    conn = sqlite3.connect(db)
+    try:
+        return {run_id for (run_id,) in conn.execute("SELECT run_id FROM analysis_runs")}
+    finally:
+        conn.close()
+
+
+def _visible_runs(db: Path) -> set[int] | None:
+    """The analysis runs another connection sees now, without waiting; None when it cannot
+    read them (a writer stopped while it holds a lock readers wait for: opening the
+    database, checkpointing it as its last connection closes; SQLite's readers give up
+    such a wait with "locking protocol")."""
+    conn = sqlite3.connect(db, timeout=0)
+    try:
+        return {run_id for (run_id,) in conn.execute("SELECT run_id FROM analysis_runs")}
+    except sqlite3.OperationalError as exc:
+        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_PROTOCOL):
+            return None
+        raise
+    finally:
+        conn.close()
+
+
+def _analysis_outcome(db: Path, before: list[tuple[object, ...]], reference: int) -> str:
+    """What a killed ``ventes analyse`` left: "none" if the database is exactly ``before``;
+    "all" if it holds exactly one analysis run more, complete (every result as those of the
+    analysis run ``reference`` of the same sales) and nothing else changed. Never a part:
+    anything else fails."""
+    _consistent(db)
+    after = dump(db)
+    if after == before:
+        return "none"
+    old = {row[1] for row in before if row[0] == "analysis_runs"}
+    new = _run_ids(db) - old
+    assert len(new) == 1, f"not one analysis run more: {sorted(new)}"
+    (run_id,) = new
+    conn = sqlite3.connect(db)
+    try:
+        stored = read_analysis(conn, run_id)
+        assert stored == replace(
+            read_analysis(conn, reference), run_id=run_id, created_at=stored.created_at
+        )
+        # where each table has a column run_id: the rows of the new run, left aside below
+        column = {
+            table: [c for (c,) in conn.execute("SELECT name FROM pragma_table_info(?)", (table,))]
+            for table in {row[0] for row in after}
+        }
+    finally:
+        conn.close()
+    position = {t: names.index("run_id") + 1 for t, names in column.items() if "run_id" in names}
+    rest = [row for row in after if row[0] not in position or row[position[row[0]]] != run_id]
+    assert rest == before, "the analysis changed more than its own run"
+    return "all"
+
+
+@pytest.mark.parametrize("point", ["inside", "committed"])
+def test_kill_during_the_analyses(server: FileServer, tmp_path: Path, point: str) -> None:
+    """``ventes analyse`` killed (SIGKILL) at an observed point of its transaction.
+
+    Inside: stopped while it holds the write lock, no new analysis run is visible to
+    another connection, and the WAL holds no frame past what its index lists
+    (:func:`wal_ahead_of_its_index`): the transaction exists in its memory only, so the
+    database must be exactly as before. Committed: stopped once its new run is visible:
+    the run must be there, complete. Whatever the point, :func:`_analysis_outcome`
+    accepts all of the run or none of it, nothing in between. A run that ends before it
+    is seen at the point sought must have stored one complete run; another is started.
+    """
     db = tmp_path / "analyse.db"
     publish(server, ventes=FULL.decode())
     env = environment(server, db)
     assert run(ventes("run"), env).returncode == 0
-    before = dump(db)
-    proc = start(ventes("analyse"), env)
-    assert wait_for(lambda: lock_held(db) or proc.poll() is not None, timeout=60)
-    killed_inside = False
-    if proc.poll() is None:
-        killed_inside = _kill(proc)
+    (reference,) = _run_ids(db)
+    for _attempt in range(ANALYSIS_TRIES):
+        before, runs = dump(db), _run_ids(db)
+
+        def inside(runs: set[int] = runs) -> bool:
+            return not wal_ahead_of_its_index(db) and lock_held(db) and _visible_runs(db) == runs
+
+        def committed(runs: set[int] = runs) -> bool:
+            visible = _visible_runs(db)
+            return visible is not None and visible != runs
+
+        proc = start(ventes("analyse"), env)
+        caught = stop_when(proc, inside if point == "inside" else committed)
+        if caught:
+            _kill(proc)
+        else:
+            _out, err = proc.communicate(timeout=60)
+            assert proc.returncode == 0, err
+        outcome = _analysis_outcome(db, before, reference)
+        if caught:
+            break
+        assert outcome == "all"  # ended on its own: its run is complete
     else:
-        proc.communicate()
-    _consistent(db)
-    if killed_inside:
-        assert dump(db) == before  # no partial analysis run
+        pytest.fail(f"no run of ventes analyse seen {point} in {ANALYSIS_TRIES} tries")
+    assert outcome == ("none" if point == "inside" else "all")
+    before = dump(db)
     result = run(ventes("analyse", "--json"), env)
     assert result.returncode == 0, result.stderr
-    _consistent(db)
-    print(f"analyses: killed inside the transaction: {killed_inside}")
+    assert _analysis_outcome(db, before, reference) == "all"
+    print(f"analyses: killed {point} after {_attempt + 1} run(s)")
 
 
 #: the exit message of an import whose child process was killed (processes.ChildError)

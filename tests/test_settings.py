@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
+import sys
 from pathlib import Path
 
 import pytest
@@ -118,39 +118,52 @@ def test_settings_load_converts_text_like_the_environment(tmp_path: Path) -> Non
             Settings.load(bad, env={})
 
 
-def _as_other_user(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    """Run as an unprivileged user when the tests run as root (root ignores file modes)."""
+def _unable_to_override_modes(
+    args: list[str], env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    """Run ``args`` bound by file modes, as every user but root is.
+
+    Root writes a file whatever its mode through one capability, CAP_DAC_OVERRIDE: when the
+    tests run as root, the command runs without it (``setpriv``, util-linux), still as
+    root. It keeps CAP_DAC_READ_SEARCH, so it reads the interpreter, the virtual
+    environment and the project wherever they are, even in a folder other users cannot
+    enter (a clone under ``/root`` or in a ``mktemp -d`` folder).
+    """
     if os.geteuid() != 0:
         return run(args, env)
     setpriv = shutil.which("setpriv")
     if setpriv is None:
-        pytest.skip("tests run as root and setpriv (util-linux) is missing: cannot drop root")
-    drop = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
-    return subprocess.run(
-        [*drop, *args], env=env, capture_output=True, text=True, timeout=60, check=False
-    )
+        pytest.skip("tests run as root, setpriv (util-linux) missing: cannot drop CAP_DAC_OVERRIDE")
+    drop = [setpriv, "--inh-caps=-dac_override", "--bounding-set=-dac_override"]
+    return run([*drop, *args], env)
 
 
 @pytest.mark.parametrize("command", ["import", "run", "analyse"])
-def test_a_read_only_database_is_refused_clearly(server: FileServer, command: str) -> None:
+def test_a_read_only_database_is_refused_clearly(
+    server: FileServer, tmp_path: Path, command: str
+) -> None:
     publish(server, ventes=VENTES)
-    # a folder every user may enter and write (SQLite creates its -wal and -shm files there)
-    folder = Path(tempfile.mkdtemp(prefix="ventes-ro-"))
-    try:
-        folder.chmod(0o777)
-        db = folder / "v.db"
-        api.run(make_settings(server, db))
-        db.chmod(0o444)
-        before = db.read_bytes()
-        result = _as_other_user(ventes(command), environment(server, db))
-        assert result.returncode == 5, result.stderr
-        assert "est en lecture seule" in result.stderr
-        assert "Traceback" not in result.stderr and "erreur inattendue" not in result.stderr
-        assert db.read_bytes() == before
-    finally:
-        for path in folder.iterdir():
-            path.unlink()
-        folder.rmdir()
+    db = tmp_path / "v.db"
+    api.run(make_settings(server, db))
+    db.chmod(0o444)
+    before = db.read_bytes()
+    env = environment(server, db)
+    # the premise: the command's user may read the file, and not write it
+    probe = _unable_to_override_modes(
+        [
+            sys.executable,
+            "-c",
+            "import sys; open(sys.argv[1], 'rb').close(); open(sys.argv[1], 'r+b')",
+            str(db),
+        ],
+        env,
+    )
+    assert probe.returncode == 1 and "PermissionError" in probe.stderr, probe.stderr
+    result = _unable_to_override_modes(ventes(command), env)
+    assert result.returncode == 5, result.stderr
+    assert "est en lecture seule" in result.stderr
+    assert "Traceback" not in result.stderr and "erreur inattendue" not in result.stderr
+    assert db.read_bytes() == before
 
 
 def test_a_path_that_cannot_be_a_database_is_refused_by_the_api(tmp_path: Path) -> None:
