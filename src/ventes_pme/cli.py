@@ -506,17 +506,6 @@ def _cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
-    "init": _cmd_init,
-    "import": _cmd_import,
-    "analyse": _cmd_analyse,
-    "run": _cmd_run,
-    "watch": _cmd_watch,
-    "generer": _cmd_generate,
-    "profil": _cmd_profile,
-}
-
-
 # --- deliverables: ventes schema, ventes rapport -------------------------------------------
 
 
@@ -585,8 +574,18 @@ def _cmd_rapport(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-COMMANDS["schema"] = _cmd_schema
-COMMANDS["rapport"] = _cmd_rapport
+#: each command's handler, by the name its parser gives it
+COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+    "init": _cmd_init,
+    "import": _cmd_import,
+    "analyse": _cmd_analyse,
+    "run": _cmd_run,
+    "watch": _cmd_watch,
+    "generer": _cmd_generate,
+    "profil": _cmd_profile,
+    "schema": _cmd_schema,
+    "rapport": _cmd_rapport,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
