@@ -291,13 +291,13 @@ def test_a_second_signal_cancels_the_cycle_and_rolls_back(
     }
 
 
-def test_api_watch_restores_the_signal_handlers(
+def test_watch_restores_the_signal_handlers(
     server: FileServer, db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     publish(server, ventes=SALES)
     settings = make_settings(server, db_path, watch_interval=0.01)
     handlers = (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM))
-    results = api.watch(settings, cycles=2)
+    results = watch(settings, settings.watch_interval, cycles=2)
     assert [r.skipped for r in results] == [False, True]
     assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == handlers
     lines = capsys.readouterr().out.splitlines()

@@ -31,7 +31,6 @@ from ventes_pme.validate import CsvLayout
 
 if TYPE_CHECKING:
     from ventes_pme.analyse import Analysis
-    from ventes_pme.watch import CycleResult  # watch builds on this module: no import cycle
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,16 @@ class RunReport:
 def connection(settings: Settings, *, create: bool = True) -> Iterator[sqlite3.Connection]:
     """An open, migrated connection to the database of ``settings``."""
     if create:
-        conn = db.open_and_migrate(settings.db_path, lock_timeout=settings.lock_timeout)
+        conn = db.connect(settings.db_path, lock_timeout=settings.lock_timeout, create=True)
+        try:
+            if db.migrate(conn):
+                # a database just created or changed gets the analyses' objects at once; one
+                # already up to date is left to the analyses, which check them anyway: an
+                # import, which does not touch them, reads no declaration
+                ensure_analysis_objects(conn)
+        except BaseException:
+            conn.close()
+            raise
     else:
         conn = db.connect(settings.db_path, lock_timeout=settings.lock_timeout)
         if db.schema_version(conn) < db.latest_version():
@@ -69,12 +77,10 @@ def connection(settings: Settings, *, create: bool = True) -> Iterator[sqlite3.C
 def init(settings: Settings) -> InitReport:
     """Create the database if needed, apply the pending migrations and create the
     analyses' result tables and views (idempotent)."""
-    from ventes_pme import catalog
-
     conn = db.connect(settings.db_path, lock_timeout=settings.lock_timeout, create=True)
     try:
         applied = db.migrate(conn)
-        catalog.ensure_objects(conn)
+        ensure_analysis_objects(conn)
         return InitReport(
             settings.db_path,
             db.schema_version(conn),
@@ -82,6 +88,14 @@ def init(settings: Settings) -> InitReport:
         )
     finally:
         conn.close()
+
+
+def ensure_analysis_objects(conn: sqlite3.Connection) -> None:
+    """The analyses' result tables and views, from their declarations
+    (:func:`ventes_pme.catalog.ensure_objects`): the one place the API creates them."""
+    from ventes_pme import catalog  # the analyse stage: not needed to import
+
+    catalog.ensure_objects(conn)
 
 
 def check_settings(settings: Settings) -> None:
@@ -272,13 +286,3 @@ def write_report(settings: Settings) -> list[Path]:
                 f"Impossible d'écrire le rapport dans « {settings.rapport_dir} » "
                 f"(--rapport ou VENTES_RAPPORT) : {french.explain(exc)}."
             ) from exc
-
-
-def watch(settings: Settings, *, cycles: int | None = None) -> list[CycleResult]:
-    """Import every ``settings.watch_interval`` seconds until SIGINT/SIGTERM (``ventes watch``).
-
-    See :mod:`ventes_pme.watch`; returns the :class:`~ventes_pme.watch.CycleResult` list.
-    """
-    from ventes_pme import watch as watcher  # watch builds on this module
-
-    return watcher.watch(settings, settings.watch_interval, cycles=cycles)

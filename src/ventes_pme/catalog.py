@@ -49,6 +49,7 @@ from importlib.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from ventes_pme.db import transaction
 from ventes_pme.errors import ConfigError, DatabaseError
 
 FORMATS = {
@@ -290,8 +291,6 @@ def ensure_objects(conn: sqlite3.Connection) -> None:
 
     Reads only when everything is there (the usual case); otherwise one transaction.
     """
-    from ventes_pme.db import transaction
-
     if not _missing(conn):
         return
     with transaction(conn):

@@ -502,7 +502,9 @@ def _cmd_profile(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     if args.cycles is not None and args.cycles < 1:
         raise ConfigError("--cycles doit être au moins 1.")
-    api.watch(settings, cycles=args.cycles)
+    from ventes_pme import watch  # the layer above the API: only this command needs it
+
+    watch.watch(settings, settings.watch_interval, cycles=args.cycles)
     return 0
 
 

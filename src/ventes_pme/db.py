@@ -253,10 +253,9 @@ def migrate(conn: sqlite3.Connection) -> list[Migration]:
     """Apply the pending migrations, each in its own transaction. Returns the migrations
     applied.
 
-    A database they created or changed also gets, at once, what the analyses' declarations
-    ask for (result tables, views: :func:`ventes_pme.catalog.ensure_objects`). A database
-    already up to date is left to ``ventes init`` and to each analysis, which check those
-    objects anyway: an import, which does not touch them, reads no declaration.
+    The migrations are the whole schema but the analyses' result tables and views, which
+    their declarations ask for: :func:`ventes_pme.catalog.ensure_objects`, called by the
+    API once migrations are applied (this module stays below the analyse stage).
     """
     applied: list[Migration] = []
     pending = [m for m in migrations() if m.version > schema_version(conn)]
@@ -272,10 +271,6 @@ def migrate(conn: sqlite3.Connection) -> list[Migration]:
     finally:
         if not secure_delete:
             conn.execute("PRAGMA secure_delete = OFF")
-    if applied:
-        from ventes_pme import catalog  # the analyse stage's objects
-
-        catalog.ensure_objects(conn)
     return applied
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from ventes_pme import db
+from ventes_pme import catalog, db
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,7 @@ def migrated_memory_db() -> sqlite3.Connection:
     """A new in-memory database with every migration applied."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
     db.migrate(conn)
+    catalog.ensure_objects(conn)  # the analyses' result tables and views
     return conn
 
 
