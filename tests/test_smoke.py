@@ -149,3 +149,31 @@ def test_ventes_run_on_client_files_served_over_http(
 def _store_ids(files: dict[str, bytes]) -> list[str]:
     rows = csv.DictReader(io.StringIO(files["magasins"].decode("utf-8-sig")))
     return [r["ID Magasin"] for r in rows]
+
+
+def test_run_opens_the_database_once(
+    server: FileServer,
+    client_files: dict[str, bytes],
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`ventes run` opens the database once and passes the connection from init to the
+    import, the analyses and the report (a first run, then a run on the database it made)."""
+    from ventes_pme import db
+
+    server.files.update(client_files)
+    opened: list[Path] = []
+    connect = db.connect
+
+    def counting(path: Path, **kwargs: object) -> sqlite3.Connection:
+        opened.append(path)
+        return connect(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(db, "connect", counting)
+    settings = make_settings(server, db_path, rapport_dir=db_path.parent / "rapport")
+    for _ in range(2):
+        opened.clear()
+        report = api.run(settings)
+        assert opened == [db_path]
+    assert report.imported.files["ventes"].inserted == 0
+    assert (db_path.parent / "rapport" / "rapport.html").is_file()

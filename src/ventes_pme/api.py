@@ -15,7 +15,7 @@ import functools
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,8 +48,14 @@ class RunReport:
 
 
 @contextmanager
-def connection(settings: Settings, *, create: bool = True) -> Iterator[sqlite3.Connection]:
-    """An open, migrated connection to the database of ``settings``."""
+def connection(
+    settings: Settings, *, create: bool = True, conn: sqlite3.Connection | None = None
+) -> Iterator[sqlite3.Connection]:
+    """An open, migrated connection to the database of ``settings``; ``conn`` itself when
+    given (a command that opened the database passes it on, and closes it itself)."""
+    if conn is not None:
+        yield conn
+        return
     if create:
         conn = db.connect(settings.db_path, lock_timeout=settings.lock_timeout, create=True)
         try:
@@ -74,18 +80,27 @@ def connection(settings: Settings, *, create: bool = True) -> Iterator[sqlite3.C
         conn.close()
 
 
-def init(settings: Settings) -> InitReport:
+def init(settings: Settings, *, conn: sqlite3.Connection | None = None) -> InitReport:
     """Create the database if needed, apply the pending migrations and create the
-    analyses' result tables and views (idempotent)."""
+    analyses' result tables and views (idempotent); on ``conn`` when given."""
+    if conn is None:
+        with _opened(settings) as opened:
+            return init(settings, conn=opened)
+    applied = db.migrate(conn)
+    ensure_analysis_objects(conn)
+    return InitReport(
+        settings.db_path,
+        db.schema_version(conn),
+        [f"{m.version:04d}_{m.name}" for m in applied],
+    )
+
+
+@contextmanager
+def _opened(settings: Settings) -> Iterator[sqlite3.Connection]:
+    """The database of ``settings``, created if needed, not yet migrated."""
     conn = db.connect(settings.db_path, lock_timeout=settings.lock_timeout, create=True)
     try:
-        applied = db.migrate(conn)
-        ensure_analysis_objects(conn)
-        return InitReport(
-            settings.db_path,
-            db.schema_version(conn),
-            [f"{m.version:04d}_{m.name}" for m in applied],
-        )
+        yield conn
     finally:
         conn.close()
 
@@ -184,6 +199,7 @@ def load_fetched(
     progress: ProgressLine | None = None,
     *,
     layouts: Mapping[str, CsvLayout] | None = None,
+    conn: sqlite3.Connection | None = None,
 ) -> ImportReport:
     """The validate and load stages: check each file's format, then load the three files
     in one transaction. A file-level problem raises before the database is opened."""
@@ -193,9 +209,9 @@ def load_fetched(
     describe = data_profile.ImportProfile(
         {source: fetched[source].path for source in SOURCES}, layouts
     )
-    with connection(settings) as conn:
+    with connection(settings, conn=conn) as opened:
         report = load(
-            conn,
+            opened,
             dict(fetched),
             layouts,
             regions_path=settings.regions_path,
@@ -220,12 +236,12 @@ def import_data(settings: Settings, progress: ProgressLine | None = None) -> Imp
         return load_fetched(settings, fetched, progress)
 
 
-def analyse(settings: Settings) -> Analysis:
+def analyse(settings: Settings, *, conn: sqlite3.Connection | None = None) -> Analysis:
     """Run every analysis on the stored sales and store the results (a new run)."""
     from ventes_pme.analyse import run_analyses  # the analyse stage: not needed to import
 
-    with connection(settings, create=False) as conn:
-        return run_analyses(conn)
+    with connection(settings, create=False, conn=conn) as opened:
+        return run_analyses(opened)
 
 
 def latest_analysis(settings: Settings) -> Analysis | None:
@@ -259,17 +275,20 @@ def run(settings: Settings, progress: ProgressLine | None = None) -> RunReport:
     """
     check_settings(settings)
     check_report_folder(settings)
-    with tempfile.TemporaryDirectory(prefix="ventes-") as tmp:
-        fetched = fetch_sources(settings, Path(tmp), progress=progress)
-        layouts = check_files(fetched)
-        initialised = init(settings)
-        imported = load_fetched(settings, fetched, progress, layouts=layouts)
-    done = RunReport(initialised, imported, analyse(settings))
-    write_report(settings)
+    with ExitStack() as stack:
+        with tempfile.TemporaryDirectory(prefix="ventes-") as tmp:
+            fetched = fetch_sources(settings, Path(tmp), progress=progress)
+            layouts = check_files(fetched)
+            # opened once the files are checked, then passed from stage to stage
+            conn = stack.enter_context(_opened(settings))
+            initialised = init(settings, conn=conn)
+            imported = load_fetched(settings, fetched, progress, layouts=layouts, conn=conn)
+        done = RunReport(initialised, imported, analyse(settings, conn=conn))
+        write_report(settings, conn=conn)
     return done
 
 
-def write_report(settings: Settings) -> list[Path]:
+def write_report(settings: Settings, *, conn: sqlite3.Connection | None = None) -> list[Path]:
     """Rewrite the note and the HTML report of the latest analysis into
     ``settings.rapport_dir``, atomically; nothing when that setting is not given.
     :class:`ReportError` when they cannot be written (the folder is checked at start by
@@ -278,9 +297,9 @@ def write_report(settings: Settings) -> list[Path]:
         return []
     from ventes_pme import report  # only the report stage needs it
 
-    with connection(settings, create=False) as conn:
+    with connection(settings, create=False, conn=conn) as opened:
         try:
-            return report.write_atomically(conn, settings.rapport_dir)
+            return report.write_atomically(opened, settings.rapport_dir)
         except OSError as exc:
             raise ReportError(
                 f"Impossible d'écrire le rapport dans « {settings.rapport_dir} » "
