@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 from tests import model as reference
 from tests.httpserver import FileServer
 from tests.support import GENERATED, make_settings
-from ventes_pme import api, load, processes, validate
+from ventes_pme import api, load, processes, sales_reader, validate
 from ventes_pme import profile as data_profile
 from ventes_pme.errors import VentesError
 
@@ -656,17 +656,28 @@ def ordered_sequences(draw: Any) -> list[Step]:
 
 
 @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(steps=ordered_sequences(), memo=st.sampled_from([load.RANK_MEMO, 1, 5, 40]))
+@given(
+    steps=ordered_sequences(),
+    memo=st.sampled_from([load.RANK_MEMO, 1, 5, 40]),
+    scattered=st.sampled_from([sales_reader.SCATTERED, 0, 2]),
+    alone=st.sampled_from([load.ASKED_ALONE, 0, 1]),
+)
 def test_sales_in_any_row_order_match_the_model(
-    http: FileServer, steps: list[Step], memo: int
+    http: FileServer, steps: list[Step], memo: int, scattered: int, alone: int
 ) -> None:
     """Files sorted as people sort the sheet, large enough to be read in a child process
     (``processes.IN_PROCESS_BELOW`` lowered to :data:`CHILD_ABOVE`, below every file here),
-    match the model after every import, through every path (fresh, append, full re-read)."""
+    match the model after every import, through every path (fresh, append, full re-read).
+    ``scattered``: how far back a date may come before the reading holds the rest of the
+    file and sends it in key order (sales_reader.SCATTERED): low, these small files take
+    that way too. ``alone``: how many groups of a date the import asks the database for
+    one by one before it reads all of the date's groups (load.ASKED_ALONE)."""
     assert all(len(step.files["ventes"]) > CHILD_ABOVE for step in steps)
     GENERATED["examples"] += 1
     GENERATED["in_child"] += 1
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(load, "RANK_MEMO", memo)
         patch.setattr(processes, "IN_PROCESS_BELOW", CHILD_ABOVE)
+        patch.setattr(sales_reader, "SCATTERED", scattered)
+        patch.setattr(load, "ASKED_ALONE", alone)
         _check_sequence(http, steps)

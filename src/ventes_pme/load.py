@@ -603,6 +603,7 @@ def _load_sales(
         import_id=import_id,
         mode=mode,
         memo=RANK_MEMO,
+        scattered=sales_reader.SCATTERED,
         profile=counting,
         stored_until=(
             conn.execute(sql("load/latest_sale_date")).fetchone()[0] if mode == APPEND else None
@@ -658,6 +659,9 @@ _INSERT_ROWS = sql_rows("load/insert_sale", ROWS_PER_INSERT, shared=1)
 #: the counts of the dates least recently met (memory stays flat) and such a date met
 #: again asks the database, which then holds every line before.
 RANK_MEMO = 50_000
+#: Groups of a date whose stored count is asked alone before all the date's groups are
+#: read at once (``_StoredGroups.of_date``).
+ASKED_ALONE = 32
 
 
 @dataclass
@@ -752,12 +756,22 @@ class _StoredGroups:
     def __init__(self) -> None:
         self.dates: dict[object, dict[tuple[object, ...], int] | None] = {}
         self.held = 0
+        #: groups of each date asked alone so far
+        self.asked: dict[object, int] = {}
 
     def of_date(
         self, conn: sqlite3.Connection, day: object
     ) -> dict[tuple[object, ...], int] | None:
+        """The stored groups of ``day``, or None: ask the group's count alone. The first
+        :data:`ASKED_ALONE` groups of a date are asked alone: appended lines spread over
+        many old dates have a few lines per date, and reading every group of each of
+        those dates would read most of the table."""
         if day in self.dates:
             return self.dates[day]
+        asked = self.asked.get(day, 0)
+        if asked < ASKED_ALONE:
+            self.asked[day] = asked + 1
+            return None
         room = RANK_MEMO - self.held
         rows = conn.execute(
             sql("load/identical_sales_of_date"), {"sale_date": day, "max_groups": room}
@@ -774,6 +788,8 @@ class _StoredGroups:
         for day in days & self.dates.keys():
             groups = self.dates.pop(day)
             self.held -= 0 if groups is None else len(groups)
+        for day in days & self.asked.keys():
+            del self.asked[day]
 
 
 class _Writer:
