@@ -812,6 +812,8 @@ class _Writer:
         self.progress, self.total = progress, total
         #: the aggregates' sums of the sales sent, when ``summing`` (each is then inserted)
         self.sums, self.summing = sums, summing
+        #: the reading makes the sums of the sales it sends now ("summed")
+        self.summed = False
         #: identical sales stored, for the groups whose count the reading does not hold
         self.bases: dict[tuple[object, ...], int] = {}
         #: the groups stored for the dates of relative sales (see _with_ranks)
@@ -857,7 +859,7 @@ class _Writer:
                 self.report.inserted += _insert_parameters(self.conn, chunks, [], self.import_id)
                 for chunk in chunks:  # each ends with the import id: not a sale's value
                     self._count(chunk[4:-1:width])
-                    if self.summing:
+                    if self.summing and not self.summed:
                         self.sums.add(chunk, width)
             if sales:
                 occurrences: list[int] = []
@@ -865,7 +867,7 @@ class _Writer:
                     self.conn, sales, self.bases, occurrences, self.stored, self.import_id
                 )
                 self._count(occurrences)
-                if self.summing:
+                if self.summing and not self.summed:
                     self.sums.add([value for sale in sales for value in sale], width)
             if not self.summing and self.report.inserted > inserted_before:
                 self._sum_inserted(chunks, sales)
@@ -877,6 +879,10 @@ class _Writer:
             self.stored.forget(forgotten)
         elif kind == "restage":
             self.restage = True
+        elif kind == "summed":
+            self.summed = True
+        elif kind == "sums":
+            self.sums.merge(message[1], message[2])
         else:
             assert kind == "end", message
             _, _, end_line, pending, valid, counted = message

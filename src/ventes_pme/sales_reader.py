@@ -19,6 +19,8 @@ The messages :func:`read` sends:
   the main process adds the identical sales the database holds (then only ``rows`` is
   used, since each such sale may need a question to the database before it).
 - ``("drop", dates)``: the child forgot the counts of these dates.
+- ``("summed",)``: the child makes the aggregates' sums of the sales it sends from now on;
+  ``("sums", by_day, by_product)``, before the end: those sums (``aggregates.NewSales``).
 - ``("restage",)``: a full re-read met again a date whose counts it had forgotten: the
   main process reads the file its other way (see ``load.py``); the child stops.
 - ``("end", position, end_line, pending, valid, counted)``: ``counted``, the data
@@ -34,7 +36,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ventes_pme import profile, validate
+from ventes_pme import aggregates, profile, validate
 from ventes_pme.processes import Send
 from ventes_pme.validate import MAX_QUANTITY, CsvLayout, Sale
 
@@ -150,8 +152,13 @@ def _read(job: Job, send: Send) -> None:
     groups: dict[tuple[str, int, int], int] = {}
     sign = 1
 
+    #: the aggregates' sums, made here once the sales are held (see below)
+    sums: aggregates.NewSales | None = None
+
     def flush() -> None:
         nonlocal relative
+        if sums is not None:
+            sums.add(flat, WIDTH)
         chunks: list[list[object]] = []
         if relative:  # no chunks: the main process handles each sale in turn
             rest = one_per_sale(flat)
@@ -238,6 +245,12 @@ def _read(job: Job, send: Send) -> None:
         # the order of the sales' key (date, product, store, quantity), date by date.
         flush()
         sorting = True
+        if mode != REREAD:
+            # The main process inserts the held sales as fast as they come, while this one
+            # waits for it: the sums of the aggregates are made here meanwhile. (A full
+            # re-read sums only the sales it inserted: the main process alone knows which.)
+            sums = aggregates.NewSales(prices)
+            send(("summed",))
 
         def progress() -> None:
             send(("rows", rows.position, [], [], rejected))
@@ -246,6 +259,8 @@ def _read(job: Job, send: Send) -> None:
         stream = _KeyOrder(prices.keys(), job.stores).hold(rest, valid, progress)
     if flat or rejected:
         flush()
+    if sums is not None:
+        send(("sums", sums.by_day, sums.by_product))
     counted = None if counts_for_profile is None else counts_for_profile.state()
     send(("end", rows.position, rows.end_line, rows.pending, read_count, counted))
 
