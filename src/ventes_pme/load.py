@@ -661,7 +661,7 @@ _INSERT_ROWS = sql_rows("load/insert_sale", ROWS_PER_INSERT, shared=1)
 RANK_MEMO = 50_000
 #: Groups of a date whose stored count is asked alone before all the date's groups are
 #: read at once (``_StoredGroups.of_date``).
-ASKED_ALONE = 32
+ASKED_ALONE = 256
 
 
 @dataclass
