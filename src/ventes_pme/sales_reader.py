@@ -204,6 +204,12 @@ def _read(job: Job, send: Send) -> None:
                 key = (product, store, quantity)
                 n = groups.get(key)
                 if n is None:
+                    if held >= memo and not sorting and mode != REREAD:
+                        # hold the rest rather than forget counts that may be needed
+                        # again (a file sorted by product: the first product fills the
+                        # memo, the next one comes back to every date)
+                        rest = batch[batch.index(sale) :]
+                        break
                     if held >= memo:
                         # forget the counts of the dates least recently met until half the
                         # memo is free (this date's too if it alone fills the memo): the
@@ -245,6 +251,9 @@ def _read(job: Job, send: Send) -> None:
         # the order of the sales' key (date, product, store, quantity), date by date.
         flush()
         sorting = True
+        # the counts held now stay until their date comes back in key order: the memo
+        # bounds the groups counted from here on
+        memo += held
         if mode != REREAD:
             # The main process inserts the held sales as fast as they come, while this one
             # waits for it: the sums of the aggregates are made here meanwhile. (A full
