@@ -6,10 +6,12 @@ grandchild's peak (no timing guess)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -89,3 +91,31 @@ def test_run_counts_one_process_and_fails_loudly() -> None:
         bench_main.run(
             [sys.executable, "-c", "import sys; print('boum', file=sys.stderr); sys.exit(3)"]
         )
+
+
+def test_bench_prints_one_row_per_order_and_size_worst_first(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``python -m bench`` at a tiny size: every order and size measured, the summary's
+    rows ranked by their ratio to the shell (the worst order first), the targets named."""
+    orders = ["chronologique", "aleatoire", "produit"]
+    argv = ["-n", "1500,3000", "-r", "1", "--ordres", ",".join(orders), "--imports-seuls",
+            "--sortie", str(tmp_path)]  # fmt: skip
+    assert bench_main.main(argv) == 0
+    out = capsys.readouterr().out
+    summary = out.split("Par ordre des lignes")[1].split("Objectifs :")[0]
+    rows = [line.split() for line in summary.splitlines() if line[:10].strip().isdigit()]
+    assert sorted((int(r[0]), r[1]) for r in rows) == sorted(
+        (n, o) for n in (1500, 3000) for o in orders
+    )
+    for n in (1500, 3000):
+        ratios = [float(r[4].rstrip("×")) for r in rows if int(r[0]) == n]
+        assert ratios == sorted(ratios, reverse=True)  # worst first
+    saved = json.loads((tmp_path / "results.json").read_text())
+    assert len(saved["par_ordre"]) == 6
+    assert {row["ordre"] for row in saved["par_ordre"]} == set(orders)
+    assert all(row["import_s"] > 0 and row["shell_s"] > 0 for row in saved["par_ordre"])
+    worst = saved["par_ordre"][0]["ordre"]
+    assert f"1500 ventes, pire ordre ({worst}) : import ≤ 3,0 × shell" in out
+    with pytest.raises(SystemExit):
+        bench_main.main(["--ordres", "par prix", "--sortie", str(tmp_path)])

@@ -40,7 +40,7 @@ from hypothesis import strategies as st
 from tests import model as reference
 from tests.httpserver import FileServer, unframed
 from tests.support import GENERATED, make_settings
-from ventes_pme import api, load, processes, validate, watch
+from ventes_pme import api, load, processes, sales_reader, validate, watch
 from ventes_pme.errors import VentesError
 from ventes_pme.profile import stats, store
 
@@ -693,3 +693,94 @@ def test_watch_cycles_match_the_model(
         http.conditional = True
         http.framing.clear()
         http.behaviours.clear()
+
+
+# --- the order of the lines: the sheet as people sort it, files read in a child process -----
+
+#: processes.IN_PROCESS_BELOW in the ordered tests: every file they import is larger
+CHILD_ABOVE = 1024
+#: ten days of valid sales: a file sorted other than by date meets each day again and again
+DAYS = [f"2023-05-{day:02d}" for day in range(20, 30)]
+#: a valid sale of those days: at least 21 bytes ("2023-05-20,REF001,1,1")
+ordered_sales = st.builds(
+    lambda day, product, quantity, store: Item(
+        {"date": day, "product": product, "quantity": quantity, "store": store}
+    ),
+    st.sampled_from(DAYS),
+    st.sampled_from(PRODUCT_IDS),
+    st.sampled_from(["1", "2", "3"]),
+    st.sampled_from(STORE_IDS),
+)
+
+
+@st.composite
+def sorted_as_people_do(draw: Any, items: list[Item]) -> list[Item]:
+    """``items`` in date order, newest first, sorted (stably) by product or by store, or
+    shuffled: as the sheet is once someone sorted it."""
+    order = draw(st.sampled_from(["date", "newest", "product", "store", "random"]))
+    note(f"order: {order}")
+    if order == "random":
+        return list(draw(st.permutations(items)))
+    column = {"date": "date", "newest": "date", "product": "product", "store": "store"}[order]
+    return sorted(items, key=lambda item: item.values[column], reverse=order == "newest")
+
+
+@st.composite
+def ordered_sequences(draw: Any) -> list[Step]:
+    """A file of 50 to 115 sales in some order, then: lines with old dates appended in
+    random order (the append-only path), the whole file sorted again (a full re-read), a
+    line edited."""
+    produits = draw(files("produits", [product_item(p, draw) for p in PRODUCT_IDS]))
+    magasins = draw(files("magasins", [store_item(s, draw) for s in STORE_IDS]))
+    # 50 valid sales or more (over CHILD_ABOVE bytes), and lines of any kind, invalid too
+    items = draw(st.lists(ordered_sales, min_size=50, max_size=100))
+    items += draw(st.lists(sale_items(), max_size=15))
+    ventes = File("ventes", draw(layouts("ventes")), draw(sorted_as_people_do(items)))
+    steps = [Step(_bytes(produits, magasins, ventes), label="first")]
+    for _ in range(draw(st.integers(1, 3))):
+        op = draw(st.sampled_from(["append", "append", "sort", "edit"]))
+        items = list(ventes.items)
+        if op == "append":
+            new = st.one_of(ordered_sales, sale_items(), st.sampled_from(items))
+            items += draw(st.permutations(draw(st.lists(new, min_size=1, max_size=20))))
+        elif op == "sort":
+            items = draw(sorted_as_people_do([i for i in items if i is not None]))
+        else:
+            items[draw(st.integers(0, len(items) - 1))] = draw(
+                st.one_of(ordered_sales, sale_items())
+            )
+        ventes.items = items
+        steps.append(Step(_bytes(produits, magasins, ventes), label=op))
+    return steps
+
+
+# a fifth of the profile's examples (40 with the default profile): each is several imports
+@settings(
+    max_examples=max(1, settings().max_examples // 5),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    steps=ordered_sequences(),
+    memo=st.sampled_from([load.RANK_MEMO, 1, 5, 40]),
+    scattered=st.sampled_from([sales_reader.SCATTERED, 0, 2]),
+    alone=st.sampled_from([load.ASKED_ALONE, 0, 1]),
+)
+def test_sales_in_any_row_order_match_the_model(
+    http: FileServer, steps: list[Step], memo: int, scattered: int, alone: int
+) -> None:
+    """Files sorted as people sort the sheet, large enough to be read in a child process
+    (``processes.IN_PROCESS_BELOW`` lowered to :data:`CHILD_ABOVE`, below every file here),
+    match the model after every import, through every path (fresh, append, full re-read).
+    ``scattered``: how far back a date may come before the reading holds the rest of the
+    file and sends it in key order (sales_reader.SCATTERED): low, these small files take
+    that way too. ``alone``: how many groups of a date the import asks the database for
+    one by one before it reads all of the date's groups (load.ASKED_ALONE)."""
+    assert all(len(step.files["ventes"]) > CHILD_ABOVE for step in steps)
+    GENERATED["examples"] += 1
+    GENERATED["in_child"] += 1
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(load, "RANK_MEMO", memo)
+        patch.setattr(processes, "IN_PROCESS_BELOW", CHILD_ABOVE)
+        patch.setattr(sales_reader, "SCATTERED", scattered)
+        patch.setattr(load, "ASKED_ALONE", alone)
+        _check_sequence(http, steps)

@@ -8,6 +8,9 @@ append-only fast path), or re-read whole after an edit.
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -123,3 +126,91 @@ def test_generer_refuses_bad_settings(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "Rien à compléter" in capsys.readouterr().err
     assert main(["generer", str(tmp_path / "y"), "--invalides", "2"]) == 2
     assert "Réglage invalide" in capsys.readouterr().err
+
+
+def _sales_lines(folder: Path) -> list[list[str]]:
+    return [line.split(",") for line in (folder / "ventes.csv").read_text("utf-8").splitlines()[1:]]
+
+
+def _valid_dates(lines: list[list[str]]) -> list[str]:
+    """The dates of the lines written as the generator writes valid dates."""
+
+    def valid(day: str) -> bool:
+        try:
+            return date.fromisoformat(day).isoformat() == day
+        except ValueError:
+            return False
+
+    return [f[0] for f in lines if len(f) == 4 and valid(f[0])]
+
+
+def _descents(values: list[str]) -> int:
+    return sum(a > b for a, b in itertools.pairwise(values))
+
+
+@pytest.mark.parametrize("order", ["chronologique", "recent", "produit", "magasin", "aleatoire"])
+def test_generator_writes_the_sales_in_the_order_asked(tmp_path: Path, order: str) -> None:
+    chrono, ordered = tmp_path / "chrono", tmp_path / order
+    # no identical lines: they repeat a recent line, date included (not quite date order)
+    shape = ["-n", "3000", "--germe", "5", "--invalides", "0.01", "--identiques", "0"]
+    assert main(["generer", str(chrono), *shape]) == 0
+    assert main(["generer", str(ordered), *shape, "--ordre", order]) == 0
+    base, lines = _sales_lines(chrono), _sales_lines(ordered)
+    # the same lines (invalid ones included), only their order differs
+    assert Counter(map(tuple, lines)) == Counter(map(tuple, base))
+    assert _descents(_valid_dates(base)) == 0
+    dates = _valid_dates(lines)
+    if order == "chronologique":
+        assert lines == base
+    elif order == "recent":
+        assert lines == base[::-1] and _descents(dates[::-1]) == 0
+    elif order in ("produit", "magasin"):
+        column = 1 if order == "produit" else 3
+        keys = [f[column] if len(f) > column else "" for f in lines]
+        assert keys == sorted(keys)
+        assert len(set(keys)) > 10
+        # stable: date order within a product (or a store)
+        for key in set(keys):
+            assert _descents(_valid_dates([f for f, k in zip(lines, keys, strict=True)
+                                           if k == key])) == 0  # fmt: skip
+    else:
+        assert _descents(dates) > len(dates) // 3  # shuffled, not near any sort
+
+
+def test_generator_spans_years_and_every_region(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    assert main(["generer", str(folder), "-n", "5000", "--annees", "3", "--magasins", "60"]) == 0
+    dates = _valid_dates(_sales_lines(folder))
+    assert dates[0] == "2024-01-01" and dates[-1] >= "2026-12-25"
+    assert {d[:4] for d in dates} == {"2024", "2025", "2026"}
+    region_of = {
+        row.split(",")[0]: row.split(",")[1]
+        for row in (Path(__file__).parents[1] / "src/ventes_pme/data/villes_regions.csv")
+        .read_text("utf-8")
+        .splitlines()[1:]
+    }
+    stores = [r.split(",") for r in (folder / "magasins.csv").read_text("utf-8").splitlines()[1:]]
+    regions = {region_of[city] for _, city, _ in stores}
+    assert regions == set(region_of.values())  # every region, overseas included
+    assert {"La Réunion", "Guadeloupe", "Martinique", "Guyane", "Mayotte"} <= regions
+    assert len({city for _, city, _ in stores}) >= 50  # many cities
+    # --jours and --annees are one setting: both is a usage error (argparse, exit 2)
+    with pytest.raises(SystemExit) as exc:
+        main(["generer", str(folder), "--annees", "2", "--jours", "3"])
+    assert exc.value.code == 2
+
+
+def test_generator_appends_old_dates_in_random_order(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    generate(folder, sales=4_000, seed=2)
+    head = (folder / "ventes.csv").read_bytes()
+    args = ["--debut", "2024-01-01", "--jours", "365", "--ordre", "aleatoire", "--germe", "2"]
+    assert main(["generer", str(folder), "-n", "400", "--ajouter", *args]) == 0
+    grown = (folder / "ventes.csv").read_bytes()
+    assert grown.startswith(head)
+    added = _valid_dates(_sales_lines(folder)[4_000:])
+    assert len(added) > 350
+    assert max(added) <= _valid_dates(_sales_lines(folder)[:4_000])[-1]
+    assert _descents(added) > len(added) // 3
+    with pytest.raises(ValueError, match="ordre inconnu"):
+        generate(folder, sales=1, order="par prix")

@@ -83,6 +83,16 @@ class NewSales:
                 per_store = by_product[product] = {}
             per_store[store] = per_store.get(store, 0) + packed
 
+    def merge(
+        self, by_day: Mapping[str, Mapping[int, int]], by_product: Mapping[str, Mapping[int, int]]
+    ) -> None:
+        """Add the sums of another :class:`NewSales` (its ``by_day`` and ``by_product``)."""
+        for mine, theirs in ((self.by_day, by_day), (self.by_product, by_product)):
+            for key, stores in theirs.items():
+                into = mine.setdefault(key, {})
+                for store, packed in stores.items():
+                    into[store] = into.get(store, 0) + packed
+
     def rows(self) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
         """(date, store, count, quantity, revenue) and (product, store, …) rows."""
         return (

@@ -263,14 +263,20 @@ def _rapport_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+#: ``ventes generer --ordre`` (generate.ORDERS, not imported here: the CLI starts lean)
+ORDRES = ("chronologique", "recent", "produit", "magasin", "aleatoire")
+
+
 def _generate_parser(commands: Any) -> None:
     p = commands.add_parser(
         "generer",
         help="écrire des données de test au format du client (produits, magasins, ventes)",
         description="Écrit produits.csv, magasins.csv et ventes.csv dans DOSSIER, au format du "
-        "client : des ventes sur une période, des magasins dans de vraies villes françaises, une "
-        "part de lignes identiques et une part de lignes invalides. Le même germe donne les "
-        "mêmes fichiers. Avec --ajouter, ajoute des ventes à la fin du fichier existant, "
+        "client : des ventes sur une période, des magasins dans de vraies villes françaises de "
+        "toutes les régions (outre-mer compris), une part de lignes identiques et une part de "
+        "lignes invalides. Le même germe donne les mêmes fichiers. Par défaut les lignes sont "
+        "dans l'ordre des dates, comme celles du client ; --ordre les écrit comme une feuille "
+        "triée autrement. Avec --ajouter, ajoute des ventes à la fin du fichier existant, "
         "comme le fait le client entre deux imports.",
     )
     p.add_argument("dossier", metavar="DOSSIER", type=Path, help="dossier des trois fichiers")
@@ -299,8 +305,20 @@ def _generate_parser(commands: Any) -> None:
         metavar="AAAA-MM-JJ",
         help="première date (défaut : 2024-01-01, ou la dernière date du fichier avec --ajouter)",
     )
-    p.add_argument(
+    period = p.add_mutually_exclusive_group()
+    period.add_argument(
         "--jours", type=int, metavar="J", help="durée de la période (365 ; 7 avec --ajouter)"
+    )
+    period.add_argument(
+        "--annees", type=int, metavar="A", help="durée de la période en années (au lieu de --jours)"
+    )
+    p.add_argument(
+        "--ordre",
+        choices=ORDRES,
+        default="chronologique",
+        help="ordre des lignes de ventes : chronologique (défaut, celui du client), recent (les "
+        "plus récentes d'abord), produit ou magasin (feuille triée sur cette colonne) ou "
+        "aleatoire (mélangées) ; avec --ajouter, l'ordre des seules lignes ajoutées",
     )
     p.add_argument(
         "--ajouter",
@@ -441,6 +459,15 @@ def _cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError:
         raise ConfigError(f"--debut : date AAAA-MM-JJ attendue, pas « {args.debut} ».") from None
     check_folder(args.dossier, "DOSSIER")
+    days = args.jours
+    if args.annees is not None:
+        if args.annees < 1:
+            raise ConfigError("--annees : au moins une année.")
+        first = start or date(2024, 1, 1)
+        try:
+            days = (first.replace(year=first.year + args.annees) - first).days
+        except ValueError:  # 29 February
+            days = (date(first.year + args.annees, 3, 1) - first).days
     try:
         done = generate(
             args.dossier,
@@ -451,8 +478,9 @@ def _cmd_generate(args: argparse.Namespace, settings: Settings) -> int:
             identical=args.identiques,
             invalid=args.invalides,
             start=start,
-            days=args.jours,
+            days=days,
             append=args.ajouter,
+            order=args.ordre,
         )
     except FileNotFoundError as exc:
         raise ConfigError(f"Rien à compléter : « {exc} » n'existe pas.") from None

@@ -5,11 +5,19 @@ Synthetic data in the client's format, for benchmarks and tests at scale.
 Writes ``produits.csv``, ``magasins.csv`` and ``ventes.csv`` into a folder, exactly as the
 client publishes them (UTF-8, comma, French headers, ISO dates). Deterministic for a seed.
 The sales file is written in batches, so memory stays flat whatever the number of sales;
-its lines are in date order (the file grows over time), with a share of lines identical to
-a recent one (two identical lines are two real sales) and a share of invalid lines.
+by default its lines are in date order (the file grows over time, the client's shape), with
+a share of lines identical to a recent one (two identical lines are two real sales) and a
+share of invalid lines. The stores are spread over the cities of every region of the shipped
+city table, overseas included: the first stores take one city of each region in turn.
+
+``order`` writes the sales as people sort the sheet (Données → Trier la plage): newest
+first, by product, by store (both stable: date order within a product or a store), or
+shuffled. Any order but the chronological one holds the lines written in memory before
+writing them (about 80 bytes a line).
 
 ``append=True`` adds sales at the end of an existing ``ventes.csv``, dated from its last
-date on, some identical to its last lines: what the client's file does between two imports.
+date on (or over ``start`` and ``days``: old dates), some identical to its last lines: what
+the client's file does between two imports. ``order`` then orders the appended lines only.
 """
 
 from __future__ import annotations
@@ -34,6 +42,8 @@ MAX_STORES = 100_000
 #: the dates the import accepts (validate.parse_date): every generated date is one of them
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2100, 12, 31)
 MAX_DAYS = (LAST_DAY - FIRST_DAY).days + 1
+#: the orders of the sales lines, as ``ventes generer --ordre`` names them
+ORDERS = ("chronologique", "recent", "produit", "magasin", "aleatoire")
 #: how many recent lines a repeated (identical) line is drawn from
 RECENT = 512
 
@@ -61,10 +71,33 @@ class Generated:
     last_day: str
 
 
+def _city_table() -> list[dict[str, str]]:
+    text = resources.files("ventes_pme").joinpath("data/villes_regions.csv").read_text("utf-8")
+    return [row for row in csv.DictReader(io.StringIO(text)) if row["ville"]]
+
+
 def cities() -> list[str]:
     """The city names of the shipped city -> region table (real French cities)."""
-    text = resources.files("ventes_pme").joinpath("data/villes_regions.csv").read_text("utf-8")
-    return [row["ville"] for row in csv.DictReader(io.StringIO(text)) if row["ville"]]
+    return [row["ville"] for row in _city_table()]
+
+
+def store_cities(rng: random.Random) -> list[str]:
+    """Every city of the table once, regions taking turns: any ``len(regions)`` consecutive
+    cities from the start lie in as many regions (overseas included)."""
+    by_region: dict[str, list[str]] = {}
+    for row in _city_table():
+        by_region.setdefault(row["region"], []).append(row["ville"])
+    regions = sorted(by_region)
+    rng.shuffle(regions)
+    for region in regions:
+        rng.shuffle(by_region[region])
+    turns = max(len(names) for names in by_region.values())
+    return [
+        by_region[region][turn]
+        for turn in range(turns)
+        for region in regions
+        if turn < len(by_region[region])
+    ]
 
 
 def _header(source: str) -> str:
@@ -78,8 +111,7 @@ def _write_references(folder: Path, rng: random.Random, products: int, stores: i
             cents = rng.randint(99, 49_999)
             out.write(f"Produit {n},REF{n:05d},{cents // 100}.{cents % 100:02d},")
             out.write(f"{rng.randint(0, 5_000)}\n")
-    names = cities()
-    rng.shuffle(names)
+    names = store_cities(rng)
     with (folder / "magasins.csv").open("w", encoding="utf-8", newline="") as out:
         out.write(_header("magasins"))
         for n in range(1, stores + 1):
@@ -103,6 +135,24 @@ def _tail(path: Path, size: int = 64 * 1024) -> list[str]:
     if end > size:
         lines = lines[1:]  # the first one is cut
     return [line for line in lines if line.endswith("\n") and line[:2].isdigit()]
+
+
+def _field(line: str, index: int) -> str:
+    fields = line.rstrip("\n").split(",")
+    return fields[index] if index < len(fields) else ""
+
+
+def _ordered(lines: list[str], order: str, rng: random.Random) -> list[str]:
+    """``lines`` (in date order) as a sheet sorted that way shows them."""
+    if order == "recent":
+        lines.reverse()
+    elif order == "produit":
+        lines.sort(key=lambda line: _field(line, 1))
+    elif order == "magasin":
+        lines.sort(key=lambda line: _field(line, 3))
+    elif order == "aleatoire":
+        rng.shuffle(lines)
+    return lines
 
 
 def _invalid(rng: random.Random, day: str, product: str, quantity: int, store: str) -> str:
@@ -137,6 +187,7 @@ def generate(
     start: date | None = None,
     days: int | None = None,
     append: bool = False,
+    order: str = "chronologique",
 ) -> Generated:
     """Write (or, with ``append``, extend) the three files of ``folder``; see the module doc.
 
@@ -155,6 +206,8 @@ def generate(
             f"--debut : une date du {FIRST_DAY:%d/%m/%Y} au {LAST_DAY:%d/%m/%Y} (celles que "
             f"l'import accepte), pas le {start:%d/%m/%Y}"
         )
+    if order not in ORDERS:
+        raise ValueError(f"ordre inconnu « {order} » (ordres : {', '.join(ORDERS)})")
     if not (0 <= identical <= 1 and 0 <= invalid <= 1 and identical + invalid <= 1):
         raise ValueError("--identiques et --invalides sont des parts entre 0 et 1")
     ventes = folder / "ventes.csv"
@@ -191,6 +244,7 @@ def generate(
     store_weights = [1 + (n * 7919) % 5 for n in range(len(store_ids))]
     counts = {"identical": 0, "invalid": 0}
     mode = "a" if append else "w"
+    held: list[str] = []  # the lines of a non-chronological order, written at the end
     with ventes.open(mode, encoding="utf-8", newline="") as out:
         if not append:
             out.write(_header("ventes"))
@@ -220,8 +274,13 @@ def generate(
                     recent[rng.randrange(RECENT)] = line
                 else:
                     recent.append(line)
-            out.write("".join(lines))
+            if order == "chronologique":
+                out.write("".join(lines))
+            else:
+                held.extend(lines)
             written += n
+        if held:
+            out.write("".join(_ordered(held, order, rng)))
     return Generated(
         folder,
         sales,

@@ -193,7 +193,7 @@ def load(
 ) -> ImportReport:
     """Import the three fetched files in one transaction and return what was done.
 
-    ``describe`` (api.py passes the data profile, ``profile.ImportProfile``) is started
+    ``describe`` (api.py passes the data profile, ``profile.store.ImportProfile``) is started
     once the import knows how it reads the sales file, so that it can work meanwhile (in
     another process), and finished last, inside the transaction: what it writes is
     committed, or rolled back, with the import.
@@ -633,6 +633,7 @@ def _load_sales(
         import_id=import_id,
         mode=mode,
         memo=RANK_MEMO,
+        scattered=sales_reader.SCATTERED,
         profile=counting,
         stored_until=(
             conn.execute(sql("load/latest_sale_date")).fetchone()[0] if mode == APPEND else None
@@ -688,6 +689,9 @@ _INSERT_ROWS = sql_rows("load/insert_sale", ROWS_PER_INSERT, shared=1)
 #: the counts of the dates least recently met (memory stays flat) and such a date met
 #: again asks the database, which then holds every line before.
 RANK_MEMO = 50_000
+#: Groups of a date whose stored count is asked alone before all the date's groups are
+#: read at once (``_StoredGroups.of_date``).
+ASKED_ALONE = 256
 
 
 @dataclass
@@ -782,12 +786,22 @@ class _StoredGroups:
     def __init__(self) -> None:
         self.dates: dict[object, dict[tuple[object, ...], int] | None] = {}
         self.held = 0
+        #: groups of each date asked alone so far
+        self.asked: dict[object, int] = {}
 
     def of_date(
         self, conn: sqlite3.Connection, day: object
     ) -> dict[tuple[object, ...], int] | None:
+        """The stored groups of ``day``, or None: ask the group's count alone. The first
+        :data:`ASKED_ALONE` groups of a date are asked alone: appended lines spread over
+        many old dates have a few lines per date, and reading every group of each of
+        those dates would read most of the table."""
         if day in self.dates:
             return self.dates[day]
+        asked = self.asked.get(day, 0)
+        if asked < ASKED_ALONE:
+            self.asked[day] = asked + 1
+            return None
         room = RANK_MEMO - self.held
         rows = conn.execute(
             sql("load/identical_sales_of_date"), {"sale_date": day, "max_groups": room}
@@ -804,6 +818,8 @@ class _StoredGroups:
         for day in days & self.dates.keys():
             groups = self.dates.pop(day)
             self.held -= 0 if groups is None else len(groups)
+        for day in days & self.asked.keys():
+            del self.asked[day]
 
 
 class _Writer:
@@ -826,6 +842,8 @@ class _Writer:
         self.progress, self.total = progress, total
         #: the aggregates' sums of the sales sent, when ``summing`` (each is then inserted)
         self.sums, self.summing = sums, summing
+        #: the reading makes the sums of the sales it sends now ("summed")
+        self.summed = False
         #: identical sales stored, for the groups whose count the reading does not hold
         self.bases: dict[tuple[object, ...], int] = {}
         #: the groups stored for the dates of relative sales (see _with_ranks)
@@ -871,7 +889,7 @@ class _Writer:
                 self.report.inserted += _insert_parameters(self.conn, chunks, [], self.import_id)
                 for chunk in chunks:  # each ends with the import id: not a sale's value
                     self._count(chunk[4:-1:width])
-                    if self.summing:
+                    if self.summing and not self.summed:
                         self.sums.add(chunk, width)
             if sales:
                 occurrences: list[int] = []
@@ -879,7 +897,7 @@ class _Writer:
                     self.conn, sales, self.bases, occurrences, self.stored, self.import_id
                 )
                 self._count(occurrences)
-                if self.summing:
+                if self.summing and not self.summed:
                     self.sums.add([value for sale in sales for value in sale], width)
             if not self.summing and self.report.inserted > inserted_before:
                 self._sum_inserted(chunks, sales)
@@ -891,6 +909,10 @@ class _Writer:
             self.stored.forget(forgotten)
         elif kind == "restage":
             self.restage = True
+        elif kind == "summed":
+            self.summed = True
+        elif kind == "sums":
+            self.sums.merge(message[1], message[2])
         else:
             assert kind == "end", message
             _, _, end_line, pending, valid, counted = message
