@@ -108,6 +108,13 @@ def test_the_sql_functions_format_as_the_reports_do(db_path: Path) -> None:
         "33,3\u00a0%",
         None,
     )
+    # a week from Monday 2023-05-22: each day named once, in SQLite's own calendar
+    week = conn.execute(
+        "SELECT format_weekday(date('2023-05-22', printf('+%d days', value)))"
+        " FROM json_each('[0,1,2,3,4,5,6]')"
+    ).fetchall()
+    assert [name for (name,) in week] == list(fmt.WEEKDAYS) and week[0] == ("lundi",)
+    assert conn.execute("SELECT format_weekday(NULL)").fetchone() == (None,)
     conn.close()
 
 

@@ -64,6 +64,15 @@ def month(iso: str | None) -> str:
     return f"{MONTHS[number - 1]} {year}"
 
 
+#: the days of the week, Monday first (``date.weekday()`` order)
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def weekday(iso: str) -> str:
+    """``"2023-05-27"`` -> ``"samedi"``."""
+    return WEEKDAYS[date.fromisoformat(iso[:10]).weekday()]
+
+
 def moment(iso: str) -> str:
     """``"2026-11-29T01:57:49+00:00"`` -> ``"29/11/2026 à 01:57 UTC"`` (times are UTC)."""
     return datetime.fromisoformat(iso).strftime("%d/%m/%Y à %H:%M UTC")
@@ -162,6 +171,10 @@ def _sql_change(current: int | None, previous: int | None) -> str | None:
     return None if current is None or previous is None else change(int(current), int(previous))
 
 
+def _sql_weekday(iso: str | None) -> str | None:
+    return None if iso is None else weekday(str(iso))
+
+
 def _sql_day(iso: str | None) -> str | None:
     return None if iso is None else day(str(iso))
 
@@ -184,10 +197,11 @@ SQL_FUNCTIONS: dict[str, tuple[int, Callable[..., str | None]]] = {
     "format_month": (1, _sql_month),  # format_month('2023-05') -> 'mai 2023'
     "format_share": (2, _sql_share),  # format_share(part, total) -> '31,9 %'
     "format_change": (2, _sql_change),  # format_change(110, 100) -> '+10,0 %'
-    "format_day": (1, _sql_day),
+    "format_day": (1, _sql_day),  # format_day('2023-05-27') -> '27/05/2023'
+    "format_weekday": (1, _sql_weekday),  # format_weekday('2023-05-27') -> 'samedi'
     "format_integer": (1, _sql_integer),  # format_integer(1234) -> '1 234'
     # the dashboard's links carry the chosen filters: url_param('a b') -> 'a%20b'
-    "url_param": (1, _sql_url),  # format_day('2023-05-27') -> '27/05/2023'
+    "url_param": (1, _sql_url),
     # the dashboard's tables write their cells as HTML: names from the files are escaped
     "html_text": (1, _sql_html),  # html_text('<b>') -> '&lt;b&gt;'
 }

@@ -214,7 +214,7 @@ VEGA_CONFIG: dict[str, Any] = {
             "date": "%d/%m/%Y",
             "time": "%H:%M:%S",
             "periods": ["AM", "PM"],
-            "days": ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"],
+            "days": [fmt.WEEKDAYS[-1], *fmt.WEEKDAYS[:-1]],  # Sunday first, as d3 asks
             "shortDays": ["dim.", "lun.", "mar.", "mer.", "jeu.", "ven.", "sam."],
             "months": list(fmt.MONTHS),
             "shortMonths": [

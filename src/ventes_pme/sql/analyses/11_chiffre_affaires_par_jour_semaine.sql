@@ -5,15 +5,7 @@ INSERT INTO result_revenue_by_weekday (
 SELECT
     :run_id AS run_id,
     (cast(strftime('%w', sales_by_day_store.sale_date) AS INTEGER) + 6) % 7 + 1 AS weekday,
-    CASE strftime('%w', sales_by_day_store.sale_date)
-        WHEN '1' THEN 'lundi'
-        WHEN '2' THEN 'mardi'
-        WHEN '3' THEN 'mercredi'
-        WHEN '4' THEN 'jeudi'
-        WHEN '5' THEN 'vendredi'
-        WHEN '6' THEN 'samedi'
-        ELSE 'dimanche'
-    END AS day_name,
+    format_weekday(min(sales_by_day_store.sale_date)) AS day_name,
     sum(sales_by_day_store.sales_count) AS sales_count,
     sum(sales_by_day_store.quantity) AS quantity,
     sum(sales_by_day_store.revenue_cents) AS revenue_cents

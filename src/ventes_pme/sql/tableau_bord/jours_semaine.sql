@@ -1,15 +1,7 @@
 -- Chiffre d'affaires par jour de la semaine
 -- Du lundi au dimanche, sur la période choisie.
 SELECT
-    CASE strftime('%w', ventes_jours.sale_date)
-        WHEN '1' THEN 'lundi'
-        WHEN '2' THEN 'mardi'
-        WHEN '3' THEN 'mercredi'
-        WHEN '4' THEN 'jeudi'
-        WHEN '5' THEN 'vendredi'
-        WHEN '6' THEN 'samedi'
-        ELSE 'dimanche'
-    END AS jour,
+    format_weekday(min(ventes_jours.sale_date)) AS jour,
     (cast(strftime('%w', ventes_jours.sale_date) AS INTEGER) + 6) % 7 AS ordre,
     sum(ventes_jours.sales_count) AS ventes,
     sum(ventes_jours.revenue_cents) AS chiffre_affaires_centimes,
