@@ -176,7 +176,7 @@ def test_long_tables_keep_ten_rows_and_sum_the_others(big: tuple[Analysis, Path]
     assert grid.headers[-1] == "autres"
     cents = [sum(v or 0 for v in row[1:]) for row in grid.amounts or []]
     assert sum(cents) == analysis.total_revenue_cents
-    # the note (Markdown) keeps every row
+    # without a limit, every row
     assert len(report.table(analysis, spec).rows) == PRODUCTS
     # nothing of the data is written unescaped
     assert html.escape("Produit 1 (REF00001)") in text

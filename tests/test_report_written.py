@@ -181,3 +181,30 @@ def test_a_report_that_cannot_be_written_is_a_failed_cycle_the_next_one_retries(
     assert lines[3].endswith(f"rapport réécrit dans « {folder} »."), lines
     assert fmt.euros(11997) in (folder / report.HTML_NAME).read_text("utf-8")
     assert lines[-1] == "Surveillance terminée : fin des cycles, 2 cycles."
+
+
+def test_the_note_keeps_ten_products_then_sums_the_others(
+    server: FileServer, db_path: Path
+) -> None:
+    """A ranking longer than ten rows: the note shows the first ten, one "autres" row with
+    the exact sums of the rest, and says where the full list is."""
+    produits = "Nom,ID Référence produit,Prix,Stock\n" + "".join(
+        f"Produit {i},REF{i:03},{i}.00,10\n" for i in range(1, 31)
+    )
+    ventes = VENTES_HEADER + "".join(f"2024-01-01,REF{i:03},{i},1\n" for i in range(1, 31))
+    publish(server, produits, MAGASINS, ventes)
+    analysis = api.run(make_settings(server, db_path)).analysis
+    note = report.markdown(analysis)
+    section = note.split("## 2. Ventes par produit\n")[1].split("\n## ")[0]
+    products = [line for line in section.splitlines() if line.startswith("| REF")]
+    assert [line.split(" | ")[0] for line in products] == [
+        f"| REF{i:03}" for i in range(30, 20, -1)
+    ]
+    # REF001 to REF020: quantities 1..20, revenue i × i €
+    rest = sum(i * i for i in range(1, 21)) * 100
+    others = (
+        f"| autres (20) | — | {fmt.integer(210)} | {fmt.euros(rest)} | "
+        f"{fmt.percent(rest, analysis.total_revenue_cents)} |"
+    )
+    assert others in section.splitlines()
+    assert "Les 10 premiers sur 30" in section and "ventes analyse --json" in section

@@ -12,21 +12,16 @@ from typing import Any
 
 from ventes_pme import catalog, fmt
 from ventes_pme.analyse import Analysis
-from ventes_pme.report import tables as table_module
 from ventes_pme.report.charts import Point, bar_chart, city_map, column_chart
 from ventes_pme.report.markdown import BASIS, sections
 from ventes_pme.report.sentences import header, reading
-from ventes_pme.report.tables import ReportTable, table
+from ventes_pme.report.tables import FOLDED_OVER, TOP, ReportTable, shown
 
 _E = html.escape
 
-#: how many rows a ranking shows (products, cities, stores…) before its "autres" row
-TOP = 10
 #: the time chart is per day up to this many days of data, per week up to the second
 #: number, per month beyond
 DAILY_UP_TO, WEEKLY_UP_TO = 92, 731
-#: a table in time order longer than this is folded (``<details>``), its chart above it
-FOLDED_OVER = 12
 #: the dashboard's name of the database by default (Datasette names it after its file,
 #: ``data/ventes.db``): the report is the dashboard's home page, so ``ventes/<analysis>``
 #: is the canned query with every row
@@ -155,21 +150,18 @@ def _block(analysis: Analysis, spec: catalog.Spec, titled: bool, database: str) 
     if spec.chart is not None:
         parts.append(chart(analysis, spec, spec.chart, database))
     if spec.html_table:
-        if table_module.ranked(spec) or spec.pivot is not None:
-            shown = table(analysis, spec, TOP)
-            parts.append(html_table(shown))
-            if shown.others:
-                total = len(shown.rows) - 1 + shown.others
-                parts.append(_dashboard_link(spec, len(shown.rows) - 1, total, database))
+        part = shown(analysis, spec)
+        if part.others:
+            parts.append(html_table(part))
+            total = len(part.rows) - 1 + part.others
+            parts.append(_dashboard_link(spec, len(part.rows) - 1, total, database))
+        elif len(part.rows) > FOLDED_OVER:
+            parts.append(
+                f"<details><summary>Le tableau ({fmt.plural(len(part.rows), 'ligne')})"
+                f"</summary>{html_table(part)}</details>"
+            )
         else:
-            whole = table(analysis, spec)
-            if len(whole.rows) > FOLDED_OVER:
-                parts.append(
-                    f"<details><summary>Le tableau ({fmt.plural(len(whole.rows), 'ligne')})"
-                    f"</summary>{html_table(whole)}</details>"
-                )
-            else:
-                parts.append(html_table(whole))
+            parts.append(html_table(part))
     return "".join(parts)
 
 

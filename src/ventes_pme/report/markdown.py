@@ -9,7 +9,7 @@ import re
 from ventes_pme import catalog, fmt
 from ventes_pme.analyse import Analysis
 from ventes_pme.report.sentences import header, reading
-from ventes_pme.report.tables import ReportTable, table
+from ventes_pme.report.tables import FOLDED_OVER, ReportTable, shown
 
 NOTE_NAME = "resultats.md"
 HTML_NAME = "rapport.html"
@@ -34,6 +34,25 @@ def md_table(table: ReportTable) -> str:
     lines = [head, "| " + " | ".join(align) + " |"]
     lines += ["| " + " | ".join(escape(c) for c in row) + " |" for row in table.rows]
     return "\n".join(lines)
+
+
+def md_block(analysis: Analysis, spec: catalog.Spec) -> list[str]:
+    """The table of ``spec`` as the HTML report shows it: a ranking cut to its first rows
+    and "autres", with where to read the full list; a long table in time order folded."""
+    part = shown(analysis, spec)
+    if part.others:
+        first = len(part.rows) - 1
+        return [
+            md_table(part),
+            "",
+            f"Les {fmt.integer(first)} premiers sur {fmt.integer(first + part.others)} ; "
+            f"la liste complète : « {escape(spec.title)} » dans le tableau de bord, "
+            "ou `ventes analyse --json`.",
+        ]
+    if len(part.rows) > FOLDED_OVER:
+        summary = f"Le tableau ({fmt.plural(len(part.rows), 'ligne')})"
+        return [f"<details><summary>{summary}</summary>", "", md_table(part), "", "</details>"]
+    return [md_table(part)]
 
 
 def sections() -> list[tuple[str, list[catalog.Spec]]]:
@@ -84,7 +103,7 @@ def markdown(analysis: Analysis, data: list[tuple[str, str]] | None = None) -> s
         for spec in specs:
             if spec.intro:
                 lines += [spec.intro, ""]
-            lines += [md_table(table(analysis, spec)), ""]
+            lines += [*md_block(analysis, spec), ""]
     lines += [
         "---",
         "",

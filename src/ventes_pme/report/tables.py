@@ -23,6 +23,11 @@ class ReportTable:
     others: int = 0
 
 
+#: how many rows a ranking shows (products, cities, stores…) before its "autres" row
+TOP = 10
+#: a table in time order longer than this is folded (``<details>``)
+FOLDED_OVER = 12
+
 #: the columns whose values add up (counts and amounts): an "autres" row sums them
 ADDITIVE = frozenset({"nombre_ventes", "quantite", "chiffre_affaires", "salaries"})
 
@@ -30,6 +35,14 @@ ADDITIVE = frozenset({"nombre_ventes", "quantite", "chiffre_affaires", "salaries
 def ranked(spec: catalog.Spec) -> bool:
     """Whether the stored rows of ``spec`` are a ranking (highest first), not a time order."""
     return spec.order.split(",")[0].strip().upper().endswith("DESC")
+
+
+def shown(analysis: Analysis, spec: catalog.Spec) -> ReportTable:
+    """What both reports show of ``spec``: a ranking or a grid cut to its first :data:`TOP`
+    rows and an "autres" row (the full list is in the dashboard), any other table whole."""
+    if ranked(spec) or spec.pivot is not None:
+        return table(analysis, spec, TOP)
+    return table(analysis, spec)
 
 
 def table(analysis: Analysis, spec: catalog.Spec, limit: int | None = None) -> ReportTable:
