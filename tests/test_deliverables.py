@@ -311,3 +311,21 @@ def test_report_of_a_database_without_sales(
     text = note.read_text("utf-8")
     assert "aucune vente" in text and "**0,00\u00a0€**" in text
     assert page.read_text("utf-8").count("<svg") == CHARTS
+
+
+def test_every_test_named_by_the_reliability_document_exists() -> None:
+    """docs/fiabilite.md proves each guarantee by naming its test: a renamed or removed
+    test must not leave a rule without proof."""
+    text = (DOCS / "fiabilite.md").read_text("utf-8")
+    sources = "\n".join(p.read_text("utf-8") for p in (ROOT / "tests").glob("*.py"))
+    defined = set(re.findall(r"^\s*def (test_\w+)", sources, re.M))
+    modules = {p.stem for p in (ROOT / "tests").glob("test_*.py")}
+    named = set(re.findall(r"`(?:[\w/.]+::)?(test_\w+)", text))
+    assert len(named) >= 100
+    # `test_redirect_to_a_*` names a family of tests
+    missing = [
+        n
+        for n in sorted(named - defined - modules)
+        if not (n.endswith("_") and any(d.startswith(n) for d in defined))
+    ]
+    assert missing == []
