@@ -415,13 +415,40 @@ def problems() -> list[str]:
 
 
 def markdown() -> str:
-    """The dictionary as Markdown, in the schema documentation (docs/modele-donnees.md)."""
+    """The dictionary as Markdown, in the schema documentation (docs/modele-donnees.md):
+    each analysis once, its result table and its ``derniere_*`` view side by side."""
     views = {name for name, kind in _kinds().items() if kind == "view"}
+    specs = catalog.specs()
     lines: list[str] = []
-    for name, entry in entries().items():
+    for name, entry in FIXED.items():
         kind = "vue" if name in views else "table"
         lines += [f"**{entry.title}** ({kind} `{name}`) : {entry.description}", ""]
         lines += ["| colonne | description |", "|---|---|"]
         lines += [f"| `{column}` | {text} |" for column, text in entry.columns.items()]
         lines.append("")
+        if name == "analysis_runs":
+            lines += _analyses_markdown(specs)
     return "\n".join(lines)
+
+
+def _analyses_markdown(specs: tuple[catalog.Spec, ...]) -> list[str]:
+    """One entry per analysis: its result table (every analysis kept, amounts in cents) and
+    its ``derniere_*`` view (the last analysis, French column names, exact euros as text)."""
+    lines = [
+        "Chaque analyse déclarée a une table `result_*`, qui garde les résultats de chaque "
+        "analyse (historique, une ligne par analyse et par clé, montants en centimes), et une "
+        "vue `derniere_*` : la dernière analyse seulement, colonnes en français, montants en "
+        "euros exacts en texte (comme 5268.78).",
+        "",
+    ]
+    for spec in specs:
+        lines += [
+            f"**{spec.title}** (table `{spec.table}`, vue `{spec.view}`) : {spec.description}",
+            "",
+            "| table | vue | description |",
+            "|---|---|---|",
+            f"| `run_id` | — | {_RUN} |",
+        ]
+        lines += [f"| `{c.name}` | `{c.key}` | {c.description} |" for c in spec.columns]
+        lines.append("")
+    return lines
