@@ -199,10 +199,8 @@ def run(
     The memory is the sum of the peak RSS of the command and of all its descendants
     (``TreeSampler``): an upper bound of the peak of their sum. The CPU time is
     ``ru_utime + ru_stime`` of ``os.wait4``, which on Linux includes the descendants the
-    command waited for, not those it left running: measured with a Python child that
-    starts a grandchild busy for 1 s of CPU, wait4 on the child reads 1.11 s when the
-    child waits for the grandchild, 0.05 s when it exits without waiting (Linux 6.18).
-    So a command's CPU time includes its worker processes only if it waits for them.
+    command waited for, not those it left running: a command's CPU time includes its
+    worker processes only if it waits for them.
     """
     started = time.perf_counter()
     proc = subprocess.Popen(
@@ -252,7 +250,7 @@ def compile_package() -> None:
     """Compile the package's modules into bytecode first, as pip does when it installs
     it: a copy installed in development mode keeps a modified module's bytecode stale
     (never written under PYTHONDONTWRITEBYTECODE), and every measured command would
-    compile it again (up to 0.13 s per command here, half of a 1 % append)."""
+    compile it again (a visible share of a small import)."""
     spec = importlib.util.find_spec("ventes_pme")  # (not imported: see main)
     assert spec is not None and spec.submodule_search_locations is not None
     for folder in spec.submodule_search_locations:

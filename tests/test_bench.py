@@ -84,7 +84,7 @@ def test_run_counts_one_process_and_fails_loudly() -> None:
         [sys.executable, "-c", "import sys; sys.stdin.read()"], stdin="fin"
     )
     assert processes == 1
-    # read at least once; its peak itself may fall between two reads (it lives ~20 ms)
+    # read at least once; its peak itself may fall between two reads (it is short-lived)
     assert rss_mb > 0
     assert cpu > 0 and wall > 0
     with pytest.raises(SystemExit, match=r"échec \(3\) de : .*\nboum"):

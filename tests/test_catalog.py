@@ -148,7 +148,7 @@ def test_an_import_reads_no_declaration_once_the_database_is_up_to_date(
     """The result tables and views belong to the analyse stage. A database the migrations
     just made or changed gets them at once (here, the first import creates the database);
     one already up to date is left to ``ventes init`` and to each analysis: an import then
-    parses no declaration (the TOML parser, ≈ 15 ms of every re-import)."""
+    parses no declaration (the TOML parser is a visible share of a re-import)."""
     publish(server, ventes=VENTES_HEADER + "2024-01-01,REF001,2,1\n")
     settings = make_settings(server, db_path)
     api.import_data(settings)

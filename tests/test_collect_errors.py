@@ -185,7 +185,7 @@ def test_a_download_error_names_the_setting_to_change(
 
 
 def test_a_failed_run_creates_no_database(server: FileServer, tmp_path: Path) -> None:
-    """`ventes run` whose download fails used to leave a new, empty data/ventes.db."""
+    """`ventes run` whose download fails leaves no new, empty data/ventes.db behind."""
     publish(server, ventes=VENTES)
     del server.files["ventes"]
     db = tmp_path / "data" / "ventes.db"

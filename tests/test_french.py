@@ -160,7 +160,7 @@ def test_network_errors_in_french(
 def test_the_child_reading_a_sales_file_imports_no_network_module() -> None:
     """The child of a large import (``python -m ventes_pme.processes``, which unpickles
     ``sales_reader.read``) starts on the import's critical path: socket, ssl and the HTTP
-    client, ~30 ms of its start, are the download's business, not its own (french.py
+    client, a visible share of its start, are the download's business, not its own (french.py
     checks their errors only once they are imported)."""
     network = ("socket", "ssl", "http.client", "urllib.request")
     code = (

@@ -236,7 +236,7 @@ def test_bytes_undefined_in_windows_1252_reject_their_line(
 
 
 def test_cr_only_line_endings(server: FileServer, db_path: Path) -> None:
-    """Old Excel for Mac: it used to end in exit 70."""
+    """Old Excel for Mac (CR alone ends a line): read like any other file, never exit 70."""
     report = import_files(
         server,
         db_path,

@@ -131,8 +131,8 @@ def test_a_report_folder_that_cannot_be_written_is_refused_before_anything(
     command: str,
     where: str,
 ) -> None:
-    """Checked at start, like every setting: nothing downloaded, no database created (it
-    used to be found after the import and the analysis were committed, exit 2 then)."""
+    """Checked at start, like every setting: nothing downloaded, no database created (not
+    found only after the import and the analysis are committed)."""
     publish(server, PRODUITS, MAGASINS, VENTES)
     blocker = tmp_path / "fichier"
     blocker.write_text("pas un dossier")
