@@ -7,7 +7,7 @@ from 127.0.0.1 (``python -m http.server`` in a subprocess), then runs each measu
 command in its own process: wall time (median of the repetitions), CPU time (user +
 system, from ``os.wait4``: the command and the descendants it waited for) and the peak
 memory of the command's whole process tree. Prints one table, with the ratios and the
-targets of issues 5 and 13, and writes the figures to ``bench/out/results.json``.
+project's targets, and writes the figures to ``bench/out/results.json``.
 
 Memory (the import runs in two or three processes, and ``/usr/bin/time`` sees
 only one). While the command runs, a thread of this bench walks its process tree every
@@ -411,7 +411,8 @@ def size_label(n: int) -> str:
 
 
 def limit_for(n: int) -> float:
-    """Issues 13 and 22: ≤ 3 × the shell up to 1 M sales, ≤ 3.5 × beyond (2.5 M)."""
+    """The import's target against the sqlite3 shell: ≤ 3 × up to 1 M sales, ≤ 3.5 × beyond
+    (the 2.5 M of a full Google sheet)."""
     return 3.0 if n <= 1_000_000 else 3.5
 
 
