@@ -73,7 +73,8 @@ def load(
     committed, or rolled back, with the import.
     """
     # The import checks the references it writes itself, once, at its end (see
-    # check_references.sql): the per-row checks would cost a third of the insert.
+    # check_references.sql): checking each row as it is inserted would slow every insert
+    # (docs/performance.md).
     conn.execute("PRAGMA foreign_keys = OFF")
     try:
         # The sales are inserted nearly in key order (by date): a small page cache holds

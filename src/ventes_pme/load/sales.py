@@ -417,9 +417,9 @@ def _checks_done_by_the_import(conn: sqlite3.Connection) -> Iterator[None]:
     counted from 1, the price is that of the products table (whose CHECKs held when the
     product was written); a rejected line has the source "ventes" and an occurrence
     counted from 1 too. Evaluating the schema's CHECKs again on each row (the date's GLOB
-    above all) cost 15 % of the insert. They still guard every other writer (the sqlite3
-    shell), and ``PRAGMA integrity_check`` verifies them: the generated tests run it after
-    every import.
+    above all) would repeat that work at a cost (docs/performance.md). They still guard
+    every other writer (the sqlite3 shell), and ``PRAGMA integrity_check`` verifies them:
+    the generated tests run it after every import.
     """
     conn.execute("PRAGMA ignore_check_constraints = ON")
     try:
