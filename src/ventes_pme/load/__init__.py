@@ -87,8 +87,6 @@ def load(
 
 #: SQLite's page cache during an import, in KiB (db.connect sets 64 MiB for the analyses).
 LOAD_CACHE_KIB = 8 * 1024
-#: SQLite's page cache while the staged sales are sorted and ranked (_stage_and_insert)
-STAGE_SORT_CACHE_KIB = 32 * 1024
 
 
 def _load(
