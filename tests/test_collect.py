@@ -127,7 +127,8 @@ _PREFIXES = [
 def test_fetch_hashes_the_prefix_asked(
     server: FileServer, tmp_path: Path, how: str, prefix: int
 ) -> None:
-    """What load.py compares with the previous import's file, instead of reading it again."""
+    """What load/incremental.py compares with the previous import's file, instead of
+    reading it again."""
     settings = make_settings(server, tmp_path / "unused.db")
     location = settings.url("ventes")
     server.files["ventes"] = _LARGE

@@ -40,8 +40,10 @@ from hypothesis import strategies as st
 from tests import model as reference
 from tests.httpserver import FileServer, unframed
 from tests.support import GENERATED, make_settings
-from ventes_pme import api, load, processes, sales_reader, validate, watch
+from ventes_pme import api, processes, sales_reader, validate, watch
 from ventes_pme.errors import VentesError
+from ventes_pme.load import incremental
+from ventes_pme.load import sales as load_sales
 from ventes_pme.profile import stats, store
 
 # --- what a file holds, and how it is written --------------------------------------------
@@ -419,12 +421,12 @@ def run_step(http: FileServer, db: Path, step: Step, *, full_read: bool = False)
     settings = make_settings(http, db, attempts=1)
     if not full_read:
         return api.import_data(settings)
-    saved = load._resume_point
-    load._resume_point = lambda *args: None
+    saved = incremental.resume_point
+    incremental.resume_point = lambda *args: None
     try:
         return api.import_data(settings)
     finally:
-        load._resume_point = saved
+        incremental.resume_point = saved
 
 
 def check_against_model(db: Path, expected: reference.Model) -> None:
@@ -495,14 +497,14 @@ def check_analyses(db: Path, http: FileServer, expected: reference.Model) -> Non
 @settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(
     steps=sequences(),
-    memo=st.sampled_from([load.RANK_MEMO, 1, 2, 5]),
+    memo=st.sampled_from([load_sales.RANK_MEMO, 1, 2, 5]),
     child=st.sampled_from([False, False, True]),
 )
 def test_import_sequences_match_the_model(
     http: FileServer, steps: list[Step], memo: int, child: bool
 ) -> None:
     """``memo``: how many groups of identical lines the import counts before it forgets
-    counts and asks the database (load.RANK_MEMO): tiny values exercise that path too, and
+    counts and asks the database (load_sales.RANK_MEMO): tiny values exercise that path too, and
     make a full re-read fall back to its staged way. ``child``: the sales file and the data
     profile are read in child processes whatever their size (processes.IN_PROCESS_BELOW),
     as large files are; else in the importing process, as these small files are (a third
@@ -510,7 +512,7 @@ def test_import_sequences_match_the_model(
     GENERATED["examples"] += 1
     GENERATED["in_child"] += child
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(load, "RANK_MEMO", memo)
+        patch.setattr(load_sales, "RANK_MEMO", memo)
         if child:
             patch.setattr(processes, "IN_PROCESS_BELOW", 0)
         _check_sequence(http, steps)
@@ -761,9 +763,9 @@ def ordered_sequences(draw: Any) -> list[Step]:
 )
 @given(
     steps=ordered_sequences(),
-    memo=st.sampled_from([load.RANK_MEMO, 1, 5, 40]),
+    memo=st.sampled_from([load_sales.RANK_MEMO, 1, 5, 40]),
     scattered=st.sampled_from([sales_reader.SCATTERED, 0, 2]),
-    alone=st.sampled_from([load.ASKED_ALONE, 0, 1]),
+    alone=st.sampled_from([load_sales.ASKED_ALONE, 0, 1]),
 )
 def test_sales_in_any_row_order_match_the_model(
     http: FileServer, steps: list[Step], memo: int, scattered: int, alone: int
@@ -774,13 +776,13 @@ def test_sales_in_any_row_order_match_the_model(
     ``scattered``: how far back a date may come before the reading holds the rest of the
     file and sends it in key order (sales_reader.SCATTERED): low, these small files take
     that way too. ``alone``: how many groups of a date the import asks the database for
-    one by one before it reads all of the date's groups (load.ASKED_ALONE)."""
+    one by one before it reads all of the date's groups (load_sales.ASKED_ALONE)."""
     assert all(len(step.files["ventes"]) > CHILD_ABOVE for step in steps)
     GENERATED["examples"] += 1
     GENERATED["in_child"] += 1
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(load, "RANK_MEMO", memo)
+        patch.setattr(load_sales, "RANK_MEMO", memo)
         patch.setattr(processes, "IN_PROCESS_BELOW", CHILD_ABOVE)
         patch.setattr(sales_reader, "SCATTERED", scattered)
-        patch.setattr(load, "ASKED_ALONE", alone)
+        patch.setattr(load_sales, "ASKED_ALONE", alone)
         _check_sequence(http, steps)

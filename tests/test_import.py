@@ -25,7 +25,7 @@ from tests.support import (
     stored_sales,
     ventes_csv,
 )
-from ventes_pme import api
+from ventes_pme import api, wording
 from ventes_pme.config import Settings
 
 A1: Sale = ("2023-05-27", "REF001", 1, 5)
@@ -82,7 +82,7 @@ def test_vanished_lines_are_kept_and_reported(server: FileServer, db_path: Path)
     assert ventes.vanished == 2  # one A1 and B2
     assert ventes.inserted == 0
     assert stored_sales(db_path) == Counter({A1: 2, B2: 1, A2: 1})  # nothing deleted
-    assert any("2 ventes de la base ne figurent plus" in w for w in report.warnings)
+    assert any("2 ventes de la base ne figurent plus" in w for w in wording.warnings(report))
     assert query(
         db_path,
         "SELECT vanished FROM import_files WHERE source = 'ventes' AND import_id = ?",
@@ -91,7 +91,7 @@ def test_vanished_lines_are_kept_and_reported(server: FileServer, db_path: Path)
     # the lines come back: nothing is inserted twice and nothing is missing any more
     back = import_files(server, db_path, ventes=ventes_csv([A1, B2, A1, A2]))
     assert (back.files["ventes"].inserted, back.files["ventes"].vanished) == (0, 0)
-    assert not any("de la base ne figure" in w for w in back.warnings)
+    assert not any("de la base ne figure" in w for w in wording.warnings(back))
     assert stored_sales(db_path) == Counter({A1: 2, B2: 1, A2: 1})
 
 

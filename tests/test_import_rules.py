@@ -22,8 +22,9 @@ from tests.support import (
     query,
     stored_sales,
 )
-from ventes_pme import aggregates, api, load, validate
+from ventes_pme import aggregates, api, load, validate, wording
 from ventes_pme.errors import FileFormatError
+from ventes_pme.load import sales as load_sales
 
 GOOD = "2023-05-27,REF001,1,1\n"
 
@@ -91,7 +92,7 @@ def test_a_cut_last_line_is_pending_until_confirmed(server: FileServer, db_path:
     settings = make_settings(server, db_path, attempts=1)
     report = api.import_data(settings)
     assert report.files["ventes"].pending_line == (3, "2023-05-28,REF002,4,1")
-    assert any("n'est pas importée" in w for w in report.warnings)
+    assert any("n'est pas importée" in w for w in wording.warnings(report))
     assert stored_sales(db_path) == Counter({("2023-05-27", "REF001", 1, 1): 1})
     # the same cut body again: still pending; then the whole file
     api.import_data(settings)
@@ -136,7 +137,7 @@ def test_the_client_file_without_final_newline_imports_in_full_at_once(
     report = import_files(server, db_path, **files)
     assert (report.files["ventes"].inserted, report.files["ventes"].rejected) == (30, 0)
     assert [f.inserted for f in report.files.values()] == [5, 7, 30]
-    assert not any("n'est pas importée" in w for w in report.warnings)
+    assert not any("n'est pas importée" in w for w in wording.warnings(report))
     for name, data in files.items():
         (tmp_path / f"{name}.csv").write_bytes(data)
     local = {f"url_{n}": str(tmp_path / f"{n}.csv") for n in files}
@@ -222,7 +223,7 @@ def test_one_windows_1252_line_in_a_utf8_file(server: FileServer, db_path: Path)
     body = b"2023-05-27,REF001,1,1,ok\n" + "2023-05-28,REF002,2,2,café\n".encode("cp1252")
     report = import_files(server, db_path, ventes=header + body)
     assert report.files["ventes"].inserted == 2
-    assert any("lues en Windows-1252 (ligne(s) 3)" in w for w in report.warnings)
+    assert any("lues en Windows-1252 (ligne(s) 3)" in w for w in wording.warnings(report))
 
 
 @pytest.mark.parametrize("byte", [b"\x81", b"\x8d", b"\x8f", b"\x90", b"\x9d"])
@@ -315,7 +316,9 @@ def test_a_store_changing_city_is_reported(server: FileServer, db_path: Path) ->
     report = import_files(
         server, db_path, ventes=VENTES_HEADER + GOOD, magasins=MAGASINS.replace("Paris", "Lyon")
     )
-    assert any("Le magasin 1 change de ville (« Paris » → « Lyon »)" in w for w in report.warnings)
+    assert any(
+        "Le magasin 1 change de ville (« Paris » → « Lyon »)" in w for w in wording.warnings(report)
+    )
 
 
 def test_a_reject_that_becomes_valid_is_marked_resolved(server: FileServer, db_path: Path) -> None:
@@ -386,14 +389,14 @@ def test_a_resolved_reject_does_not_shift_the_rank_of_an_appended_one(
 # --- ranks counted while reading, not by a count of stored sales per line -------------------------
 
 
-@pytest.mark.parametrize("memo", [1, 2, load.RANK_MEMO])
+@pytest.mark.parametrize("memo", [1, 2, load_sales.RANK_MEMO])
 def test_identical_lines_over_interleaved_dates_get_exact_ranks(
     server: FileServer, db_path: Path, monkeypatch: pytest.MonkeyPatch, memo: int
 ) -> None:
     """The import counts identical lines per date as it reads; past ``RANK_MEMO`` groups it
     drops the counts and asks the database. Either way the k-th identical line is
     occurrence k, on a first import, an append, and a full re-read."""
-    monkeypatch.setattr(load, "RANK_MEMO", memo)
+    monkeypatch.setattr(load_sales, "RANK_MEMO", memo)
     a, b, c = "2023-05-27,REF001,1,1\n", "2023-05-28,REF001,1,1\n", "2023-05-27,REF002,2,1\n"
     body = VENTES_HEADER + a * 3 + b * 2 + c + a + b + c + a
     import_files(server, db_path, ventes=body)
@@ -417,7 +420,7 @@ def test_identical_lines_over_interleaved_dates_get_exact_ranks(
     assert query(db_path, "SELECT sum(sales_count) FROM sales_by_day_store") == [(14,)]
 
 
-@pytest.mark.parametrize("memo", [1, 2, load.RANK_MEMO])
+@pytest.mark.parametrize("memo", [1, 2, load_sales.RANK_MEMO])
 def test_appended_lines_of_new_days_are_ranked_without_a_count_per_group(
     server: FileServer, db_path: Path, monkeypatch: pytest.MonkeyPatch, memo: int
 ) -> None:
@@ -425,7 +428,7 @@ def test_appended_lines_of_new_days_are_ranked_without_a_count_per_group(
     0 from one question per day (identical_sales_of_date.sql), until the reading forgets
     the day's counts (a tiny memo here): then the sales of that day already inserted by
     this import count again, and the k-th identical line is still occurrence k."""
-    monkeypatch.setattr(load, "RANK_MEMO", memo)
+    monkeypatch.setattr(load_sales, "RANK_MEMO", memo)
     old = "2023-05-27,REF001,1,1\n"
     import_files(server, db_path, ventes=VENTES_HEADER + old)
     a, b, c = "2023-05-28,REF001,1,1\n", "2023-05-28,REF002,2,1\n", "2023-05-29,REF001,1,1\n"
@@ -444,9 +447,9 @@ def test_a_restaged_reread_keeps_the_import_page_cache_after_its_sort(
     server: FileServer, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A full re-read that meets a date again after forgetting its counts ranks the whole
-    file in SQL (load._stage_and_insert): its sort gets a larger page cache, then the rest
+    file in SQL (load/sales.py): its sort gets a larger page cache, then the rest
     of the import goes on with the import's own (load.LOAD_CACHE_KIB), not the analyses'."""
-    monkeypatch.setattr(load, "RANK_MEMO", 1)
+    monkeypatch.setattr(load_sales, "RANK_MEMO", 1)
     a, b, c = "2023-05-27,REF001,1,1\n", "2023-05-28,REF001,1,1\n", "2023-05-27,REF002,2,1\n"
     body = VENTES_HEADER + a * 3 + b * 2 + c + a + b + c + a
     import_files(server, db_path, ventes=body)

@@ -1,6 +1,6 @@
 """The import's check of references (``sql/load/check_references.sql``).
 
-The import writes with ``PRAGMA foreign_keys = OFF`` (load.py: the per-row checks would
+The import writes with ``PRAGMA foreign_keys = OFF`` (load/: the per-row checks would
 cost a third of the insert) and proves at its end, inside its transaction, that every
 reference of the database resolves. A row written outside ventes-pme (plain ``sqlite3``,
 whose foreign keys are off by default) that points nowhere must make the next import
@@ -85,7 +85,7 @@ def test_the_checks_the_import_does_itself_hold_and_come_back_on(
     server: FileServer, db_path: Path, tmp_path: Path
 ) -> None:
     """The sales are inserted with SQLite's CHECK constraints off (the import checked each
-    value itself: ``load._checks_done_by_the_import``). What it wrote passes ``PRAGMA
+    value itself: ``load.sales._checks_done_by_the_import``). What it wrote passes ``PRAGMA
     integrity_check``, which verifies every CHECK, and the connection has its checks back
     after the import, whether it succeeded or failed on a bad file."""
     settings = make_settings(server, db_path)

@@ -10,7 +10,7 @@ import pytest
 
 from tests.httpserver import FileServer
 from tests.support import Sale, import_files, make_settings, query, ventes_csv
-from ventes_pme import api, db, regions, report
+from ventes_pme import api, db, regions, report, wording
 from ventes_pme.errors import ConfigError
 from ventes_pme.regions import UNKNOWN_REGION, city_key
 
@@ -94,9 +94,9 @@ SALES: list[Sale] = [
 
 def test_regions_and_cities_in_the_results(server: FileServer, db_path: Path) -> None:
     report = import_files(server, db_path, ventes=ventes_csv(SALES), magasins=MAGASINS)
-    unknown = [w for w in report.warnings if "Trifouilly-les-Oies" in w]
+    unknown = [w for w in wording.warnings(report) if "Trifouilly-les-Oies" in w]
     assert len(unknown) == 1 and UNKNOWN_REGION in unknown[0]
-    assert len([w for w in report.warnings if "absente de la table des régions" in w]) == 1
+    assert len([w for w in wording.warnings(report) if "absente de la table des régions" in w]) == 1
     analysis = api.analyse(make_settings(server, db_path))
     by_region = {r["region"]: r for r in analysis.tables["ventes_par_region"]}
     assert {k: v["chiffre_affaires"] for k, v in by_region.items()} == {
@@ -136,7 +136,7 @@ def test_custom_region_table_and_rows_added_in_sql(
     conn.close()
     magasins = MAGASINS + "5,ATLANTIS,1\n"
     report = import_files(server, db_path, ventes=ventes_csv(SALES), magasins=magasins)
-    assert not [w for w in report.warnings if "ATLANTIS" in w]
+    assert not [w for w in wording.warnings(report) if "ATLANTIS" in w]
     assert query(db_path, "SELECT region FROM city_regions WHERE city = 'Atlantis'") == [
         ("Bretagne",)
     ]

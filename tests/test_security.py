@@ -49,7 +49,7 @@ DYNAMIC_SQL = {
     ("db.py", "_apply"): "PRAGMA application_id / user_version = <int constants>",
     ("db.py", "page_cache"): "PRAGMA cache_size = <int: the caller's KiB, or the value read "
     "before>",
-    ("load.py", "_count"): "table name: the literals 'sales' passed by load.py itself",
+    ("load/__init__.py", "_count"): "table name: the literal 'sales' passed by the import itself",
     ("analyse.py", "read_analysis"): "table, columns, ORDER BY: identifiers checked by catalog",
     ("profile/store.py", "store"): "column names from the _FILE_COLUMNS / _COLUMN_COLUMNS "
     "constants",
@@ -59,7 +59,7 @@ SQL_VARIABLES = {
     ("db.py", "_apply", "statement"): "a statement of a shipped migration file",
     ("analyse.py", "run_analyses", "statement"): "a statement of a declared analysis' SQL "
     "file (the package's, or one of a folder named by VENTES_ANALYSES_SUPPLEMENTAIRES)",
-    ("load.py", "_insert_parameters", "_INSERT_ROWS"): "sql/load/insert_sale.sql with its "
+    ("load/sales.py", "_insert_parameters", "_INSERT_ROWS"): "sql/load/insert_sale.sql with its "
     "VALUES row repeated ROWS_PER_INSERT times (sqlfiles.sql_rows): only placeholders added",
     ("aggregates.py", "_upsert", "many"): "sql/aggregates/add_to_*.sql with its VALUES row "
     "repeated ROWS_PER_UPSERT times (sqlfiles.sql_rows): only placeholders are added",

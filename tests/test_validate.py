@@ -24,7 +24,7 @@ from tests.support import (
     stored_sales,
     ventes_csv,
 )
-from ventes_pme import api, db, validate
+from ventes_pme import api, db, validate, wording
 from ventes_pme.cli import main
 from ventes_pme.errors import FileFormatError
 from ventes_pme.validate import RowError
@@ -370,7 +370,7 @@ def test_invalid_products_and_stores_are_rejected(server: FileServer, db_path: P
         ("REF004", 1000, 0, "stock : -3 hors limites (attendu de 0 à 9007199254740992)"),
         ("REF005", 1000, 0, "stock : « 2.5 » n'est pas un nombre entier"),
     ]
-    assert any("Produit « REF004 »" in w for w in report.warnings)
+    assert any("Produit « REF004 »" in w for w in wording.warnings(report))
 
 
 def test_rejected_rows_are_counted_in_the_cli_summary(
@@ -431,7 +431,7 @@ def test_extra_column_is_reported(server: FileServer, db_path: Path) -> None:
     ventes = "Date,ID Référence produit,Quantité,ID Magasin,Vendeur\n2023-05-27,REF001,5,1,Léa\n"
     report = import_files(server, db_path, ventes=ventes)
     assert report.files["ventes"].ignored_columns == ("Vendeur",)
-    assert any("Vendeur" in w for w in report.warnings)
+    assert any("Vendeur" in w for w in wording.warnings(report))
 
 
 def test_windows_1252_file_is_read(server: FileServer, db_path: Path) -> None:

@@ -51,7 +51,7 @@ def unpack(packed: int) -> Sums:
 
 
 class NewSales:
-    """The sums, per aggregate row, of sales being inserted (load.py, as it inserts them).
+    """The sums, per aggregate row, of sales being inserted (load/sales.py, as it inserts them).
 
     One packed integer per row (:func:`pack`), by date then store and by product then
     store: a sale adds one number to each, with integer keys (no tuple built per sale).

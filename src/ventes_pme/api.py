@@ -23,10 +23,9 @@ from typing import TYPE_CHECKING
 from ventes_pme import collect, db, french, regions, validate
 from ventes_pme.config import SOURCES, Settings, check_folder
 from ventes_pme.errors import DatabaseError, ReportError
-from ventes_pme.load import ImportReport, load
+from ventes_pme.load import ImportReport, incremental, load
 from ventes_pme.profile import store as data_profile
 from ventes_pme.progress import ProgressLine
-from ventes_pme.sqlfiles import sql
 from ventes_pme.validate import CsvLayout
 
 if TYPE_CHECKING:
@@ -163,28 +162,9 @@ def fetch_sources(
 
 
 def previous_sales_bytes(settings: Settings) -> int | None:
-    """The size of the sales file of the latest import, asked before the download so that
-    the new file's first bytes are hashed on the way: the import then checks that the file
-    only grew (``load._resume_point``) without reading it again. None when not known: no
-    database yet, not one of ours or of a schema we do not know (:func:`db.is_ours`), or
-    one that cannot be read at once (busy, damaged…): the import says why, later; this
-    is only a shortcut, and touches nothing.
-    """
-    if not db.is_ours(settings.db_path):
-        return None
-    # the same query as load._resume_point, read only, never waiting for a lock; an
-    # ordinary read-write connection only so that SQLite removes on closing the WAL
-    # files it may create (a read-only one leaves them beside the database)
-    uri = f"{settings.db_path.absolute().as_uri()}?mode=rw"
-    try:
-        conn = sqlite3.connect(uri, uri=True, timeout=0, isolation_level=None)
-        try:
-            row = conn.execute(sql("load/previous_sales_file")).fetchone()
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return None
-    return None if row is None else int(row[1])
+    """How many first bytes of the new sales file to hash while it is downloaded
+    (``load/incremental.py`` decides whether the import resumes after them)."""
+    return incremental.bytes_to_hash(settings.db_path)
 
 
 def check_files(fetched: Mapping[str, collect.Fetched]) -> dict[str, CsvLayout]:

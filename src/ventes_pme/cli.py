@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from ventes_pme import __version__, api, fmt, french, signals
+from ventes_pme import __version__, api, fmt, french, signals, wording
 from ventes_pme.config import Settings, check_folder
 from ventes_pme.errors import ConfigError, ReportError, VentesError
 from ventes_pme.load import ImportReport
@@ -367,7 +367,7 @@ def print_import(report: ImportReport) -> None:
     if rejected:
         lines = fmt.plural(rejected, "ligne rejetée", "lignes rejetées")
         print(f"{lines} : voir la table « rejects ».")
-    for warning in report.warnings:
+    for warning in wording.warnings(report):
         print(f"Attention : {warning}", file=sys.stderr)
 
 
@@ -433,7 +433,7 @@ def _cmd_analyse(args: argparse.Namespace, settings: Settings) -> int:
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     report = api.run(settings, _progress(settings))
     if args.json:
-        for warning in report.imported.warnings:  # stdout is the JSON: warnings on stderr
+        for warning in wording.warnings(report.imported):  # stdout is the JSON: warnings on stderr
             print(f"Attention : {warning}", file=sys.stderr)
         _json(report.analysis)
         return 0

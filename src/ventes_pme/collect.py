@@ -60,8 +60,8 @@ class Fetched:
     #: server closing the connection: its last line may be cut (see validate.Rows).
     complete: bool = True
     #: ``(n, SHA-256 of the first n bytes)`` when :func:`fetch` was asked for the digest
-    #: of that prefix (and the file has n bytes or more): load.py checks with it that the
-    #: file only grew since the previous import, without reading it again.
+    #: of that prefix (and the file has n bytes or more): load/incremental.py checks with it
+    #: that the file only grew since the previous import, without reading it again.
     prefix: tuple[int, str] | None = None
 
 

@@ -3,7 +3,8 @@
 Work run in a child process, which sends its results back through a pipe.
 
 An import reads its files in child processes while the main process, the only one that
-touches the database, writes (see ``load.py`` and ``profile/store.py``): two cores work at once.
+touches the database, writes (see ``load/sales.py`` and ``profile/store.py``): two cores
+work at once.
 :func:`start` runs ``function(job, send)`` in a child running :func:`main`;
 the function sends tuples of plain values (:mod:`marshal`) and the main process reads them
 with :meth:`Child.receive`, in the order sent.

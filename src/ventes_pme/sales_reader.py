@@ -7,7 +7,7 @@ The import of a large sales file has two halves of about the same cost: reading 
 rows into SQLite (with the sums of the aggregates). Run one after the other they use one
 core; here :func:`read` runs in a child process (``processes.py``: how it is started,
 ended, and why the database is safe) and sends its results, in file order, to the main
-process, the only one that touches the database (``load.py``). Both cores work at once.
+process, the only one that touches the database (``load/sales.py``). Both cores work at once.
 
 The messages :func:`read` sends:
 
@@ -24,7 +24,7 @@ The messages :func:`read` sends:
 - ``("summed",)``: the child makes the aggregates' sums of the sales it sends from now on;
   ``("sums", by_day, by_product)``, before the end: those sums (``aggregates.NewSales``).
 - ``("restage",)``: a full re-read met again a date whose counts it had forgotten: the
-  main process reads the file its other way (see ``load.py``); the child stops.
+  main process reads the file its other way (see ``load/sales.py``); the child stops.
 - ``("end", position, end_line, pending, valid, counted)``: ``counted``, the data
   profile's counts of the file (``profile.counts.sales_counter``) when asked.
 """
@@ -43,7 +43,7 @@ from ventes_pme.processes import Send
 from ventes_pme.profile.counts import sales_counter
 from ventes_pme.validate import MAX_QUANTITY, CsvLayout, Sale
 
-#: Sales per multi-row INSERT (load.py builds the statement with as many rows).
+#: Sales per multi-row INSERT (load/sales.py builds the statement with as many rows).
 ROWS_PER_INSERT = 200
 #: Values per sale sent: date, product, store, quantity, occurrence, unit price (the
 #: import's id, the same for every sale, is bound once per INSERT).
@@ -59,7 +59,7 @@ SCATTERED = 64
 #: Batches of sales held between two progress messages while the sales are held.
 PROGRESS_EVERY = 16
 
-#: the three ways of reading the file (see load.py)
+#: the three ways of reading the file (see load/sales.py)
 FRESH, APPEND, REREAD = "fresh", "append", "reread"
 
 
@@ -78,7 +78,7 @@ class Job:
     import_id: int
     #: FRESH (empty table), APPEND (only the lines appended since) or REREAD (whole file)
     mode: str
-    #: groups of identical lines whose count is held (load.RANK_MEMO)
+    #: groups of identical lines whose count is held (load/sales.py's RANK_MEMO)
     memo: int
     #: the data profile's counts of the file to continue ("" for none yet), or None when
     #: the profile does not ask for them (profile.store.ImportProfile.start)

@@ -28,7 +28,7 @@ from ventes_pme.text import fold
 MAX_QUANTITY = 10_000
 #: Prices above this (in cents: 1 000 000 €) are refused as typing errors. With the maximum
 #: quantity, one sale is at most 10^12 cents: 9 million such sales still sum below 2^63
-#: (SQLite's integers); an import that would overflow is refused (load.py).
+#: (SQLite's integers); an import that would overflow is refused (load/__init__.py).
 MAX_PRICE_CENTS = 1_000_000 * 100
 MAX_ID_LENGTH = 64
 MAX_TEXT_LENGTH = 200

@@ -38,7 +38,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
-from ventes_pme import api, fmt, redact, signals
+from ventes_pme import api, fmt, redact, signals, wording
 from ventes_pme.collect import Fetched, Validators
 from ventes_pme.config import SOURCES, Settings
 from ventes_pme.db import one_pass
@@ -186,7 +186,7 @@ def run_cycle(
         f"{fmt.plural(stores, 'magasin')} nouveaux ou modifiés, "
         f"{fmt.plural(rejected, 'ligne rejetée', 'lignes rejetées')}"
     )
-    for warning in report.warnings:
+    for warning in wording.warnings(report):
         log(f"Cycle {number} : attention : {warning}")
     return _end_cycle(settings, number, log, summary, report, report_due)
 

@@ -2,7 +2,7 @@
 -- autres tables via PRAGMA foreign_key_check), vérifiées une fois avant le COMMIT.
 --
 -- The references the import wrote, checked once at its end, inside its transaction.
--- The import writes with foreign_keys off (load.py): looking up the product, the
+-- The import writes with foreign_keys off (load/__init__.py): looking up the product, the
 -- store and the import of each sale as it is inserted costs a third of the insert,
 -- while the import only writes references it has checked itself (the products and
 -- stores of the same files, the import in progress). This query proves it before

@@ -3,10 +3,10 @@
 --
 -- The groups of identical sales the database holds for one date, with their
 -- count (the occurrences of a group are 1 to its count). Asked the first time an
--- import sends sales of that date with relative occurrences: load.py then ranks
+-- import sends sales of that date with relative occurrences: load/sales.py then ranks
 -- each of them from these counts, instead of one question per group
 -- (count_identical_sales.sql). A date holding more than :max_groups groups is
--- left to those questions: load.py reads one row more than that at most.
+-- left to those questions: load/sales.py reads one row more than that at most.
 -- ORDER BY the primary key's order: no sort.
 SELECT
     product_id,

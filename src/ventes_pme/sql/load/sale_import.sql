@@ -2,7 +2,7 @@
 -- n'ajouter aux agrégats que les ventes insérées).
 --
 -- The import that stored a sale, found by its key. A full re-read inserts only
--- the lines the database lacked (ON CONFLICT DO NOTHING): load.py asks this of
+-- the lines the database lacked (ON CONFLICT DO NOTHING): load/sales.py asks this of
 -- the sales of a batch that inserted some, to sum exactly those into the
 -- aggregates (a scan of the whole table by import would cost more).
 SELECT import_id FROM sales
