@@ -6,6 +6,7 @@ import re
 import signal
 import sqlite3
 import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler
@@ -137,6 +138,36 @@ def test_a_cycle_opens_the_database_once(
     fourth = run_cycle(settings, 4, logs.append)
     assert fourth.imported is not None and fourth.imported.files["ventes"].inserted == 1
     assert len(opened) == count + 1 and closed(opened[-1])
+
+
+def test_a_cycle_keeps_its_lock_on_the_database_while_it_downloads(
+    server: FileServer, db_path: Path
+) -> None:
+    """The cycle's connection stays open while the files download: nothing the cycle does
+    meanwhile may open and close the database file itself (closing any descriptor of a file
+    drops every POSIX lock the process holds on it). Without its lock, another process
+    closing its own connection believes it is the last one and removes the WAL and its
+    index under the watcher's connection (https://sqlite.org/howtocorrupt.html, 2.2)."""
+    publish(server, ventes=SALES)
+    settings = make_settings(server, db_path)
+    api.init(settings)
+    logs: list[str] = []
+    run_cycle(settings, 1, logs.append)  # an import: the next asks its sales file's size
+    body = (SALES + "2023-05-03,REF001,5,2\n").encode()
+    kept: list[bool] = []
+
+    def answer(h: BaseHTTPRequestHandler) -> None:
+        # another process reads the database while the cycle downloads the sales
+        reader = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('SELECT count(*) FROM sales'); c.close()"  # noqa: E501
+        subprocess.run([sys.executable, "-c", reader, str(db_path)], check=True, timeout=60)
+        kept.append(Path(f"{db_path}-wal").exists() and Path(f"{db_path}-shm").exists())
+        serve(body)(h)
+
+    server.behaviours["ventes"] = answer
+    second = run_cycle(settings, 2, logs.append)
+    assert kept == [True]
+    assert second.imported is not None and second.imported.files["ventes"].inserted == 1
+    assert _count(db_path, "sales") == 3 and integrity(db_path) == "ok"
 
 
 def test_a_server_without_validators_is_compared_by_content(

@@ -139,10 +139,12 @@ def fetch_sources(
     sources: Iterable[str] = SOURCES,
     validators: Mapping[str, collect.Validators | None] | None = None,
     progress: ProgressLine | None = None,
+    conn: sqlite3.Connection | None = None,
 ) -> dict[str, collect.Fetched]:
     """The collect stage: fetch each source into ``folder`` (conditionally when
     ``validators`` gives the ETag / Last-Modified of a previous download). The sales file
-    is also hashed up to the size of the previous import's (``Fetched.prefix``)."""
+    is also hashed up to the size of the previous import's (``Fetched.prefix``), asked on
+    ``conn`` when the caller holds the database open (:func:`previous_sales_bytes`)."""
     fetched = {}
     for source in sources:
         on_bytes = None
@@ -155,21 +157,33 @@ def fetch_sources(
             settings,
             validators=(validators or {}).get(source),
             progress=on_bytes,
-            prefix=previous_sales_bytes(settings) if source == "ventes" else None,
+            prefix=previous_sales_bytes(settings, conn) if source == "ventes" else None,
         )
     if progress:
         progress.done()
     return fetched
 
 
-def previous_sales_bytes(settings: Settings) -> int | None:
+def previous_sales_bytes(settings: Settings, conn: sqlite3.Connection | None = None) -> int | None:
     """The size of the sales file of the latest import, asked before the download so that
     the new file's first bytes are hashed on the way: the import then checks that the file
     only grew (``load._resume_point``) without reading it again. None when not known: no
     database yet, not one of ours or of a schema we do not know (:func:`db.is_ours`), or
     one that cannot be read at once (busy, damaged…): the import says why, later; this
     is only a shortcut, and touches nothing.
+
+    With ``conn``, a connection the caller holds open (``ventes watch``'s cycle), the
+    question is asked on it, and the database file is not opened otherwise: closing any
+    descriptor of that file would drop every lock this process holds on it, that
+    connection's too (POSIX locks belong to the process), and another process could then
+    remove the WAL under it (https://sqlite.org/howtocorrupt.html, 2.2).
     """
+    if conn is not None:
+        try:
+            row = conn.execute(sql("load/previous_sales_file")).fetchone()
+        except sqlite3.Error:
+            return None
+        return None if row is None else int(row[1])
     if not db.is_ours(settings.db_path):
         return None
     # the same query as load._resume_point, read only, never waiting for a lock; an

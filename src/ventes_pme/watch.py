@@ -157,8 +157,10 @@ def run_cycle(
 
     The database is opened once per cycle, and the connection passed from stage to stage
     (previous files, import, analysis, report), as ``ventes run`` does; it is idle while
-    the files download. Each import is still one transaction of its own, and the
-    connection is closed when the cycle ends, failed or not: the next cycle opens its own.
+    the files download, and the database file is not opened otherwise meanwhile (that
+    would drop the connection's locks: :func:`api.previous_sales_bytes`). Each import is
+    still one transaction of its own, and the connection is closed when the cycle ends,
+    failed or not: the next cycle opens its own.
     """
     with api.connection(settings) as conn:
         return _cycle(settings, number, log, conn, report_due)
@@ -178,7 +180,7 @@ def _cycle(
             and (prev.etag or prev.last_modified)
             and not prev.pending
         }
-        fetched = api.fetch_sources(settings, Path(tmp), validators=validators)
+        fetched = api.fetch_sources(settings, Path(tmp), validators=validators, conn=conn)
         if all(_unchanged(fetched[s], previous.get(s)) for s in SOURCES):
             how = ", ".join(
                 f"{s} ({'304' if fetched[s].not_modified else 'même empreinte'})" for s in SOURCES
@@ -187,7 +189,7 @@ def _cycle(
             return _end_cycle(settings, conn, number, log, summary, None, report_due)
         # Something changed: import the three files together, each fetched in full.
         unchanged = [source for source in SOURCES if fetched[source].not_modified]
-        fetched.update(api.fetch_sources(settings, Path(tmp), sources=unchanged))
+        fetched.update(api.fetch_sources(settings, Path(tmp), sources=unchanged, conn=conn))
         report = api.load_fetched(settings, fetched, conn=conn)
     added = report.sales_after - report.sales_before
     rejected = sum(f.rejected for f in report.files.values())
