@@ -539,3 +539,26 @@ def test_a_database_under_a_file_is_refused(
     err = _refused(capsys, [command, "--db", str(taken / "v.db"), *urls], code=5)
     assert f"« {taken} »" in err and "pas un dossier" in err, err
     assert server.requests == []
+
+
+def test_the_orders_of_generer_are_the_generators() -> None:
+    """``ventes generer --ordre`` names its choices without importing the generator (the
+    command line starts lean): they must be the generator's own."""
+    from ventes_pme import generate
+    from ventes_pme.cli.commands import generate as command
+
+    assert command.ORDRES == generate.ORDERS
+
+
+def test_every_command_has_its_module() -> None:
+    """Each command's parser comes from its own module, and each module's handler runs it:
+    ``ventes --help`` lists exactly the commands of :data:`COMMANDS`, in their order."""
+    from ventes_pme.cli import build_parser
+    from ventes_pme.cli.commands import COMMANDS
+
+    parser = build_parser()
+    (subcommands,) = (a for a in parser._actions if a.dest == "command")
+    assert list(subcommands.choices or ()) == list(COMMANDS)
+    assert list(COMMANDS) == [
+        "init", "import", "analyse", "run", "watch", "schema", "rapport", "generer", "profil"
+    ]  # fmt: skip

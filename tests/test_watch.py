@@ -6,6 +6,7 @@ import re
 import signal
 import sqlite3
 import subprocess
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler
@@ -26,6 +27,7 @@ from tests.procs import (
 )
 from tests.support import MAGASINS, PRODUITS, VENTES_HEADER, dump, make_settings, publish
 from ventes_pme import api
+from ventes_pme.errors import FileFormatError
 from ventes_pme.watch import StopRequest, run_cycle, watch
 
 SALES = VENTES_HEADER + "2023-05-01,REF001,2,1\n2023-05-02,REF002,1,2\n"
@@ -87,6 +89,85 @@ def test_cycles_skip_unchanged_files_and_reanalyse_on_change(
     assert fourth.imported is not None and fourth.imported.files["produits"].updated == 1
     assert fourth.analysis_run == 3
     assert _count(db_path, "sales") == 3
+
+
+def test_a_cycle_opens_the_database_once(
+    server: FileServer, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cycle opens the database once and passes the connection from stage to stage
+    (previous files, import, freshness of the analysis, analysis, report), whether it
+    imports or skips; a failed cycle closes it, and the next one opens its own."""
+    from ventes_pme import db
+
+    publish(server, ventes=SALES)
+    settings = make_settings(server, db_path, rapport_dir=db_path.parent / "rapport")
+    api.init(settings)
+    opened: list[sqlite3.Connection] = []
+    connect = db.connect
+
+    def counting(path: Path, **kwargs: object) -> sqlite3.Connection:
+        assert path == db_path
+        opened.append(connect(path, **kwargs))  # type: ignore[arg-type]
+        return opened[-1]
+
+    def closed(conn: sqlite3.Connection) -> bool:
+        try:
+            conn.execute("SELECT 1")
+        except sqlite3.ProgrammingError:
+            return True
+        return False
+
+    monkeypatch.setattr(db, "connect", counting)
+    logs: list[str] = []
+    first = run_cycle(settings, 1, logs.append)  # import, analysis, report
+    assert first.analysis_run is not None and (db_path.parent / "rapport").is_dir()
+    assert len(opened) == 1 and closed(opened[0])
+    assert run_cycle(settings, 2, logs.append).skipped
+    assert len(opened) == 2 and closed(opened[1])
+
+    # a file refused once the cycle has opened the database: the cycle fails, the
+    # database unchanged and its connection closed; the next one opens its own
+    before = dump(db_path)
+    publish(server, ventes=SALES + "2023-05-03,REF001,5,2\n", magasins="pas,un,magasin\n")
+    with pytest.raises(FileFormatError):
+        run_cycle(settings, 3, logs.append)
+    assert dump(db_path) == before
+    assert all(closed(conn) for conn in opened)
+    publish(server, ventes=SALES + "2023-05-03,REF001,5,2\n")
+    count = len(opened)
+    fourth = run_cycle(settings, 4, logs.append)
+    assert fourth.imported is not None and fourth.imported.files["ventes"].inserted == 1
+    assert len(opened) == count + 1 and closed(opened[-1])
+
+
+def test_a_cycle_keeps_its_lock_on_the_database_while_it_downloads(
+    server: FileServer, db_path: Path
+) -> None:
+    """The cycle's connection stays open while the files download: nothing the cycle does
+    meanwhile may open and close the database file itself (closing any descriptor of a file
+    drops every POSIX lock the process holds on it). Without its lock, another process
+    closing its own connection believes it is the last one and removes the WAL and its
+    index under the watcher's connection (https://sqlite.org/howtocorrupt.html, 2.2)."""
+    publish(server, ventes=SALES)
+    settings = make_settings(server, db_path)
+    api.init(settings)
+    logs: list[str] = []
+    run_cycle(settings, 1, logs.append)  # an import: the next asks its sales file's size
+    body = (SALES + "2023-05-03,REF001,5,2\n").encode()
+    kept: list[bool] = []
+
+    def answer(h: BaseHTTPRequestHandler) -> None:
+        # another process reads the database while the cycle downloads the sales
+        reader = "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute('SELECT count(*) FROM sales'); c.close()"  # noqa: E501
+        subprocess.run([sys.executable, "-c", reader, str(db_path)], check=True, timeout=60)
+        kept.append(Path(f"{db_path}-wal").exists() and Path(f"{db_path}-shm").exists())
+        serve(body)(h)
+
+    server.behaviours["ventes"] = answer
+    second = run_cycle(settings, 2, logs.append)
+    assert kept == [True]
+    assert second.imported is not None and second.imported.files["ventes"].inserted == 1
+    assert _count(db_path, "sales") == 3 and integrity(db_path) == "ok"
 
 
 def test_a_server_without_validators_is_compared_by_content(

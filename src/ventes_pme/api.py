@@ -138,10 +138,12 @@ def fetch_sources(
     sources: Iterable[str] = SOURCES,
     validators: Mapping[str, collect.Validators | None] | None = None,
     progress: ProgressLine | None = None,
+    conn: sqlite3.Connection | None = None,
 ) -> dict[str, collect.Fetched]:
     """The collect stage: fetch each source into ``folder`` (conditionally when
     ``validators`` gives the ETag / Last-Modified of a previous download). The sales file
-    is also hashed up to the size of the previous import's (``Fetched.prefix``)."""
+    is also hashed up to the size of the previous import's (``Fetched.prefix``), asked on
+    ``conn`` when the caller holds the database open (:func:`previous_sales_bytes`)."""
     fetched = {}
     for source in sources:
         on_bytes = None
@@ -154,17 +156,18 @@ def fetch_sources(
             settings,
             validators=(validators or {}).get(source),
             progress=on_bytes,
-            prefix=previous_sales_bytes(settings) if source == "ventes" else None,
+            prefix=previous_sales_bytes(settings, conn) if source == "ventes" else None,
         )
     if progress:
         progress.done()
     return fetched
 
 
-def previous_sales_bytes(settings: Settings) -> int | None:
+def previous_sales_bytes(settings: Settings, conn: sqlite3.Connection | None = None) -> int | None:
     """How many first bytes of the new sales file to hash while it is downloaded
-    (``load/incremental.py`` decides whether the import resumes after them)."""
-    return incremental.bytes_to_hash(settings.db_path)
+    (``load/incremental.py`` decides whether the import resumes after them); with ``conn``,
+    a connection the caller holds open (``ventes watch``'s cycle), asked on it."""
+    return incremental.bytes_to_hash(settings.db_path, conn)
 
 
 def check_files(fetched: Mapping[str, collect.Fetched]) -> dict[str, CsvLayout]:

@@ -27,6 +27,7 @@ interrupts it: the transaction in flight is rolled back and the database stays a
 from __future__ import annotations
 
 import signal
+import sqlite3
 import sys
 import tempfile
 import threading
@@ -118,22 +119,21 @@ def timestamped(stream: TextIO | None = None) -> Log:
     return log
 
 
-def previous_files(settings: Settings) -> dict[str, _Previous]:
+def previous_files(conn: sqlite3.Connection) -> dict[str, _Previous]:
     """The files of the latest import (empty before the first import)."""
-    with api.connection(settings) as conn:
-        return {
-            source: _Previous(url, sha, etag, last_modified, bool(pending))
-            for source, url, sha, etag, last_modified, pending in conn.execute(
-                sql("watch/previous_files")
-            )
-        }
+    return {
+        source: _Previous(url, sha, etag, last_modified, bool(pending))
+        for source, url, sha, etag, last_modified, pending in conn.execute(
+            sql("watch/previous_files")
+        )
+    }
 
 
-def analysis_is_stale(settings: Settings) -> bool:
+def analysis_is_stale(conn: sqlite3.Connection) -> bool:
     """Whether the latest analysis misses something: there is none, or a sale was added
     since (by an import of the watcher, a ``ventes import`` or the sqlite3 shell), or an
     import since changed a product or a store (``sql/watch/analysis_is_stale.sql``)."""
-    with api.connection(settings) as conn, one_pass(conn):  # it counts the sales
+    with one_pass(conn):  # it counts the sales
         return bool(conn.execute(sql("watch/analysis_is_stale")).fetchone()[0])
 
 
@@ -153,8 +153,23 @@ def run_cycle(
 ) -> CycleResult:
     """One cycle: fetch (conditionally), import if anything changed, analyse if it did;
     the report is rewritten after a new analysis, or when ``report_due`` (a previous
-    cycle could not write it)."""
-    previous = previous_files(settings)
+    cycle could not write it).
+
+    The database is opened once per cycle, and the connection passed from stage to stage
+    (previous files, import, analysis, report), as ``ventes run`` does; it is idle while
+    the files download, and the database file is not opened otherwise meanwhile (that
+    would drop the connection's locks: :func:`api.previous_sales_bytes`). Each import is
+    still one transaction of its own, and the connection is closed when the cycle ends,
+    failed or not: the next cycle opens its own.
+    """
+    with api.connection(settings) as conn:
+        return _cycle(settings, number, log, conn, report_due)
+
+
+def _cycle(
+    settings: Settings, number: int, log: Log, conn: sqlite3.Connection, report_due: bool
+) -> CycleResult:
+    previous = previous_files(conn)
     with tempfile.TemporaryDirectory(prefix="ventes-watch-") as tmp:
         # a file whose last line was left pending is fetched in full: a 304 would not say
         # whether it now arrives complete
@@ -165,17 +180,17 @@ def run_cycle(
             and (prev.etag or prev.last_modified)
             and not prev.pending
         }
-        fetched = api.fetch_sources(settings, Path(tmp), validators=validators)
+        fetched = api.fetch_sources(settings, Path(tmp), validators=validators, conn=conn)
         if all(_unchanged(fetched[s], previous.get(s)) for s in SOURCES):
             how = ", ".join(
                 f"{s} ({'304' if fetched[s].not_modified else 'même empreinte'})" for s in SOURCES
             )
             summary = f"Cycle {number} : aucun changement à la source [{how}] : import sauté"
-            return _end_cycle(settings, number, log, summary, None, report_due)
+            return _end_cycle(settings, conn, number, log, summary, None, report_due)
         # Something changed: import the three files together, each fetched in full.
         unchanged = [source for source in SOURCES if fetched[source].not_modified]
-        fetched.update(api.fetch_sources(settings, Path(tmp), sources=unchanged))
-        report = api.load_fetched(settings, fetched)
+        fetched.update(api.fetch_sources(settings, Path(tmp), sources=unchanged, conn=conn))
+        report = api.load_fetched(settings, fetched, conn=conn)
     added = report.sales_after - report.sales_before
     rejected = sum(f.rejected for f in report.files.values())
     products = report.files["produits"].inserted + report.files["produits"].updated
@@ -188,11 +203,12 @@ def run_cycle(
     )
     for warning in wording.warnings(report):
         log(f"Cycle {number} : attention : {warning}")
-    return _end_cycle(settings, number, log, summary, report, report_due)
+    return _end_cycle(settings, conn, number, log, summary, report, report_due)
 
 
 def _end_cycle(
     settings: Settings,
+    conn: sqlite3.Connection,
     number: int,
     log: Log,
     summary: str,
@@ -206,8 +222,8 @@ def _end_cycle(
     write it fails the cycle (logged, ``report_due`` for the next one), nothing else."""
     skipped = imported is None
     run_id = None
-    if analysis_is_stale(settings):
-        analysis = api.analyse(settings)
+    if analysis_is_stale(conn):
+        analysis = api.analyse(settings, conn=conn)
         run_id = analysis.run_id
         why = "la dernière analyse ne couvrait pas toutes les ventes (import hors surveillance) : "
         summary = (
@@ -219,7 +235,7 @@ def _end_cycle(
     written: list[Path] = []
     if run_id is not None or report_due:
         try:
-            written = api.write_report(settings)
+            written = api.write_report(settings, conn=conn)
         except ReportError as exc:
             log(f"{summary}.")
             log(f"Cycle {number} : échec du rapport : {exc.message} Nouvel essai au cycle suivant.")

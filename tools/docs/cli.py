@@ -11,7 +11,7 @@ from tools.docs.common import CLIENT_DATA, DOCS
 from tools.docs.deliverables import expected, same, stale
 from tools.docs.screenshots import screenshots, tableau_screenshots
 from ventes_pme import report
-from ventes_pme.cli import _Parser as FrenchParser
+from ventes_pme.cli.parser import FrenchParser
 
 
 def _shown(path: Path) -> str:

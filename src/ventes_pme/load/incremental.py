@@ -57,14 +57,26 @@ def previous(conn: sqlite3.Connection) -> Previous | None:
     return None if row is None else Previous(*row)
 
 
-def bytes_to_hash(db_path: Path) -> int | None:
+def bytes_to_hash(db_path: Path, conn: sqlite3.Connection | None = None) -> int | None:
     """The size of the sales file of the latest import, asked before the download so that
     the new file's first bytes are hashed on the way: the import then checks that the file
     only grew (:func:`resume_point`) without reading it again. None when not known: no
     database yet, not one of ours or of a schema we do not know (:func:`db.is_ours`), or
     one that cannot be read at once (busy, damaged…): the import says why, later; this
     is only a shortcut, and touches nothing.
+
+    With ``conn``, a connection the caller holds open (``ventes watch``'s cycle), the
+    question is asked on it, and the database file is not opened otherwise: closing any
+    descriptor of that file would drop every lock this process holds on it, that
+    connection's too (POSIX locks belong to the process), and another process could then
+    remove the WAL under it (https://sqlite.org/howtocorrupt.html, 2.2).
     """
+    if conn is not None:
+        try:
+            found = previous(conn)
+        except sqlite3.Error:
+            return None
+        return None if found is None else found.size
     if not db.is_ours(db_path):
         return None
     # read only, never waiting for a lock; an ordinary read-write connection only so that
