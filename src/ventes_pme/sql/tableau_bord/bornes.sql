@@ -22,16 +22,46 @@ choix AS (
         END AS du,
         CASE WHEN :au != '' THEN :au ELSE etendue.fin END AS au
     FROM etendue
+),
+
+mois AS (
+    -- the whole months of the period, [mois_du, mois_fin): a month counts as whole when the
+    -- period covers it, or covers every sale of it (before the first or after the last sale)
+    SELECT
+        choix.*,
+        CASE
+            WHEN choix.du <= choix.debut OR choix.du = date(choix.du, 'start of month')
+                THEN date(choix.du, 'start of month')
+            ELSE date(choix.du, 'start of month', '+1 month')
+        END AS mois_du,
+        CASE
+            WHEN
+                choix.au >= choix.fin
+                OR choix.au = date(choix.au, 'start of month', '+1 month', '-1 day')
+                THEN date(choix.au, 'start of month', '+1 month')
+            ELSE date(choix.au, 'start of month')
+        END AS mois_fin
+    FROM choix
 )
 
 SELECT
-    choix.du,
-    choix.au,
-    choix.du <= choix.debut AND choix.au >= choix.fin AS tout,
+    mois.du,
+    mois.au,
+    mois.du <= mois.debut AND mois.au >= mois.fin AS tout,
+    -- the whole months, then the days of the period outside them: [du, bord_au] and
+    -- [bord_du, au] (all of it when no month is whole)
+    mois.mois_du,
+    mois.mois_fin,
+    CASE
+        WHEN mois.mois_du < mois.mois_fin THEN date(mois.mois_du, '-1 day') ELSE mois.au
+    END AS bord_au,
+    CASE
+        WHEN mois.mois_du < mois.mois_fin THEN mois.mois_fin ELSE date(mois.au, '+1 day')
+    END AS bord_du,
     date(
-        choix.du,
-        printf('-%d days', julianday(choix.au) - julianday(choix.du) + 1)
+        mois.du,
+        printf('-%d days', julianday(mois.au) - julianday(mois.du) + 1)
     ) AS avant_du,
-    date(choix.du, '-1 day') AS avant_au,
-    cast(julianday(choix.au) - julianday(choix.du) + 1 AS INTEGER) AS jours
-FROM choix
+    date(mois.du, '-1 day') AS avant_au,
+    cast(julianday(mois.au) - julianday(mois.du) + 1 AS INTEGER) AS jours
+FROM mois
