@@ -216,6 +216,9 @@ def _selections(truth: Truth) -> list[dict[str, str]]:
         {"du": "2024-02-01", "au": "2024-02-29", "produit": product},  # one whole month
         {"du": "2024-03-10", "au": "2024-03-20", "region": region},  # within one month
         {"du": "2024-03-31", "au": "2024-05-01"},  # one day, a whole month, one day
+        # a product: the two periods' months and days (ventes_mois), by month beyond 2 years
+        {"du": "2023-01-15", "au": "2025-03-10", "produit": product},
+        {"du": "2024-06-10", "au": "2025-08-20", "produit": product, "region": region},
     ]
     return selections
 

@@ -174,6 +174,8 @@ DASHBOARD_PARTS = (
     "magasins_choisis",
     "produits_choisis",
     "ventes_jours",
+    "ventes_mois",
+    "ventes_periodes",
     "totaux",
     "ventes_produits",
     "ventes_magasins",

@@ -2,6 +2,11 @@
 --
 -- The chosen period and the previous one of the same length, as one row. The presets count
 -- back from the latest sale (the data's "today"); explicit dates win over the preset.
+-- For each period, its whole months [mois_du, mois_fin) and its other days, [du, bord_au]
+-- and [bord_du, au] (the whole period when no month is whole): the product x month x
+-- store aggregate answers for the months, the sales (whose key starts with the date) for
+-- the days. A month counts as whole when the period covers it, or covers every sale of it
+-- (the period starts before the first sale or ends after the last one).
 WITH etendue AS (
     -- two subqueries: each reads one end of the primary key (min and max together scan it)
     SELECT
@@ -24,32 +29,59 @@ choix AS (
     FROM etendue
 ),
 
-mois AS (
-    -- the whole months of the period, [mois_du, mois_fin): a month counts as whole when the
-    -- period covers it, or covers every sale of it (before the first or after the last sale)
+periodes AS (
     SELECT
-        choix.*,
+        choix.debut,
+        choix.fin,
+        choix.du,
+        choix.au,
+        date(
+            choix.du,
+            printf('-%d days', julianday(choix.au) - julianday(choix.du) + 1)
+        ) AS avant_du,
+        date(choix.du, '-1 day') AS avant_au
+    FROM choix
+),
+
+mois AS (
+    SELECT
+        periodes.*,
         CASE
-            WHEN choix.du <= choix.debut OR choix.du = date(choix.du, 'start of month')
-                THEN date(choix.du, 'start of month')
-            ELSE date(choix.du, 'start of month', '+1 month')
+            WHEN
+                periodes.du <= periodes.debut
+                OR periodes.du = date(periodes.du, 'start of month')
+                THEN date(periodes.du, 'start of month')
+            ELSE date(periodes.du, 'start of month', '+1 month')
         END AS mois_du,
         CASE
             WHEN
-                choix.au >= choix.fin
-                OR choix.au = date(choix.au, 'start of month', '+1 month', '-1 day')
-                THEN date(choix.au, 'start of month', '+1 month')
-            ELSE date(choix.au, 'start of month')
-        END AS mois_fin
-    FROM choix
+                periodes.au >= periodes.fin
+                OR periodes.au = date(periodes.au, 'start of month', '+1 month', '-1 day')
+                THEN date(periodes.au, 'start of month', '+1 month')
+            ELSE date(periodes.au, 'start of month')
+        END AS mois_fin,
+        CASE
+            WHEN
+                periodes.avant_du <= periodes.debut
+                OR periodes.avant_du = date(periodes.avant_du, 'start of month')
+                THEN date(periodes.avant_du, 'start of month')
+            ELSE date(periodes.avant_du, 'start of month', '+1 month')
+        END AS avant_mois_du,
+        CASE
+            WHEN
+                periodes.avant_au >= periodes.fin
+                OR periodes.avant_au
+                = date(periodes.avant_au, 'start of month', '+1 month', '-1 day')
+                THEN date(periodes.avant_au, 'start of month', '+1 month')
+            ELSE date(periodes.avant_au, 'start of month')
+        END AS avant_mois_fin
+    FROM periodes
 )
 
 SELECT
     mois.du,
     mois.au,
     mois.du <= mois.debut AND mois.au >= mois.fin AS tout,
-    -- the whole months, then the days of the period outside them: [du, bord_au] and
-    -- [bord_du, au] (all of it when no month is whole)
     mois.mois_du,
     mois.mois_fin,
     CASE
@@ -58,10 +90,18 @@ SELECT
     CASE
         WHEN mois.mois_du < mois.mois_fin THEN mois.mois_fin ELSE date(mois.au, '+1 day')
     END AS bord_du,
-    date(
-        mois.du,
-        printf('-%d days', julianday(mois.au) - julianday(mois.du) + 1)
-    ) AS avant_du,
-    date(mois.du, '-1 day') AS avant_au,
+    mois.avant_du,
+    mois.avant_au,
+    mois.avant_mois_du,
+    mois.avant_mois_fin,
+    CASE
+        WHEN mois.avant_mois_du < mois.avant_mois_fin
+            THEN date(mois.avant_mois_du, '-1 day')
+        ELSE mois.avant_au
+    END AS avant_bord_au,
+    CASE
+        WHEN mois.avant_mois_du < mois.avant_mois_fin THEN mois.avant_mois_fin
+        ELSE date(mois.avant_au, '+1 day')
+    END AS avant_bord_du,
     cast(julianday(mois.au) - julianday(mois.du) + 1 AS INTEGER) AS jours
 FROM mois
