@@ -55,6 +55,10 @@ INNER JOIN sales
         OR sales.sale_date BETWEEN bornes.avant_du AND bornes.avant_bord_au
         OR sales.sale_date BETWEEN bornes.avant_bord_du AND bornes.avant_au
 WHERE
-    sales.store_id IN (SELECT magasins_choisis.store_id FROM magasins_choisis)
+    -- the chosen products' bounds first (as in ventes_jours)
+    sales.product_id BETWEEN (
+        SELECT min(produits_choisis.product_id) FROM produits_choisis
+    ) AND (SELECT max(produits_choisis.product_id) FROM produits_choisis)
     AND sales.product_id IN (SELECT produits_choisis.product_id FROM produits_choisis)
+    AND sales.store_id IN (SELECT magasins_choisis.store_id FROM magasins_choisis)
 GROUP BY sales.sale_date
