@@ -97,12 +97,17 @@ class NewSales:
             per_month[key] = per_month.get(key, 0) + packed
 
     def merge(
-        self, by_day: Mapping[str, Mapping[int, int]], by_product: Mapping[str, Mapping[int, int]]
+        self, by_day: dict[str, dict[int, int]], by_product: dict[str, dict[int, int]]
     ) -> None:
-        """Add the sums of another :class:`NewSales` (its ``by_day`` and ``by_product``)."""
+        """Add the sums of another :class:`NewSales` (its ``by_day`` and ``by_product``),
+        taking their inner dictionaries over where this one has none for the key (the
+        reading process's sums, received whole: no second copy of them is made)."""
         for mine, theirs in ((self.by_day, by_day), (self.by_product, by_product)):
             for key, stores in theirs.items():
-                into = mine.setdefault(key, {})
+                into = mine.get(key)
+                if into is None:
+                    mine[key] = stores
+                    continue
                 for store, packed in stores.items():
                     into[store] = into.get(store, 0) + packed
 
