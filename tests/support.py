@@ -131,15 +131,20 @@ def occurrences(db: Path, sale: Sale) -> list[int]:
     ]
 
 
-Aggregates = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]
-"""(per day and store, per product and store) rows, each with count, quantity, revenue."""
+Aggregates = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[tuple[Any, ...]]]
+"""(per day and store, per product and store, per product, month and store) rows, each
+with count, quantity, revenue."""
 
 
 def aggregates(db: Path) -> Aggregates:
-    """The persistent aggregates kept by the import (migration 0002)."""
+    """The persistent aggregates kept by the import (migrations 0002 and 0010)."""
     return (
         query(db, "SELECT * FROM sales_by_day_store ORDER BY sale_date, store_id"),
         query(db, "SELECT * FROM sales_by_product_store ORDER BY product_id, store_id"),
+        query(
+            db,
+            "SELECT * FROM sales_by_product_month_store ORDER BY product_id, month_start, store_id",
+        ),
     )
 
 
@@ -149,4 +154,9 @@ def aggregates_from_sales(db: Path) -> Aggregates:
     return (
         query(db, f"SELECT sale_date, store_id, {sums} FROM sales GROUP BY 1, 2 ORDER BY 1, 2"),
         query(db, f"SELECT product_id, store_id, {sums} FROM sales GROUP BY 1, 2 ORDER BY 1, 2"),
+        query(
+            db,
+            f"SELECT product_id, substr(sale_date, 1, 7) || '-01', store_id, {sums} "
+            "FROM sales GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        ),
     )

@@ -1,8 +1,9 @@
-"""The persistent sales aggregates (migration 0002) stay exactly the GROUP BY of the sales.
+"""The persistent sales aggregates (migrations 0002 and 0010) stay exactly the GROUP BY of
+the sales.
 
 Each import adds the sales it inserts to them, in its own transaction, and sales can be
 neither updated nor deleted: whatever the sequence of imports (first import, appends,
-identical lines, edits and full re-reads, failures), the two tables must equal what a
+identical lines, edits and full re-reads, failures), the three tables must equal what a
 full scan of ``sales`` gives.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 import random
 import sqlite3
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -278,6 +280,70 @@ def test_packed_sums_are_the_exact_sums(sales: list[tuple[int, int]], before: in
         big + sum(q for q, _ in sales),
         big * validate.MAX_PRICE_CENTS + sum(q * p for q, p in sales),
     ]
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.dates().map(lambda day: day.isoformat()),
+            st.sampled_from(["P1", "P2", "P3"]),
+            st.integers(-(10**12), 10**12),
+            st.integers(1, validate.MAX_QUANTITY),
+        ),
+        max_size=60,
+    ),
+    st.integers(1, 4),
+)
+def test_new_sales_rows_are_the_group_by_of_the_sales(
+    sales: list[tuple[str, str, int, int]], parts: int
+) -> None:
+    """The sums an import makes as it inserts sales (in one or several NewSales merged, as
+    the reading process and the main one do) are, row for row, the three GROUP BYs: any
+    date of years 1 to 9999, any store number (negative or large)."""
+    prices = {"P1": 0, "P2": 1999, "P3": validate.MAX_PRICE_CENTS}
+    total = sums.NewSales(prices)
+    for part in range(parts):
+        chunk = sales[part::parts]
+        one = sums.NewSales(prices)
+        one.add([value for sale in chunk for value in (*sale, "ignored")], 5)
+        total.merge(one.by_day, one.by_product)
+    want: tuple[Counter[tuple[object, ...]], ...] = (Counter(), Counter(), Counter())
+    count: tuple[Counter[tuple[object, ...]], ...] = (Counter(), Counter(), Counter())
+    for day, product, store, quantity in sales:
+        keys = ((day, store), (product, store), (product, day[:7] + "-01", store))
+        for key, sums_of, counts_of in zip(keys, want, count, strict=True):
+            counts_of[key] += 1
+            sums_of[(*key, "q")] += quantity
+            sums_of[(*key, "r")] += quantity * prices[product]
+    expected = [
+        sorted((*key, n, sums_of[(*key, "q")], sums_of[(*key, "r")]) for key, n in counts.items())
+        for sums_of, counts in zip(want, count, strict=True)
+    ]
+    assert [sorted(rows) for rows in total.rows()] == expected
+
+
+def test_a_stale_month_aggregate_alone_is_rebuilt(
+    server: FileServer, db_path: Path, tmp_path: Path
+) -> None:
+    """The count check covers each aggregate: the product x month x store one emptied (the
+    two others right) is rebuilt by the next analysis."""
+    folder = tmp_path / "data"
+    generate(folder, sales=1_500, products=6, stores=3, seed=12)
+    publish(server, folder)
+    settings = make_settings(server, db_path)
+    api.import_data(settings)
+    want = aggregates(db_path)
+    assert len(want[2]) > len(want[1])  # several months per product and store
+    conn = sqlite3.connect(db_path)
+    try:
+        conn.execute("DELETE FROM sales_by_product_month_store")
+        conn.commit()
+    finally:
+        conn.close()
+    assert aggregates(db_path)[2] == []
+    api.analyse(settings)
+    assert aggregates(db_path) == want
+    assert_exact(db_path)
 
 
 def test_one_pass_reads_with_a_small_cache_and_sets_the_connection_back(db_path: Path) -> None:

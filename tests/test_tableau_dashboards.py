@@ -111,6 +111,20 @@ class Truth:
         ).fetchone()
         return int(row[0]), int(row[1])
 
+    def by_product(self, start: str, end: str, region: str = "") -> dict[str, int]:
+        """Revenue (cents) per product, named as the dashboards name it."""
+        return dict(
+            self.conn.execute(
+                "SELECT p.name || ' (' || p.product_id || ')', sum(s.quantity * "
+                "s.unit_price_cents) FROM sales s JOIN stores m ON m.store_id = s.store_id "
+                "LEFT JOIN city_regions c ON c.city_key = m.city_key "
+                "JOIN products p ON p.product_id = s.product_id "
+                "WHERE s.sale_date BETWEEN ? AND ? "
+                "AND (? = '' OR coalesce(c.region, 'Région inconnue') = ?) GROUP BY 1",
+                (start, end, region, region),
+            ).fetchall()
+        )
+
     def by_region(self, start: str, end: str) -> dict[str, int]:
         return dict(
             self.conn.execute(
@@ -195,6 +209,16 @@ def _selections(truth: Truth) -> list[dict[str, str]]:
         {"periode": "tout", "produit": product},
         {"periode": "4 dernières semaines", "region": region, "produit": product},
         {"du": "2023-05-01", "au": "2023-06-10", "periode": "tout"},
+        # whole months and partial first and last months, read from different tables
+        {"du": "2023-02-15", "au": "2024-03-10", "region": region},
+        {"du": "2022-11-20", "au": "2023-01-31"},  # from before the first sale
+        {"du": "2025-11-05", "au": "2026-02-01", "produit": product},  # past the last one
+        {"du": "2024-02-01", "au": "2024-02-29", "produit": product},  # one whole month
+        {"du": "2024-03-10", "au": "2024-03-20", "region": region},  # within one month
+        {"du": "2024-03-31", "au": "2024-05-01"},  # one day, a whole month, one day
+        # a product: the two periods' months and days (ventes_mois), by month beyond 2 years
+        {"du": "2023-01-15", "au": "2025-03-10", "produit": product},
+        {"du": "2024-06-10", "au": "2025-08-20", "produit": product, "region": region},
     ]
     return selections
 
@@ -234,6 +258,10 @@ def _check_figures(served: Tableau, truth: Truth) -> None:
         assert len(top) <= 11
         if len(top) == 11:
             assert top[-1]["produit"].startswith("Autres (") and top[-1]["lien"] is None
+        per_product = truth.by_product(start, end, region)
+        for row in top:
+            if row["lien"] is not None:
+                assert row["chiffre_affaires_centimes"] == per_product[row["produit"]], selection
         weekdays = _chart(served, "apercu", "jours", **selection)
         assert sum(r["chiffre_affaires_centimes"] for r in weekdays) == revenue, selection
         products = _chart(served, "produits", "produits", **selection)

@@ -159,6 +159,19 @@ FIXED: dict[str, Entry] = {
             "revenue_cents": _REVENUE,
         },
     ),
+    "sales_by_product_month_store": Entry(
+        "Agrégat : ventes par produit, mois et magasin",
+        "Tenu à jour par chaque import, dans sa transaction ; les tableaux de bord le lisent "
+        "pour les produits d'une période au lieu de relire ses ventes.",
+        {
+            "product_id": "référence du produit",
+            "month_start": "premier jour du mois (AAAA-MM-01)",
+            "store_id": "numéro du magasin",
+            "sales_count": _COUNT,
+            "quantity": _QTY,
+            "revenue_cents": _REVENUE,
+        },
+    ),
     "import_runs": Entry(
         "Imports",
         "Le journal des imports réussis : un import, ses dates, les ventes avant et après.",

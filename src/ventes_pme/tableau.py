@@ -168,14 +168,17 @@ def canned_queries() -> dict[str, dict[str, Any]]:
 
 #: the parts every dashboard query starts with, as common table expressions, in this order
 #: (sql/tableau_bord/<name>.sql): the period, the stores and products chosen, the sales
-#: they keep from the aggregates (or from the sales when a product is chosen)
+#: they keep from the aggregates (and from the sales of the days no aggregate row covers)
 DASHBOARD_PARTS = (
     "bornes",
     "magasins_choisis",
     "produits_choisis",
     "ventes_jours",
+    "ventes_mois",
+    "ventes_periodes",
     "totaux",
     "ventes_produits",
+    "ventes_magasins",
 )
 #: the period presets of the dashboards' ``periode`` filter, counted back from the latest sale
 PERIODS = ("4 dernières semaines", "ce mois-ci", "cette année", "tout")

@@ -18,16 +18,15 @@ SELECT
     || html_text(store_regions.city || ' (n° ' || store_regions.store_id || ')')
     || '</a>' AS "Magasin",
     html_text(store_regions.region) AS "Région",
-    format_integer(sum(ventes_jours.sales_count)) AS "Ventes",
-    format_euros(sum(ventes_jours.revenue_cents)) AS "Chiffre d'affaires",
+    format_integer(sum(ventes_magasins.sales_count)) AS "Ventes",
+    format_euros(sum(ventes_magasins.revenue_cents)) AS "Chiffre d'affaires",
     format_euros(
-        sum(ventes_jours.revenue_cents) / sum(ventes_jours.sales_count)
+        sum(ventes_magasins.revenue_cents) / sum(ventes_magasins.sales_count)
     ) AS "Panier moyen",
     format_share(
-        sum(ventes_jours.revenue_cents), sum(sum(ventes_jours.revenue_cents)) OVER ()
+        sum(ventes_magasins.revenue_cents), sum(sum(ventes_magasins.revenue_cents)) OVER ()
     ) AS "Part"
-FROM bornes
-INNER JOIN ventes_jours ON bornes.du <= ventes_jours.sale_date
-INNER JOIN store_regions ON ventes_jours.store_id = store_regions.store_id
+FROM ventes_magasins
+INNER JOIN store_regions ON ventes_magasins.store_id = store_regions.store_id
 GROUP BY store_regions.store_id
-ORDER BY sum(ventes_jours.revenue_cents) DESC, store_regions.store_id
+ORDER BY sum(ventes_magasins.revenue_cents) DESC, store_regions.store_id

@@ -3,10 +3,9 @@
 SELECT
     store_regions.city AS ville,
     store_regions.region,
-    sum(ventes_jours.revenue_cents) AS chiffre_affaires_centimes,
-    format_euros(sum(ventes_jours.revenue_cents)) AS chiffre_affaires
-FROM bornes
-INNER JOIN ventes_jours ON bornes.du <= ventes_jours.sale_date
-INNER JOIN store_regions ON ventes_jours.store_id = store_regions.store_id
+    sum(ventes_magasins.revenue_cents) AS chiffre_affaires_centimes,
+    format_euros(sum(ventes_magasins.revenue_cents)) AS chiffre_affaires
+FROM ventes_magasins
+INNER JOIN store_regions ON ventes_magasins.store_id = store_regions.store_id
 GROUP BY store_regions.city, store_regions.region
 ORDER BY chiffre_affaires_centimes DESC, ville ASC

@@ -27,6 +27,17 @@ FROM (
         END AS debut
     FROM bornes
     INNER JOIN ventes_jours ON bornes.du <= ventes_jours.sale_date
+    WHERE :produit = '' OR bornes.jours <= 731
+    UNION ALL
+    -- by month with a product chosen: its whole months from the aggregate (ventes_mois)
+    SELECT
+        ventes_mois.sales_count,
+        ventes_mois.revenue_cents,
+        'mois' AS pas,
+        date(ventes_mois.jour, 'start of month') AS debut
+    FROM bornes
+    INNER JOIN ventes_mois ON NOT ventes_mois.avant
+    WHERE :produit != '' AND bornes.jours > 731
 ) AS par_jour
 GROUP BY par_jour.debut, par_jour.pas
 ORDER BY par_jour.debut
