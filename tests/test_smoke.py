@@ -177,3 +177,49 @@ def test_run_opens_the_database_once(
         assert opened == [db_path]
     assert report.imported.files["ventes"].inserted == 0
     assert (db_path.parent / "rapport" / "rapport.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("command", "arguments"),
+    [
+        ("init", []),
+        ("import", []),
+        ("analyse", []),
+        ("analyse", ["--json"]),
+        ("rapport", ["--sortie", "SORTIE"]),
+        ("profil", []),
+        ("profil", ["--json"]),
+    ],
+)
+def test_each_command_opens_the_database_once(
+    command: str,
+    arguments: list[str],
+    server: FileServer,
+    client_files: dict[str, bytes],
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Each command opens the database once (:func:`ventes_pme.db.connect`) and passes the
+    connection on, on a database that already holds an import and an analysis. Before its
+    download, ``import`` also reads the previous sales file's size from the database
+    (``load/incremental.py``'s ``bytes_to_hash``), apart from that connection."""
+    from ventes_pme import db
+
+    server.files.update(client_files)
+    api.run(make_settings(server, db_path))
+    opened: list[Path] = []
+    connect = db.connect
+
+    def counting(path: Path, **kwargs: object) -> sqlite3.Connection:
+        opened.append(path)
+        return connect(path, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(db, "connect", counting)
+    monkeypatch.setenv("VENTES_PAUSE", "0.01")
+    urls = ["--url-produits", server.url("produits"), "--url-magasins",
+            server.url("magasins"), "--url-ventes", server.url("ventes")]  # fmt: skip
+    given = [str(db_path.parent / "sortie") if a == "SORTIE" else a for a in arguments]
+    options = urls if command == "import" else []
+    assert main([command, "--db", str(db_path), *options, *given]) == 0, capsys.readouterr()
+    assert opened == [db_path]

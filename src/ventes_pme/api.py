@@ -227,13 +227,16 @@ def analyse(settings: Settings, *, conn: sqlite3.Connection | None = None) -> An
         return run_analyses(opened)
 
 
-def latest_analysis(settings: Settings) -> Analysis | None:
-    """The results of the latest analysis run, or None if there is none."""
+def latest_analysis(
+    settings: Settings, *, conn: sqlite3.Connection | None = None
+) -> Analysis | None:
+    """The results of the latest analysis run, or None if there is none; on ``conn`` when
+    given."""
     from ventes_pme.analyse import latest_run_id, read_analysis
 
-    with connection(settings, create=False) as conn:
-        run_id = latest_run_id(conn)
-        return None if run_id is None else read_analysis(conn, run_id)
+    with connection(settings, create=False, conn=conn) as opened:
+        run_id = latest_run_id(opened)
+        return None if run_id is None else read_analysis(opened, run_id)
 
 
 def profile(settings: Settings, import_id: int | None = None) -> data_profile.Profile | None:
@@ -242,12 +245,15 @@ def profile(settings: Settings, import_id: int | None = None) -> data_profile.Pr
         return data_profile.read(conn, import_id)
 
 
-def data_headline(settings: Settings, import_id: int | None = None) -> list[tuple[str, str]]:
-    """The headline figures of the data set (the reports' "Les données" section)."""
+def data_headline(
+    settings: Settings, import_id: int | None = None, *, conn: sqlite3.Connection | None = None
+) -> list[tuple[str, str]]:
+    """The headline figures of the data set (the reports' "Les données" section); on
+    ``conn`` when given."""
     from ventes_pme.report.data import headline  # only the report stage needs it
 
-    with connection(settings, create=False) as conn:
-        return headline(conn, import_id)
+    with connection(settings, create=False, conn=conn) as opened:
+        return headline(opened, import_id)
 
 
 def run(settings: Settings, progress: ProgressLine | None = None) -> RunReport:
