@@ -461,3 +461,33 @@ def test_datasette_pages_are_french_in_chromium(
     assert browser.evaluate("document.title") == "Ventes : 30 lignes"
     assert "27/05/2023" in browser.evaluate("document.body.innerText")
     assert "2023-05-27" in served.get(f"/{DB}/sales.csv")[1]
+
+
+def test_a_page_that_holds_part_of_a_result_says_so_in_french(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """More rejected lines than a page may hold (``max_returned_rows``): the canned
+    query's page says in French that it shows only its first rows and that its exports are
+    limited alike; a table's page of more rows than it shows points to the next page."""
+    folder = tmp_path_factory.mktemp("tableau-tronque")
+    limit = int(service.SETTINGS["max_returned_rows"])
+    files = {n: (CLIENT_DATA / f"{n}.csv").read_bytes() for n in ("produits", "magasins", "ventes")}
+    files["ventes"] += "".join(f"2023-06-01,REF001,x{n},1\n" for n in range(limit + 1)).encode()
+    path, rapport = _serve(folder, files)
+    with tableau(path, rapport, folder / "log") as served:
+        content = served.json(f"/{DB}/lignes_rejetees.json?_shape=objects")
+        assert content["truncated"] is True and len(content["rows"]) == limit
+        status, page, _ = served.get(f"/{DB}/lignes_rejetees")
+        shown = f"{limit:,}".replace(",", " ")
+        assert status == 200
+        text = re.sub(r"\s", " ", html.unescape(page))
+        assert f"Cette page ne montre qu'une partie du résultat : ses {shown} premières" in text
+        assert "Les exports ci-dessous sont limités de même" in text
+        # a table: its page and its exports (the « tableur » one holds the most rows)
+        status, page, _ = served.get(f"/{DB}/rejects")
+        assert status == 200
+        text = re.sub(r"\s", " ", html.unescape(re.sub(r"<[^>]*>", "", page)))
+        assert "Cette page ne montre qu'une partie des lignes : page suivante" in text
+        assert f"Ses exports n'en contiennent aussi qu'une partie (au plus {shown} lignes)" in text
+        status, raw, _ = served.get_bytes(f"/{DB}/rejects.tableur")
+        assert status == 200 and raw.count(b"\n") == 1 + limit
