@@ -13,9 +13,10 @@ import re
 import sqlite3
 import urllib.parse
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -491,3 +492,24 @@ def test_a_page_that_holds_part_of_a_result_says_so_in_french(
         assert f"Ses exports n'en contiennent aussi qu'une partie (au plus {shown} lignes)" in text
         status, raw, _ = served.get_bytes(f"/{DB}/rejects.tableur")
         assert status == 200 and raw.count(b"\n") == 1 + limit
+
+
+def test_times_are_shown_in_paris_time(client: tuple[Tableau, Truth]) -> None:
+    """The journal's times are stored in UTC and shown in Paris time (summer and winter
+    alike), the exports keeping the stored value."""
+    from ventes_pme.tableau_plugins.tableau_bord import french_cell
+
+    assert french_cell("2024-01-15T12:05:00+00:00", "debut") == "15/01/2024 13:05"
+    assert french_cell("2024-07-15T12:05:00Z", "debut") == "15/07/2024 14:05"
+    assert french_cell("2024-03-31 00:59:59", "debut") == "31/03/2024 01:59"
+    assert french_cell("2024-03-31 01:00:00", "debut") == "31/03/2024 03:00"
+    served, truth = client
+    stored = truth.conn.execute("SELECT started_at FROM import_runs").fetchall()
+    paris = ZoneInfo("Europe/Paris")
+    page = served.get(f"/{DB}/derniers_imports")[1]
+    csv_text = served.get(f"/{DB}/derniers_imports.csv")[1]
+    for (started,) in stored:
+        moment = datetime.fromisoformat(started)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        assert moment.astimezone(paris).strftime("%d/%m/%Y %H:%M") in page, started
+        assert started in csv_text
