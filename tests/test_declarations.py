@@ -208,3 +208,16 @@ def test_a_second_declaration_of_the_same_analysis_is_refused(
     )
     with pytest.raises(ConfigError, match="déjà déclaré"):
         catalog.specs()
+
+
+def test_a_second_declaration_of_the_totals_is_refused(
+    extra: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The run's totals come from the one analysis declared ``summary = true``: a second
+    one would reach no output (neither a table of the reports nor the totals); it is
+    refused, in French, before anything runs."""
+    (extra / f"90_{NAME}.toml").write_text("summary = true\n" + DECLARATION, "utf-8")
+    with pytest.raises(ConfigError, match="Une seule analyse déclare les totaux"):
+        catalog.specs()
+    assert main(["init", "--db", str(tmp_path / "ventes.db")]) == 2
+    assert "01_chiffre_affaires_total, 90_produits_par_mois_essai" in capsys.readouterr().err

@@ -40,3 +40,20 @@ def test_readme_python_example_runs(
     assert (tmp_path / "data" / "ventes.db").is_file()
     # the example prints the sales inserted and the total revenue of the client's files
     assert out.getvalue().split() == ["30", "526878"]
+
+
+def test_every_screenshot_is_shown_and_listed_by_the_readme() -> None:
+    """Each screenshot the docs generator takes (docs/captures/) is committed, shown or
+    linked in the README's text and listed in its table of deliverables; the README links
+    to no screenshot that is not there."""
+    from tools.docs.screenshots import TABLEAU_PAGES
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    taken = {f"rapport-{name}.png" for name in ("ordinateur", "telephone")}
+    taken |= {f"{name}.png" for name in TABLEAU_PAGES}
+    committed = {path.name for path in (ROOT / "docs" / "captures").glob("*.png")}
+    assert committed == taken
+    linked = set(re.findall(r"\(docs/captures/([\w-]+\.png)\)", readme))
+    assert linked == taken
+    table = [line for line in readme.splitlines() if line.startswith("| captures ")]
+    assert set(re.findall(r"\[`docs/captures/([\w-]+\.png)`\]", "\n".join(table))) == taken

@@ -9,6 +9,7 @@ import sqlite3
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -177,3 +178,58 @@ def test_run_opens_the_database_once(
         assert opened == [db_path]
     assert report.imported.files["ventes"].inserted == 0
     assert (db_path.parent / "rapport" / "rapport.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("command", "arguments"),
+    [
+        ("init", []),
+        ("import", []),
+        ("run", []),
+        ("analyse", []),
+        ("analyse", ["--json"]),
+        ("rapport", ["--sortie", "SORTIE"]),
+        ("profil", []),
+        ("profil", ["--json"]),
+    ],
+)
+def test_each_command_opens_the_database_once(
+    command: str,
+    arguments: list[str],
+    server: FileServer,
+    client_files: dict[str, bytes],
+    db_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Each command opens the database once (:func:`ventes_pme.db.connect`, and SQLite
+    once: no other reading on the side) and passes the connection on, on a database that
+    already holds an import and an analysis: ``import`` and ``run`` ask that connection,
+    before the download, how much of the sales file the database holds."""
+    from ventes_pme import db
+
+    server.files.update(client_files)
+    api.run(make_settings(server, db_path))
+    opened: list[Path] = []
+    sqlite_opened: list[object] = []
+    connect, sqlite_connect = db.connect, sqlite3.connect
+
+    def counting(path: Path, **kwargs: object) -> sqlite3.Connection:
+        opened.append(path)
+        return connect(path, **kwargs)  # type: ignore[arg-type]
+
+    def sqlite_counting(database: Any, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        sqlite_opened.append(database)
+        connection: sqlite3.Connection = sqlite_connect(database, *args, **kwargs)
+        return connection
+
+    monkeypatch.setattr(db, "connect", counting)
+    monkeypatch.setattr(sqlite3, "connect", sqlite_counting)
+    monkeypatch.setenv("VENTES_PAUSE", "0.01")
+    urls = ["--url-produits", server.url("produits"), "--url-magasins",
+            server.url("magasins"), "--url-ventes", server.url("ventes")]  # fmt: skip
+    given = [str(db_path.parent / "sortie") if a == "SORTIE" else a for a in arguments]
+    options = urls if command in ("import", "run") else []
+    assert main([command, "--db", str(db_path), *options, *given]) == 0, capsys.readouterr()
+    assert opened == [db_path]
+    assert sqlite_opened == [db_path]

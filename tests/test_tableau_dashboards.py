@@ -7,14 +7,16 @@ change the figures to what SQL says."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import sqlite3
 import urllib.parse
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -97,7 +99,9 @@ class Truth:
         }.get(periode)
         return (start.isoformat() if start else first), self.latest.isoformat()
 
-    def revenue(self, start: str, end: str, region: str = "", product: str = "") -> tuple[int, int]:
+    def revenue(
+        self, start: str, end: str, region: str = "", product: str = "", store: str = ""
+    ) -> tuple[int, int]:
         """Revenue (cents) and number of sales of a selection."""
         row = self.conn.execute(
             "SELECT coalesce(sum(s.quantity * s.unit_price_cents), 0), count(*) FROM sales s "
@@ -106,8 +110,9 @@ class Truth:
             "JOIN products p ON p.product_id = s.product_id "
             "WHERE s.sale_date BETWEEN ? AND ? "
             "AND (? = '' OR coalesce(c.region, 'Région inconnue') = ?) "
-            "AND (? = '' OR p.name || ' (' || p.product_id || ')' = ?)",
-            (start, end, region, region, product, product),
+            "AND (? = '' OR p.name || ' (' || p.product_id || ')' = ?) "
+            "AND (? = '' OR m.city || ' (n° ' || m.store_id || ')' = ?)",
+            (start, end, region, region, product, product, store, store),
         ).fetchone()
         return int(row[0]), int(row[1])
 
@@ -203,11 +208,21 @@ def _selections(truth: Truth) -> list[dict[str, str]]:
             "SELECT p.name || ' (' || p.product_id || ')' FROM products p ORDER BY p.product_id"
         )
     )
+    store = _one(
+        truth.conn.execute(
+            "SELECT m.city || ' (n° ' || m.store_id || ')' FROM stores m "
+            "LEFT JOIN city_regions c ON c.city_key = m.city_key "
+            "WHERE coalesce(c.region, 'Région inconnue') = ? ORDER BY m.store_id",
+            (region,),
+        )
+    )
     selections = [{"periode": p} for p in service.PERIODS]
     selections += [
         {"periode": "cette année", "region": region},
         {"periode": "tout", "produit": product},
         {"periode": "4 dernières semaines", "region": region, "produit": product},
+        {"periode": "tout", "region": region, "magasin": store},
+        {"periode": "cette année", "magasin": store, "produit": product},
         {"du": "2023-05-01", "au": "2023-06-10", "periode": "tout"},
         # whole months and partial first and last months, read from different tables
         {"du": "2023-02-15", "au": "2024-03-10", "region": region},
@@ -230,12 +245,13 @@ def _check_figures(served: Tableau, truth: Truth) -> None:
         else:
             start, end = truth.bounds(selection["periode"])
         region, product = selection.get("region", ""), selection.get("produit", "")
-        revenue, count = truth.revenue(start, end, region, product)
+        store = selection.get("magasin", "")
+        revenue, count = truth.revenue(start, end, region, product, store)
         days = (date.fromisoformat(end) - date.fromisoformat(start)).days + 1
         before_end = date.fromisoformat(start) - timedelta(days=1)
         before_start = date.fromisoformat(start) - timedelta(days=days)
         previous, _ = truth.revenue(
-            before_start.isoformat(), before_end.isoformat(), region, product
+            before_start.isoformat(), before_end.isoformat(), region, product, store
         )
         [figures] = _chart(served, "apercu", "chiffre-affaires", **selection)
         assert figures["chiffre_affaires_centimes"] == revenue, selection
@@ -250,9 +266,10 @@ def _check_figures(served: Tableau, truth: Truth) -> None:
         assert {r["pas"] for r in trend} <= {step}, selection
         regions = _chart(served, "apercu", "regions", **selection)
         assert sum(r["chiffre_affaires_centimes"] for r in regions) == revenue, selection
-        if not region and not product:
+        if not region and not product and not store:
             expected = truth.by_region(start, end)
             assert {r["region"]: r["chiffre_affaires_centimes"] for r in regions} == expected
+            _check_drill_down(served, truth, regions, start, end)
         top = _chart(served, "apercu", "top-produits", **selection)
         assert sum(r["chiffre_affaires_centimes"] for r in top) == revenue, selection
         assert len(top) <= 11
@@ -271,13 +288,54 @@ def _check_figures(served: Tableau, truth: Truth) -> None:
                 "m.store_id = s.store_id LEFT JOIN city_regions c ON c.city_key = m.city_key "
                 "JOIN products p ON p.product_id = s.product_id WHERE s.sale_date BETWEEN ? AND ? "
                 "AND (? = '' OR coalesce(c.region, 'Région inconnue') = ?) "
-                "AND (? = '' OR p.name || ' (' || p.product_id || ')' = ?)",
-                (start, end, region, region, product, product),
+                "AND (? = '' OR p.name || ' (' || p.product_id || ')' = ?) "
+                "AND (? = '' OR m.city || ' (n° ' || m.store_id || ')' = ?)",
+                (start, end, region, region, product, product, store, store),
             )
         )
         assert len(products) == sold, selection  # every product, none cut
         stores = _chart(served, "regions-magasins", "magasins", **selection)
         assert len({r["Magasin"] for r in stores}) == len(stores)
+        if store:
+            assert [html.unescape(_link_text(r["Magasin"])) for r in stores] == [store]
+
+
+def _link_text(cell: str) -> str:
+    """The text of the one link of a table's cell (``<a href="…">text</a>``)."""
+    found = re.fullmatch(r'<a href="[^"]*">(.*)</a>', cell)
+    assert found, cell
+    return found.group(1)
+
+
+def _link_filters(link: str) -> dict[str, str]:
+    """The filters a link of a dashboard carries (its query string)."""
+    query = urllib.parse.urlsplit(link).query
+    return dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
+
+
+def _check_drill_down(
+    served: Tableau, truth: Truth, regions: list[dict[str, Any]], start: str, end: str
+) -> None:
+    """From a region (its bar's link) to its cities and stores, then from a store (its
+    row's link) to its products: each page shows that selection's figures, as SQL gives
+    them on the sales."""
+    for row in regions[:3]:
+        filters = _link_filters(row["lien"])
+        assert filters["region"] == row["region"]
+        expected, _ = truth.revenue(start, end, region=row["region"])
+        cities = _chart(served, "regions-magasins", "villes", **filters)
+        assert {city["region"] for city in cities} == {row["region"]}
+        assert sum(city["chiffre_affaires_centimes"] for city in cities) == expected
+        stores = _chart(served, "regions-magasins", "magasins", **filters)
+        assert {html.unescape(store["Région"]) for store in stores} == {row["region"]}
+        first = re.search(r'href="([^"]*)"', stores[0]["Magasin"])
+        assert first, stores[0]
+        chosen = _link_filters(html.unescape(first.group(1)))
+        assert chosen["region"] == row["region"]
+        assert chosen["magasin"] == html.unescape(_link_text(stores[0]["Magasin"]))
+        revenue, _ = truth.revenue(start, end, region=row["region"], store=chosen["magasin"])
+        top = _chart(served, "regions-magasins", "top-produits", **chosen)
+        assert sum(product["chiffre_affaires_centimes"] for product in top) == revenue
 
 
 def test_the_figures_are_the_sales_on_the_clients_files(client: tuple[Tableau, Truth]) -> None:
@@ -432,3 +490,54 @@ def test_datasette_pages_are_french_in_chromium(
     assert browser.evaluate("document.title") == "Ventes : 30 lignes"
     assert "27/05/2023" in browser.evaluate("document.body.innerText")
     assert "2023-05-27" in served.get(f"/{DB}/sales.csv")[1]
+
+
+def test_a_page_that_holds_part_of_a_result_says_so_in_french(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    """More rejected lines than a page may hold (``max_returned_rows``): the canned
+    query's page says in French that it shows only its first rows and that its exports are
+    limited alike; a table's page of more rows than it shows points to the next page."""
+    folder = tmp_path_factory.mktemp("tableau-tronque")
+    limit = int(service.SETTINGS["max_returned_rows"])
+    files = {n: (CLIENT_DATA / f"{n}.csv").read_bytes() for n in ("produits", "magasins", "ventes")}
+    files["ventes"] += "".join(f"2023-06-01,REF001,x{n},1\n" for n in range(limit + 1)).encode()
+    path, rapport = _serve(folder, files)
+    with tableau(path, rapport, folder / "log") as served:
+        content = served.json(f"/{DB}/lignes_rejetees.json?_shape=objects")
+        assert content["truncated"] is True and len(content["rows"]) == limit
+        status, page, _ = served.get(f"/{DB}/lignes_rejetees")
+        shown = f"{limit:,}".replace(",", " ")
+        assert status == 200
+        text = re.sub(r"\s", " ", html.unescape(page))
+        assert f"Cette page ne montre qu'une partie du résultat : ses {shown} premières" in text
+        assert "Les exports ci-dessous sont limités de même" in text
+        # a table: its page and its exports (the « tableur » one holds the most rows)
+        status, page, _ = served.get(f"/{DB}/rejects")
+        assert status == 200
+        text = re.sub(r"\s", " ", html.unescape(re.sub(r"<[^>]*>", "", page)))
+        assert "Cette page ne montre qu'une partie des lignes : page suivante" in text
+        assert f"Ses exports n'en contiennent aussi qu'une partie (au plus {shown} lignes)" in text
+        status, raw, _ = served.get_bytes(f"/{DB}/rejects.tableur")
+        assert status == 200 and raw.count(b"\n") == 1 + limit
+
+
+def test_times_are_shown_in_paris_time(client: tuple[Tableau, Truth]) -> None:
+    """The journal's times are stored in UTC and shown in Paris time (summer and winter
+    alike), the exports keeping the stored value."""
+    from ventes_pme.tableau_plugins.tableau_bord import french_cell
+
+    assert french_cell("2024-01-15T12:05:00+00:00", "debut") == "15/01/2024 13:05"
+    assert french_cell("2024-07-15T12:05:00Z", "debut") == "15/07/2024 14:05"
+    assert french_cell("2024-03-31 00:59:59", "debut") == "31/03/2024 01:59"
+    assert french_cell("2024-03-31 01:00:00", "debut") == "31/03/2024 03:00"
+    served, truth = client
+    stored = truth.conn.execute("SELECT started_at FROM import_runs").fetchall()
+    paris = ZoneInfo("Europe/Paris")
+    page = served.get(f"/{DB}/derniers_imports")[1]
+    csv_text = served.get(f"/{DB}/derniers_imports.csv")[1]
+    for (started,) in stored:
+        moment = datetime.fromisoformat(started)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+        assert moment.astimezone(paris).strftime("%d/%m/%Y %H:%M") in page, started
+        assert started in csv_text

@@ -130,8 +130,11 @@ def read_analysis(conn: sqlite3.Connection, run_id: int) -> Analysis:
     ).fetchone()
     if run is None:
         raise KeyError(run_id)
+    summary = catalog.totals()
     quantity, revenue = conn.execute(
-        "SELECT quantity, revenue_cents FROM result_total_revenue WHERE run_id = ?", (run_id,)
+        f"SELECT {summary.column('quantite').name}, {summary.column('chiffre_affaires').name} "
+        f"FROM {summary.table} WHERE run_id = ?",
+        (run_id,),
     ).fetchone()
     tables: dict[str, list[dict[str, Any]]] = {}
     present = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}

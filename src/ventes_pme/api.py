@@ -94,6 +94,23 @@ def init(settings: Settings, *, conn: sqlite3.Connection | None = None) -> InitR
     )
 
 
+def _open_if_ours(settings: Settings, stack: ExitStack) -> sqlite3.Connection | None:
+    """The database of ``settings``, opened (not migrated) and closed with ``stack``, when
+    it is a database of ours (:func:`ventes_pme.db.is_ours`, judged from its header);
+    None otherwise: a new one is created, and any other file refused, once the files are
+    checked."""
+    if not db.is_ours(settings.db_path):
+        return None
+    return stack.enter_context(_opened(settings))
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """The pending migrations, then the analyses' objects if any was applied (as
+    :func:`connection` does on opening)."""
+    if db.migrate(conn):
+        ensure_analysis_objects(conn)
+
+
 @contextmanager
 def _opened(settings: Settings) -> Iterator[sqlite3.Connection]:
     """The database of ``settings``, created if needed, not yet migrated."""
@@ -166,7 +183,8 @@ def fetch_sources(
 def previous_sales_bytes(settings: Settings, conn: sqlite3.Connection | None = None) -> int | None:
     """How many first bytes of the new sales file to hash while it is downloaded
     (``load/incremental.py`` decides whether the import resumes after them); with ``conn``,
-    a connection the caller holds open (``ventes watch``'s cycle), asked on it."""
+    a connection the caller holds open (``watch``'s cycle, ``import`` and ``run`` on a
+    database of ours), asked on it."""
     return incremental.bytes_to_hash(settings.db_path, conn)
 
 
@@ -210,13 +228,20 @@ def import_data(settings: Settings, progress: ProgressLine | None = None) -> Imp
     """Collect the three files, check them, load them in one transaction.
 
     The settings are checked before any download, and every file is fetched and its
-    format checked before the database is opened: a problem stops the import with the
-    database untouched (not even created).
+    format checked before the database is changed: a problem stops the import with the
+    database untouched (not even created). A database of ours is opened once, before the
+    download (which asks it how much of the sales file it already holds), and migrated
+    once the files are checked.
     """
     check_settings(settings)
-    with tempfile.TemporaryDirectory(prefix="ventes-") as tmp:
-        fetched = fetch_sources(settings, Path(tmp), progress=progress)
-        return load_fetched(settings, fetched, progress)
+    with ExitStack() as stack:
+        conn = _open_if_ours(settings, stack)
+        with tempfile.TemporaryDirectory(prefix="ventes-") as tmp:
+            fetched = fetch_sources(settings, Path(tmp), progress=progress, conn=conn)
+            layouts = check_files(fetched)
+            if conn is not None:
+                _migrate(conn)
+            return load_fetched(settings, fetched, progress, layouts=layouts, conn=conn)
 
 
 def analyse(settings: Settings, *, conn: sqlite3.Connection | None = None) -> Analysis:
@@ -227,13 +252,16 @@ def analyse(settings: Settings, *, conn: sqlite3.Connection | None = None) -> An
         return run_analyses(opened)
 
 
-def latest_analysis(settings: Settings) -> Analysis | None:
-    """The results of the latest analysis run, or None if there is none."""
+def latest_analysis(
+    settings: Settings, *, conn: sqlite3.Connection | None = None
+) -> Analysis | None:
+    """The results of the latest analysis run, or None if there is none; on ``conn`` when
+    given."""
     from ventes_pme.analyse import latest_run_id, read_analysis
 
-    with connection(settings, create=False) as conn:
-        run_id = latest_run_id(conn)
-        return None if run_id is None else read_analysis(conn, run_id)
+    with connection(settings, create=False, conn=conn) as opened:
+        run_id = latest_run_id(opened)
+        return None if run_id is None else read_analysis(opened, run_id)
 
 
 def profile(settings: Settings, import_id: int | None = None) -> data_profile.Profile | None:
@@ -242,12 +270,15 @@ def profile(settings: Settings, import_id: int | None = None) -> data_profile.Pr
         return data_profile.read(conn, import_id)
 
 
-def data_headline(settings: Settings, import_id: int | None = None) -> list[tuple[str, str]]:
-    """The headline figures of the data set (the reports' "Les données" section)."""
+def data_headline(
+    settings: Settings, import_id: int | None = None, *, conn: sqlite3.Connection | None = None
+) -> list[tuple[str, str]]:
+    """The headline figures of the data set (the reports' "Les données" section); on
+    ``conn`` when given."""
     from ventes_pme.report.data import headline  # only the report stage needs it
 
-    with connection(settings, create=False) as conn:
-        return headline(conn, import_id)
+    with connection(settings, create=False, conn=conn) as opened:
+        return headline(opened, import_id)
 
 
 def run(settings: Settings, progress: ProgressLine | None = None) -> RunReport:
@@ -259,11 +290,14 @@ def run(settings: Settings, progress: ProgressLine | None = None) -> RunReport:
     check_settings(settings)
     check_report_folder(settings)
     with ExitStack() as stack:
+        # a database of ours is opened before the download (asked how much of the sales
+        # file it holds); a new one only once the files are checked; then passed on
+        conn = _open_if_ours(settings, stack)
         with tempfile.TemporaryDirectory(prefix="ventes-") as tmp:
-            fetched = fetch_sources(settings, Path(tmp), progress=progress)
+            fetched = fetch_sources(settings, Path(tmp), progress=progress, conn=conn)
             layouts = check_files(fetched)
-            # opened once the files are checked, then passed from stage to stage
-            conn = stack.enter_context(_opened(settings))
+            if conn is None:
+                conn = stack.enter_context(_opened(settings))
             initialised = init(settings, conn=conn)
             imported = load_fetched(settings, fetched, progress, layouts=layouts, conn=conn)
         done = RunReport(initialised, imported, analyse(settings, conn=conn))

@@ -210,12 +210,24 @@ def read_folders(places: tuple[Traversable, ...]) -> tuple[Spec, ...]:
                     f"Analyse {file} : son nom ou sa table est déjà déclaré par une autre analyse."
                 )
             found[file] = spec
+    summaries = sorted(file for file, spec in found.items() if spec.summary)
+    if len(summaries) != 1:
+        raise ConfigError(
+            "Une seule analyse déclare les totaux (summary = true), pas "
+            f"{len(summaries)} : {', '.join(summaries) or 'aucune'}."
+        )
     return tuple(found[file] for file in sorted(found))
 
 
 def tables() -> tuple[Spec, ...]:
     """The analyses that give a table of rows (all but the totals)."""
     return tuple(s for s in specs() if not s.summary)
+
+
+def totals() -> Spec:
+    """The one-row totals (``summary = true``): the analysis whose ``quantite`` and
+    ``chiffre_affaires`` are the run's totals."""
+    return next(s for s in specs() if s.summary)  # exactly one (read_folders)
 
 
 # --- the database objects of each declaration --------------------------------------------

@@ -52,7 +52,6 @@ class Fetched:
     http_status: int | None = None
     etag: str | None = None
     last_modified: str | None = None
-    content_type: str | None = None
     #: the server answered 304: the file did not change since the given validators
     not_modified: bool = False
     #: whether the whole file is known to have arrived: a local file, a body whose length
@@ -645,7 +644,6 @@ def _download_once(
             last_modified=_strong_last_modified(
                 response.headers.get("Last-Modified"), response.headers.get("Date")
             ),
-            content_type=response.headers.get("Content-Type"),
             complete=complete,
             prefix=_prefix(prefix, prefix_sha256),
         )

@@ -274,7 +274,6 @@ class Rows:
     first_line: int
     complete: bool = True
     end_line: int = 0
-    bytes_read: int = 0
     #: the last line left out: (line number, raw content), or None
     pending: tuple[int, str] | None = None
     observe: Callable[[list[list[str]]], None] | None = None

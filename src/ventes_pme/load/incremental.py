@@ -65,8 +65,9 @@ def bytes_to_hash(db_path: Path, conn: sqlite3.Connection | None = None) -> int 
     one that cannot be read at once (busy, damaged…): the import says why, later; this
     is only a shortcut, and touches nothing.
 
-    With ``conn``, a connection the caller holds open (``ventes watch``'s cycle), the
-    question is asked on it, and the database file is not opened otherwise: closing any
+    With ``conn``, a connection the caller holds open (``ventes watch``'s cycle, and
+    ``import`` or ``run`` on a database of ours), the question is asked on it, and the
+    database file is not opened otherwise: closing any
     descriptor of that file would drop every lock this process holds on it, that
     connection's too (POSIX locks belong to the process), and another process could then
     remove the WAL under it (https://sqlite.org/howtocorrupt.html, 2.2).

@@ -41,12 +41,14 @@ def handle(args: argparse.Namespace, settings: Settings) -> int:
     from ventes_pme import report  # only this command needs the report stage
 
     check_folder(args.sortie, "--sortie")
-    analysis = api.latest_analysis(settings)
-    if analysis is None:
-        raise DatabaseError(
-            f"La base « {settings.db_path} » n'a encore aucune analyse : lancez « ventes analyse »."
-        )
-    data = api.data_headline(settings, analysis.last_import_id)
+    with api.connection(settings, create=False) as conn:  # opened once, for both readings
+        analysis = api.latest_analysis(settings, conn=conn)
+        if analysis is None:
+            raise DatabaseError(
+                f"La base « {settings.db_path} » n'a encore aucune analyse : "
+                "lancez « ventes analyse »."
+            )
+        data = api.data_headline(settings, analysis.last_import_id, conn=conn)
     try:
         written = report.write(analysis, args.sortie, data, settings.db_path.stem)
     except OSError as exc:  # (the folder was checked: a full disk, a file changed meanwhile…)
