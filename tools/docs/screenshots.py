@@ -72,7 +72,8 @@ def tableau_screenshots(docs: Path, data: Path) -> list[Path]:
             deadline = time.monotonic() + 60
             while True:
                 try:
-                    with urllib.request.urlopen(base + "/-/versions.json", timeout=5):  # noqa: S310
+                    # the introspection pages are closed: a style sheet says it is ready
+                    with urllib.request.urlopen(base + "/-/static/app.css", timeout=5):  # noqa: S310
                         break
                 except OSError:
                     if process.poll() is not None or time.monotonic() > deadline:
