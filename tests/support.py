@@ -160,3 +160,31 @@ def aggregates_from_sales(db: Path) -> Aggregates:
             "FROM sales GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
         ),
     )
+
+
+def back_to_version(conn: sqlite3.Connection, version: int) -> None:
+    """Make a database look as the release of schema ``version`` left it, as far as the
+    later migrations' own statements tell: the tables, views, indexes and triggers they
+    create are dropped, the columns they add removed, and their journal rows deleted.
+    What a later migration changed in place (rows it rewrote, views it dropped) is the
+    caller's to restore."""
+    import re
+
+    from ventes_pme import db
+
+    for migration in reversed([m for m in db.migrations() if m.version > version]):
+        for statement in db.split_statements(migration.sql):
+            created = re.search(
+                r"\bCREATE\s+(TABLE|VIEW|INDEX|TRIGGER)\s+(?:IF NOT EXISTS\s+)?(\w+)",
+                statement,
+                re.IGNORECASE,
+            )
+            added = re.search(
+                r"\bALTER\s+TABLE\s+(\w+)\s+ADD\s+COLUMN\s+(\w+)", statement, re.IGNORECASE
+            )
+            if created:
+                conn.execute(f"DROP {created[1]} IF EXISTS {created[2]}")
+            elif added:
+                conn.execute(f"ALTER TABLE {added[1]} DROP COLUMN {added[2]}")
+    conn.execute("DELETE FROM schema_migrations WHERE version > ?", (version,))
+    conn.execute(f"PRAGMA user_version = {int(version)}")

@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 
 from tests.httpserver import FileServer
-from tests.support import MAGASINS, VENTES_HEADER, make_settings, publish, query
+from tests.support import (
+    MAGASINS,
+    VENTES_HEADER,
+    back_to_version,
+    make_settings,
+    publish,
+    query,
+)
 from ventes_pme import api, catalog, db, fmt, report
 from ventes_pme.analyse import read_analysis
 from ventes_pme.cli import main
@@ -67,10 +74,7 @@ def test_a_database_of_an_earlier_version_upgrades_and_keeps_its_history(
     conn.execute(f"DROP TABLE {month.table}")
     before = BEFORE.read_text("utf-8")
     conn.executescript(before[before.index("CREATE VIEW latest_analysis_run") :])
-    conn.execute("DELETE FROM schema_migrations WHERE version > 6")
-    for column in ("accepted_keys_sha256", "pending_line"):  # added by migration 0008
-        conn.execute(f"ALTER TABLE import_files DROP COLUMN {column}")
-    conn.execute("PRAGMA user_version = 6")
+    back_to_version(conn, 6)
     conn.close()
     assert query(db_path, "SELECT revenue_euros FROM latest_total_revenue") == [(99.98,)]
 

@@ -116,7 +116,7 @@ class Truth:
         ).fetchone()
         return int(row[0]), int(row[1])
 
-    def by_product(self, start: str, end: str, region: str = "") -> dict[str, int]:
+    def by_product(self, start: str, end: str, region: str = "", store: str = "") -> dict[str, int]:
         """Revenue (cents) per product, named as the dashboards name it."""
         return dict(
             self.conn.execute(
@@ -125,8 +125,9 @@ class Truth:
                 "LEFT JOIN city_regions c ON c.city_key = m.city_key "
                 "JOIN products p ON p.product_id = s.product_id "
                 "WHERE s.sale_date BETWEEN ? AND ? "
-                "AND (? = '' OR coalesce(c.region, 'Région inconnue') = ?) GROUP BY 1",
-                (start, end, region, region),
+                "AND (? = '' OR coalesce(c.region, 'Région inconnue') = ?) "
+                "AND (? = '' OR m.city || ' (n° ' || m.store_id || ')' = ?) GROUP BY 1",
+                (start, end, region, region, store, store),
             ).fetchall()
         )
 
@@ -275,7 +276,7 @@ def _check_figures(served: Tableau, truth: Truth) -> None:
         assert len(top) <= 11
         if len(top) == 11:
             assert top[-1]["produit"].startswith("Autres (") and top[-1]["lien"] is None
-        per_product = truth.by_product(start, end, region)
+        per_product = truth.by_product(start, end, region, store)
         for row in top:
             if row["lien"] is not None:
                 assert row["chiffre_affaires_centimes"] == per_product[row["produit"]], selection
