@@ -100,9 +100,9 @@ def load_sales(conn: sqlite3.Connection, sales: SalesFile) -> None:
     end = _read_sales(conn, job, rejects, report, progress, total)
     restaged = end is None
     if end is None:
-        # A full re-read met again a date whose counts the child had forgotten (a file
-        # far from sorted by date): its ranks are computed by SQL instead, from the whole
-        # file staged (insert_new_sales.sql), in this process.
+        # A full re-read had to forget the counts of a date before it finished ranking it
+        # (one date of more groups than the rank memo holds): its ranks are computed by
+        # SQL instead, from the whole file staged (insert_new_sales.sql), in this process.
         conn.execute("ROLLBACK TO sales_file")
         rejects.restart()
         report.inserted = 0
@@ -141,9 +141,10 @@ def load_sales(conn: sqlite3.Connection, sales: SalesFile) -> None:
 #: 200 executions of the one-row statement.
 _INSERT_ROWS = sql_rows("load/insert_sale", ROWS_PER_INSERT, shared=1)
 
-#: Groups of identical lines whose count the reading process holds; past it, it forgets
-#: the counts of the dates least recently met (memory stays flat) and such a date met
-#: again asks the database, which then holds every line before.
+#: Groups of identical lines whose count the reading process holds; past it, it holds the
+#: rest of the file and sends it in key order, forgetting the counts of the dates passed
+#: (memory stays flat); a date met again after that asks the database, which then holds
+#: every line before (a full re-read reads the file its staged way instead).
 RANK_MEMO = 50_000
 #: Groups of a date whose stored count is asked with the message's other groups before
 #: all the date's groups are read at once (``_StoredGroups.of_date``).
@@ -315,7 +316,8 @@ class _Writer:
         self.stored = _StoredGroups()
         self.end: _End | None = None
         self.restage = False
-        #: of the sales sent: occurrences above 1, equal to 2, the largest (for the profile)
+        #: of the sales sent: occurrences above 1, equal to 2, the largest (for the profile;
+        #: not counted in a full re-read, which inserts only some of them)
         self.identical = [0, 0, 0]
 
     def _count(self, occurrences: list[int]) -> None:
@@ -362,16 +364,13 @@ class _Writer:
                 self.rejects(line, raw, code, reason)
             width = sales_reader.WIDTH
             unsure: list[object] = []
-            if chunks:
-                if self.summing:
-                    self.report.inserted += _insert_parameters(
-                        self.conn, chunks, [], self.import_id
-                    )
-                else:
-                    unsure = self._insert_rereading(chunks)
+            if chunks and not self.summing:
+                unsure = self._insert_rereading(chunks)
+            elif chunks:
+                self.report.inserted += _insert_parameters(self.conn, chunks, [], self.import_id)
                 for chunk in chunks:  # each ends with the import id: not a sale's value
                     self._count(chunk[4:-1:width])
-                    if self.summing and not self.summed:
+                    if not self.summed:
                         self.sums.add(chunk, width)
             if sales:
                 occurrences: list[int] = []
@@ -379,7 +378,8 @@ class _Writer:
                     self.conn, sales, self.bases, occurrences, self.stored, self.import_id
                 )
                 self.report.inserted += inserted
-                self._count(occurrences)
+                if self.summing:
+                    self._count(occurrences)
                 if self.summing and not self.summed:
                     self.sums.add([value for sale in sales for value in sale], width)
                 if not self.summing and inserted:
