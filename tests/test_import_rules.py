@@ -446,13 +446,17 @@ def test_appended_lines_of_new_days_are_ranked_without_a_count_per_group(
 def test_a_restaged_reread_keeps_the_import_page_cache_after_its_sort(
     server: FileServer, db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A full re-read that meets a date again after forgetting its counts ranks the whole
-    file in SQL (load/sales.py): its sort gets a larger page cache, then the rest
-    of the import goes on with the import's own (load.LOAD_CACHE_KIB), not the analyses'."""
+    """A full re-read whose one date has more groups than the rank memo holds forgets that
+    date's counts while it ranks it: it then ranks the whole file in SQL (load/sales.py),
+    whose sort gets a larger page cache, then the rest of the import goes on with the
+    import's own (load.LOAD_CACHE_KIB), not the analyses'."""
     monkeypatch.setattr(load_sales, "RANK_MEMO", 1)
     a, b, c = "2023-05-27,REF001,1,1\n", "2023-05-28,REF001,1,1\n", "2023-05-27,REF002,2,1\n"
     body = VENTES_HEADER + a * 3 + b * 2 + c + a + b + c + a
     import_files(server, db_path, ventes=body)
+    # a third group on 2023-05-27, read after the first: the rest of the file is held, then
+    # that date alone fills the memo
+    e = "2023-05-27,REF001,3,1\n"
     seen: list[int] = []
     add_import = aggregates.add_import
 
@@ -461,9 +465,42 @@ def test_a_restaged_reread_keeps_the_import_page_cache_after_its_sort(
         add_import(conn, import_id)
 
     monkeypatch.setattr(aggregates, "add_import", spy)
-    edited = import_files(server, db_path, ventes=VENTES_HEADER + c + body[len(VENTES_HEADER) :])
-    assert edited.files["ventes"].inserted == 1
+    edited = import_files(
+        server, db_path, ventes=VENTES_HEADER + c + e + body[len(VENTES_HEADER) :]
+    )
+    assert edited.files["ventes"].inserted == 2
     assert seen == [-load.LOAD_CACHE_KIB]  # called once: the re-read was restaged
+
+
+def test_a_reread_of_a_newest_first_sheet_grown_at_its_end_is_not_restaged(
+    server: FileServer, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sheet sorted newest first, new lines appended at its end, then one line edited:
+    the full re-read comes back at its end to the dates it met first. Once the rank memo
+    is full it holds the rest of the file, as a first import does, instead of forgetting
+    the counts of those dates, which sent the whole file its staged way."""
+    monkeypatch.setattr(load_sales, "RANK_MEMO", 2)
+    days = ("2023-05-29", "2023-05-28", "2023-05-27")
+    body = VENTES_HEADER + "".join(f"{day},REF00{p},1,1\n" for day in days for p in (1, 2))
+    import_files(server, db_path, ventes=body)
+    grown = body + "2023-05-29,REF001,1,1\n"  # an identical line of the newest date
+    assert import_files(server, db_path, ventes=grown).files["ventes"].incremental
+    staged: list[int] = []
+    stage = load_sales._stage_and_insert
+
+    def spy(*args: object, **kwargs: object) -> object:
+        staged.append(1)
+        return stage(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(load_sales, "_stage_and_insert", spy)
+    edited = VENTES_HEADER + "2023-05-29,REF001,2,1\n" + grown[len(VENTES_HEADER) + 22 :]
+    report = import_files(server, db_path, ventes=edited).files["ventes"]
+    assert not report.incremental
+    assert (report.inserted, report.vanished) == (1, 1)
+    assert staged == []
+    assert stored_sales(db_path)[("2023-05-29", "REF001", 1, 1)] == 2
+    assert stored_sales(db_path)[("2023-05-29", "REF001", 1, 2)] == 1
+    assert query(db_path, "SELECT sum(sales_count) FROM sales_by_day_store") == [(8,)]
 
 
 def test_many_identical_lines_are_each_stored_once(server: FileServer, db_path: Path) -> None:

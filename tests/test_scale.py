@@ -214,3 +214,18 @@ def test_generator_appends_old_dates_in_random_order(tmp_path: Path) -> None:
     assert _descents(added) > len(added) // 3
     with pytest.raises(ValueError, match="ordre inconnu"):
         generate(folder, sales=1, order="par prix")
+
+
+@pytest.mark.parametrize("order", ["recent", "produit", "aleatoire"])
+def test_generator_appends_after_the_latest_date_whatever_the_order(
+    tmp_path: Path, order: str
+) -> None:
+    """A sheet grows at the end with the newest sales, whatever column it is sorted by: the
+    appended lines start on the file's latest date, not on the date of its last line."""
+    folder = tmp_path / "data"
+    assert main(["generer", str(folder), "-n", "3000", "--germe", "4", "--ordre", order]) == 0
+    latest = max(_valid_dates(_sales_lines(folder)))
+    assert main(["generer", str(folder), "-n", "300", "--germe", "4", "--ajouter"]) == 0
+    added = _valid_dates(_sales_lines(folder)[3_000:])
+    assert len(added) > 250
+    assert min(added) == latest

@@ -15,9 +15,10 @@ first, by product, by store (both stable: date order within a product or a store
 shuffled. Any order but the chronological one holds the lines written in memory before
 writing them (about 80 bytes a line).
 
-``append=True`` adds sales at the end of an existing ``ventes.csv``, dated from its last
-date on (or over ``start`` and ``days``: old dates), some identical to its last lines: what
-the client's file does between two imports. ``order`` then orders the appended lines only.
+``append=True`` adds sales at the end of an existing ``ventes.csv``, dated from its latest
+date on, whatever the order of its lines (or over ``start`` and ``days``: old dates), some
+identical to its last lines of that date: what the client's file does between two imports.
+``order`` then orders the appended lines only.
 """
 
 from __future__ import annotations
@@ -137,6 +138,23 @@ def _tail(path: Path, size: int = 64 * 1024) -> list[str]:
     return [line for line in lines if line.endswith("\n") and line[:2].isdigit()]
 
 
+def _latest_date(path: Path) -> date | None:
+    """The latest valid date (ISO, first column) of the sales file ``path``, whatever the
+    order of its lines; None when it has none."""
+    latest = b""
+    with path.open("rb") as handle:
+        next(handle, None)  # the header
+        for line in handle:
+            day = line[:10]
+            if day > latest and line[10:11] == b",":
+                try:
+                    date.fromisoformat(day.decode("ascii"))
+                except ValueError:
+                    continue
+                latest = day
+    return date.fromisoformat(latest.decode("ascii")) if latest else None
+
+
 def _field(line: str, index: int) -> str:
     fields = line.rstrip("\n").split(",")
     return fields[index] if index < len(fields) else ""
@@ -215,8 +233,11 @@ def generate(
     if append:
         if not ventes.is_file():
             raise FileNotFoundError(ventes)
-        recent = _tail(ventes)[-RECENT:]
-        last = date.fromisoformat(recent[-1][:10]) if recent else date(2024, 1, 1)
+        latest = _latest_date(ventes)
+        last = latest or date(2024, 1, 1)
+        # identical lines repeat recent lines of the latest date (a sheet sorted by another
+        # column ends with lines of any date)
+        recent = [line for line in _tail(ventes) if line[:10] == last.isoformat()][-RECENT:]
         first, span = start or last, days or 7
     else:
         first, span = start or date(2024, 1, 1), days or 365

@@ -117,8 +117,9 @@ def _read(job: Job, send: Send) -> None:
     line before is in the counts. Elsewhere (APPEND on a date the database may hold, or a
     date met again after its counts were forgotten) the count is relative and the main
     process adds what the database holds.
-    Past ``job.memo`` groups, the counts of every other date are forgotten: memory stays
-    flat whatever the file.
+    Past ``job.memo`` groups, the rest of the file is held and sent in key order, date by
+    date, and the counts of the dates passed are forgotten: memory stays flat whatever the
+    file.
     """
     counts_for_profile = None
     if job.profile is not None:
@@ -207,10 +208,12 @@ def _read(job: Job, send: Send) -> None:
                 key = (product, store, quantity)
                 n = groups.get(key)
                 if n is None:
-                    if held >= memo and not sorting and mode != REREAD:
+                    if held >= memo and not sorting:
                         # hold the rest rather than forget counts that may be needed
                         # again (a file sorted by product: the first product fills the
-                        # memo, the next one comes back to every date)
+                        # memo, the next one comes back to every date; a sheet sorted
+                        # newest first, new lines appended at its end: a full re-read
+                        # would then read it again its staged way)
                         rest = batch[batch.index(sale) :]
                         break
                     if held >= memo:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import json
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -99,9 +100,9 @@ def load_sales(conn: sqlite3.Connection, sales: SalesFile) -> None:
     end = _read_sales(conn, job, rejects, report, progress, total)
     restaged = end is None
     if end is None:
-        # A full re-read met again a date whose counts the child had forgotten (a file
-        # far from sorted by date): its ranks are computed by SQL instead, from the whole
-        # file staged (insert_new_sales.sql), in this process.
+        # A full re-read had to forget the counts of a date before it finished ranking it
+        # (one date of more groups than the rank memo holds): its ranks are computed by
+        # SQL instead, from the whole file staged (insert_new_sales.sql), in this process.
         conn.execute("ROLLBACK TO sales_file")
         rejects.restart()
         report.inserted = 0
@@ -140,12 +141,13 @@ def load_sales(conn: sqlite3.Connection, sales: SalesFile) -> None:
 #: 200 executions of the one-row statement.
 _INSERT_ROWS = sql_rows("load/insert_sale", ROWS_PER_INSERT, shared=1)
 
-#: Groups of identical lines whose count the reading process holds; past it, it forgets
-#: the counts of the dates least recently met (memory stays flat) and such a date met
-#: again asks the database, which then holds every line before.
+#: Groups of identical lines whose count the reading process holds; past it, it holds the
+#: rest of the file and sends it in key order, forgetting the counts of the dates passed
+#: (memory stays flat); a date met again after that asks the database, which then holds
+#: every line before (a full re-read reads the file its staged way instead).
 RANK_MEMO = 50_000
-#: Groups of a date whose stored count is asked alone before all the date's groups are
-#: read at once (``_StoredGroups.of_date``).
+#: Groups of a date whose stored count is asked with the message's other groups before
+#: all the date's groups are read at once (``_StoredGroups.of_date``).
 ASKED_ALONE = 256
 
 
@@ -204,28 +206,37 @@ def _with_ranks(
     The database already holds every identical sale read before: the reading counts
     those of its group since it last knew nothing of it (first meeting, or its date's
     counts forgotten), and it sends what it read before forgetting in an earlier message,
-    inserted before this one. So the base is taken at once, the sales of this message
+    inserted before this one. So the bases are taken at once, the sales of this message
     inserted together at the end.
 
     The base comes from ``stored``, the counts of the date's groups read at its first
     relative sale (``identical_sales_of_date.sql``: one question per date instead of one
     per group, a few hundred at the end of a usual append), kept until the reading
     forgets that date: no sale of the date is inserted meanwhile before the first of its
-    group. A date of too many groups asks per group (``count_identical_sales.sql``).
+    group. The other groups (the first of their date, few lines on each of many dates, or
+    a date of too many groups) are asked together, one question for the whole message
+    (``count_identical_sales_of_keys.sql``) instead of one per group.
     """
+    asked: list[tuple[object, ...]] = []
+    for sale in sales:
+        if sale[4] == -1:
+            key = sale[:4]
+            groups = stored.of_date(conn, key[0])
+            if groups is None:
+                asked.append(key)
+            else:
+                bases[key] = groups.get(key[1:], 0)
+    if asked:
+        counts = conn.execute(
+            sql("load/count_identical_sales_of_keys"), {"keys": json.dumps(asked)}
+        )
+        bases.update((asked[position], count) for position, count in counts)
     ready: list[tuple[object, ...]] = []
     for sale in sales:
         occurrence = sale[4]
         assert isinstance(occurrence, int)
         if occurrence < 0:
             key = sale[:4]
-            if occurrence == -1:
-                groups = stored.of_date(conn, key[0])
-                if groups is None:
-                    count = conn.execute(sql("load/count_identical_sales"), key)
-                    bases[key] = count.fetchone()[0]
-                else:
-                    bases[key] = groups.get(key[1:], 0)
             occurrence = bases[key] - occurrence
             sale = (*key, occurrence, sale[5])
         occurrences.append(occurrence)
@@ -236,7 +247,7 @@ def _with_ranks(
 class _StoredGroups:
     """The groups of identical sales stored for the dates the reading sends relative
     occurrences of (see :func:`_with_ranks`): (product, store, quantity) -> count, or None
-    for a date asked group by group. At most RANK_MEMO groups are held in all."""
+    for a date whose groups are asked by their key. At most RANK_MEMO groups are held in all."""
 
     def __init__(self) -> None:
         self.dates: dict[object, dict[tuple[object, ...], int] | None] = {}
@@ -247,10 +258,10 @@ class _StoredGroups:
     def of_date(
         self, conn: sqlite3.Connection, day: object
     ) -> dict[tuple[object, ...], int] | None:
-        """The stored groups of ``day``, or None: ask the group's count alone. The first
-        :data:`ASKED_ALONE` groups of a date are asked alone: appended lines spread over
-        many old dates have a few lines per date, and reading every group of each of
-        those dates would read most of the table."""
+        """The stored groups of ``day``, or None: ask the group's count by its key (with
+        the message's other such groups). The first :data:`ASKED_ALONE` groups of a date
+        are asked so: appended lines spread over many old dates have a few lines per date,
+        and reading every group of each of those dates would read most of the table."""
         if day in self.dates:
             return self.dates[day]
         asked = self.asked.get(day, 0)
@@ -305,7 +316,8 @@ class _Writer:
         self.stored = _StoredGroups()
         self.end: _End | None = None
         self.restage = False
-        #: of the sales sent: occurrences above 1, equal to 2, the largest (for the profile)
+        #: of the sales sent: occurrences above 1, equal to 2, the largest (for the profile;
+        #: not counted in a full re-read, which inserts only some of them)
         self.identical = [0, 0, 0]
 
     def _count(self, occurrences: list[int]) -> None:
@@ -317,20 +329,32 @@ class _Writer:
                 max(largest, *occurrences),
             ]
 
-    def _sum_inserted(self, chunks: list[list[object]], sales: list[tuple[object, ...]]) -> None:
-        """A full re-read inserts only the lines the database lacked (rarely any): those of
-        this message that did insert some are the sales now stored with this import's id
-        (``sale_import.sql``); they alone go to the aggregates' sums."""
+    def _sum_inserted(self, flat: list[object]) -> None:
+        """A full re-read inserts only the lines the database lacked (rarely any): of the
+        sales ``flat`` (WIDTH values each) of INSERTs that inserted some, those stored with
+        this import's id (``sales_of_import_among.sql``, one question for all) alone go to
+        the aggregates' sums."""
         width = sales_reader.WIDTH
-        flat = [value for chunk in chunks for value in chunk[:-1]]  # without the import id
-        flat += [value for sale in sales for value in sale]
+        keys = [flat[i : i + 5] for i in range(0, len(flat), width)]
+        found = self.conn.execute(
+            sql("load/sales_of_import_among"),
+            {"sales": json.dumps(keys), "import_id": self.import_id},
+        )
         new: list[object] = []
-        for i in range(0, len(flat), width):
-            sale = flat[i : i + width]
-            stored = self.conn.execute(sql("load/sale_import"), sale[:5]).fetchone()
-            if stored is not None and stored[0] == self.import_id:
-                new += sale
+        for (position,) in found:
+            new += flat[position * width : (position + 1) * width]
         self.sums.add(new, width)
+
+    def _insert_rereading(self, chunks: list[list[object]]) -> list[object]:
+        """Insert the multi-row INSERTs of a full re-read one by one; returns the sales
+        (flat) of those that inserted some of their rows, to be looked up."""
+        unsure: list[object] = []
+        for chunk in chunks:
+            inserted = _insert_parameters(self.conn, [chunk], [], self.import_id)
+            if inserted:
+                self.report.inserted += inserted
+                unsure += chunk[:-1]  # without the import id
+        return unsure
 
     def __call__(self, message: Message) -> None:
         kind = message[0]
@@ -339,23 +363,29 @@ class _Writer:
             for line, raw, code, reason in rejected:
                 self.rejects(line, raw, code, reason)
             width = sales_reader.WIDTH
-            inserted_before = self.report.inserted
-            if chunks:
+            unsure: list[object] = []
+            if chunks and not self.summing:
+                unsure = self._insert_rereading(chunks)
+            elif chunks:
                 self.report.inserted += _insert_parameters(self.conn, chunks, [], self.import_id)
                 for chunk in chunks:  # each ends with the import id: not a sale's value
                     self._count(chunk[4:-1:width])
-                    if self.summing and not self.summed:
+                    if not self.summed:
                         self.sums.add(chunk, width)
             if sales:
                 occurrences: list[int] = []
-                self.report.inserted += _with_ranks(
+                inserted = _with_ranks(
                     self.conn, sales, self.bases, occurrences, self.stored, self.import_id
                 )
-                self._count(occurrences)
+                self.report.inserted += inserted
+                if self.summing:
+                    self._count(occurrences)
                 if self.summing and not self.summed:
                     self.sums.add([value for sale in sales for value in sale], width)
-            if not self.summing and self.report.inserted > inserted_before:
-                self._sum_inserted(chunks, sales)
+                if not self.summing and inserted:
+                    unsure += [value for sale in sales for value in sale]
+            if unsure:
+                self._sum_inserted(unsure)
             if self.progress is not None:
                 self.progress("ventes", position, self.total)
         elif kind == "drop":
