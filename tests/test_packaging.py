@@ -134,12 +134,4 @@ def test_importing_a_module_does_no_work(module: str) -> None:
         check=True,
     )
     work = done.stdout.splitlines()
-    if work == [_KNOWN_WORK]:
-        pytest.xfail(f"{module}: load/sales.py builds its INSERT from its SQL file on import")
     assert work == [], module
-
-
-#: the one piece of work left at import: the module-level ``_INSERT_ROWS`` of
-#: ``load/sales.py`` (every module importing the load stage reads it); the test passes as
-#: soon as that statement is built on first use
-_KNOWN_WORK = "open sql/load/insert_sale.sql"

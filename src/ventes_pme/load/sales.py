@@ -10,6 +10,7 @@ sorted by date is staged whole and ranked by SQL instead (:func:`_stage_and_inse
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import json
 import sqlite3
@@ -136,10 +137,14 @@ def load_sales(conn: sqlite3.Connection, sales: SalesFile) -> None:
         report.pending_references = resume.pending_references + rejects.references
 
 
-#: ``sql/load/insert_sale.sql`` with ROWS_PER_INSERT rows of parameters, the import's id
-#: bound once (``sqlfiles.sql_rows``). Binding one statement per 200 rows costs less than
-#: 200 executions of the one-row statement.
-_INSERT_ROWS = sql_rows("load/insert_sale", ROWS_PER_INSERT, shared=1)
+@functools.cache
+def _insert_rows() -> str:
+    """``sql/load/insert_sale.sql`` with ROWS_PER_INSERT rows of parameters, the import's id
+    bound once (``sqlfiles.sql_rows``). Binding one statement per 200 rows costs less than
+    200 executions of the one-row statement. Built on first use: importing the module
+    reads no file."""
+    return sql_rows("load/insert_sale", ROWS_PER_INSERT, shared=1)
+
 
 #: Groups of identical lines whose count the reading process holds; past it, it holds the
 #: rest of the file and sends it in key order, forgetting the counts of the dates passed
@@ -184,7 +189,8 @@ def _insert_parameters(
     DO NOTHING): whole multi-row INSERTs, then one-row ones; returns how many were new."""
     inserted = 0
     if chunks:
-        inserted += conn.executemany(_INSERT_ROWS, chunks).rowcount
+        statement = _insert_rows()
+        inserted += conn.executemany(statement, chunks).rowcount
     if rest:
         one_row = [(*sale, import_id) for sale in rest]
         inserted += conn.executemany(sql("load/insert_sale"), one_row).rowcount
