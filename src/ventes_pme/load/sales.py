@@ -10,7 +10,6 @@ sorted by date is staged whole and ranked by SQL instead (:func:`_stage_and_inse
 from __future__ import annotations
 
 import contextlib
-import functools
 import itertools
 import json
 import sqlite3
@@ -137,15 +136,6 @@ def load_sales(conn: sqlite3.Connection, sales: SalesFile) -> None:
         report.pending_references = resume.pending_references + rejects.references
 
 
-@functools.cache
-def _insert_rows() -> str:
-    """``sql/load/insert_sale.sql`` with ROWS_PER_INSERT rows of parameters, the import's id
-    bound once (``sqlfiles.sql_rows``). Binding one statement per 200 rows costs less than
-    200 executions of the one-row statement. Built on first use: importing the module
-    reads no file."""
-    return sql_rows("load/insert_sale", ROWS_PER_INSERT, shared=1)
-
-
 #: Groups of identical lines whose count the reading process holds; past it, it holds the
 #: rest of the file and sends it in key order, forgetting the counts of the dates passed
 #: (memory stays flat); a date met again after that asks the database, which then holds
@@ -189,7 +179,10 @@ def _insert_parameters(
     DO NOTHING): whole multi-row INSERTs, then one-row ones; returns how many were new."""
     inserted = 0
     if chunks:
-        statement = _insert_rows()
+        # sql/load/insert_sale.sql with ROWS_PER_INSERT rows of parameters, the import's id
+        # bound once (sqlfiles.sql_rows, cached): binding one statement per 200 rows costs
+        # less than 200 executions of the one-row statement
+        statement = sql_rows("load/insert_sale", ROWS_PER_INSERT, shared=1)
         inserted += conn.executemany(statement, chunks).rowcount
     if rest:
         one_row = [(*sale, import_id) for sale in rest]
