@@ -58,11 +58,7 @@ def connection(
     if create:
         conn = db.connect(settings.db_path, lock_timeout=settings.lock_timeout, create=True)
         try:
-            if db.migrate(conn):
-                # a database just created or changed gets the analyses' objects at once; one
-                # already up to date is left to the analyses, which check them anyway: an
-                # import, which does not touch them, reads no declaration
-                ensure_analysis_objects(conn)
+            _migrate(conn)
         except BaseException:
             conn.close()
             raise
@@ -105,8 +101,10 @@ def _open_if_ours(settings: Settings, stack: ExitStack) -> sqlite3.Connection | 
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
-    """The pending migrations, then the analyses' objects if any was applied (as
-    :func:`connection` does on opening)."""
+    """The pending migrations, then the analyses' objects if any was applied: a database
+    just created or changed gets them at once; one already up to date is left to the
+    analyses, which check them anyway (an import, which does not touch them, reads no
+    declaration)."""
     if db.migrate(conn):
         ensure_analysis_objects(conn)
 
