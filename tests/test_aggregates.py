@@ -21,7 +21,14 @@ from hypothesis import strategies as st
 
 from tests.httpserver import FileServer
 from tests.scale_support import expected, publish, stored
-from tests.support import aggregates, aggregates_from_sales, dump, make_settings, query
+from tests.support import (
+    aggregates,
+    aggregates_from_sales,
+    back_to_version,
+    dump,
+    make_settings,
+    query,
+)
 from ventes_pme import aggregates as sums
 from ventes_pme import api, db, validate
 from ventes_pme.generate import generate
@@ -125,14 +132,8 @@ def downgrade_to_version_1(path: Path) -> None:
             for (name,) in names:
                 if name not in v1_names:
                     conn.execute(f'DROP {kind.upper()} "{name}"')
-        conn.executescript(
-            "DELETE FROM schema_migrations WHERE version >= 2;"
-            "DROP TABLE rejects;"
-            "ALTER TABLE products DROP COLUMN stock_problem;"  # added by migration 0006
-            "ALTER TABLE import_files DROP COLUMN accepted_keys_sha256;"  # migration 0008
-            "ALTER TABLE import_files DROP COLUMN pending_line;"
-            "PRAGMA user_version = 1;"
-        )
+        back_to_version(conn, 1)  # the columns the later migrations added, their journal
+        conn.execute("DROP TABLE IF EXISTS rejects")
         conn.execute(v1_rejects)  # migration 0003 changed its key
         # what later migrations and the analyses' declarations added: views, result tables
         v1 = sqlite3.connect(":memory:")
